@@ -1,0 +1,166 @@
+"""The layout vocabulary: format-neutral blocks, fully resolved.
+
+Layout computes everything two renderers would both need (numbering, label text, badge
+colours and contrast, contents entries, running header and footer); a renderer only maps
+these blocks onto its library. Inline content reuses the model's closed union
+(Text | Strong | Emph | Link). Every block keeps the source span it came from.
+
+Roles name the paragraph styles in both formats ("question-heading" -> "Question Heading").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Union
+
+from ..diagnostics import Span
+from ..model import Inlines
+from ..styletypes import Style
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A grade badge: a filled shape in the grade's colour with its label as text."""
+
+    grade: str  # grade key
+    label: str
+    fill: str  # "#RRGGBB"
+    text_colour: str  # chosen for WCAG AA contrast against fill
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int  # 1 pillar / section, 2 question, 3 sub-section, 4 sub-heading in text
+    role: str  # "pillar-heading", "question-heading", "section-heading", "subsection-heading", "subheading"
+    number: str | None  # "2" for question 2, shown before the text
+    content: Inlines
+    badge: Badge | None
+    anchor: str | None  # bookmark / destination name; None: not a link target
+    in_outline: bool  # appears in bookmarks, contents and navigation
+    span: Span
+
+
+@dataclass(frozen=True)
+class Para:
+    role: str  # "body", "summary", "last-updated", "carried-over", "lead-in", "detailed-findings", "question-lead"
+    content: Inlines
+    span: Span
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    content: Inlines
+    children: tuple["Block", ...]  # e.g. an area for improvement's detail
+    span: Span
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    role: str  # "areas-for-improvement", "recommendations", "bullets", "numbers"
+    ordered: bool
+    start: int
+    items: tuple[ListEntry, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A shaded box: a cause of concern with its lead-in and recommendations."""
+
+    role: str  # "cause-of-concern"
+    blocks: tuple["Block", ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class GlanceRow:
+    level: int  # 1 pillar, 2 question
+    number: str | None
+    content: Inlines
+    badge: Badge
+    anchor: str
+
+
+@dataclass(frozen=True)
+class GlanceTable:
+    """Judgments at a glance: every pillar and question with its grade."""
+
+    title: str
+    header: tuple[str, str]  # ("Question", "Grade") from labels
+    rows: tuple[GlanceRow, ...]
+
+
+@dataclass(frozen=True)
+class ContentsEntry:
+    level: int
+    number: str | None
+    text: str
+    anchor: str
+
+
+@dataclass(frozen=True)
+class Contents:
+    """The contents page; renderers fill in page numbers (PDF) or a TOC field (DOCX)."""
+
+    title: str
+    entries: tuple[ContentsEntry, ...]
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBreak]
+
+
+@dataclass(frozen=True)
+class Cover:
+    title: str
+    subject: str
+    programme: str | None
+    date_text: str | None
+    marking: str | None
+    status_text: str | None  # drafts only: "DRAFT"
+    version_text: str | None  # drafts only: "Version 0.3"
+    logo: Path | None
+    logo_alt: str
+
+
+@dataclass(frozen=True)
+class Running:
+    """Running header and footer text on every page after the cover."""
+
+    header_left: str  # brand name
+    header_right: str  # subject
+    footer_left: str  # title (and version and date in drafts)
+    page_x_of_y: str  # template with {page} and {pages}
+    marking: str | None  # centred at top and bottom of every page
+    watermark: str | None  # "DRAFT" on drafts
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str
+    subject: str
+    author: str
+    keywords: tuple[str, ...]
+    language: str
+    creator: str  # "reportc X.Y.Z"
+    date: date  # from the source or SOURCE_DATE_EPOCH, never the clock
+    draft: bool
+    version: str | None
+
+
+@dataclass(frozen=True)
+class Document:
+    """Everything a renderer needs for one report."""
+
+    id: str
+    source: str
+    metadata: Metadata
+    cover: Cover
+    running: Running
+    body: tuple[Block, ...]
+    style: Style

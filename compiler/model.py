@@ -1,0 +1,187 @@
+"""The document model: what a report says, resolved and validated, with no rendering logic.
+
+Standard library only. Every node keeps the span of the source it came from, so any later
+stage (layout, renderers, the review round trip) can point back at the writer's line.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Union
+
+from .diagnostics import Span
+
+# ---- inline text: a closed union -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Strong:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Emph:
+    children: tuple["Inline", ...]
+
+
+@dataclass(frozen=True)
+class Link:
+    target: str
+    children: tuple["Inline", ...]
+
+
+Inline = Union[Text, Strong, Emph, Link]
+Inlines = tuple[Inline, ...]
+
+
+def plain_text(inlines: Inlines) -> str:
+    """The characters a reader sees, markup removed."""
+    parts: list[str] = []
+    for node in inlines:
+        if isinstance(node, Text):
+            parts.append(node.text)
+        else:
+            parts.append(plain_text(node.children))
+    return "".join(parts)
+
+
+@dataclass(frozen=True)
+class InlineText:
+    """One text field with inline markup (a title, a list item, a recommendation)."""
+
+    content: Inlines
+    span: Span
+
+    @property
+    def plain(self) -> str:
+        return plain_text(self.content)
+
+
+# ---- block text ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    content: Inlines
+    span: Span
+
+
+@dataclass(frozen=True)
+class SubHeading:
+    content: Inlines
+    span: Span
+
+
+@dataclass(frozen=True)
+class ListItem:
+    content: Inlines
+    span: Span
+
+
+@dataclass(frozen=True)
+class BulletList:
+    items: tuple[ListItem, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class NumberedList:
+    items: tuple[ListItem, ...]
+    start: int
+    span: Span
+
+
+Block = Union[Paragraph, SubHeading, BulletList, NumberedList]
+
+
+@dataclass(frozen=True)
+class BlockText:
+    """A block text field (summary, findings, detail, body)."""
+
+    blocks: tuple[Block, ...]
+    span: Span
+
+
+# ---- report structure ------------------------------------------------------------------
+
+UNGRADED = "ungraded"
+
+
+@dataclass(frozen=True)
+class AreaForImprovement:
+    text: InlineText
+    detail: BlockText | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class CauseOfConcern:
+    text: InlineText
+    lead_in: InlineText | None
+    recommendations: tuple[InlineText, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    title: InlineText
+    grade: str  # a grade key of the style's scale, or UNGRADED
+    carried_over: str | None
+    areas_for_improvement: tuple[AreaForImprovement, ...]
+    causes_of_concern: tuple[CauseOfConcern, ...]
+    findings: BlockText | None
+    detailed_findings: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Pillar:
+    title: InlineText
+    question: InlineText | None
+    grade: str
+    updated: date | None
+    carried_over: str | None
+    summary: BlockText | None
+    areas_for_improvement: tuple[AreaForImprovement, ...]
+    causes_of_concern: tuple[CauseOfConcern, ...]
+    findings: BlockText | None
+    questions: tuple[Question, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Section:
+    """A front-matter or annex section."""
+
+    title: InlineText
+    body: BlockText | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Report:
+    id: str
+    title: InlineText
+    subject: InlineText
+    programme: InlineText | None
+    published: date | None
+    language: str
+    status: str  # "draft" | "final"
+    marking: str | None
+    version: str | None
+    summary: BlockText | None
+    front_matter: tuple[Section, ...]
+    pillars: tuple[Pillar, ...]
+    annexes: tuple[Section, ...]
+    source: str  # the source file as named in diagnostics
+    span: Span
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"

@@ -1,0 +1,43 @@
+"""Renderers, looked up by format name. Adding a format is one module and one line here.
+
+Each renderer module exposes `render(document, options, diagnostics) -> Rendered`. It is
+imported only when that format is built, so `validate` and `--help` never load reportlab or
+python-docx.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Mapping, Protocol
+
+if TYPE_CHECKING:
+    from ..diagnostics import Diagnostics
+    from ..layout.blocks import Document
+
+# Order matters: the PDF is built first so the DOCX contents can reuse its page numbers.
+RENDERERS: Mapping[str, str] = MappingProxyType({
+    "pdf": "compiler.render.pdf",
+    "docx": "compiler.render.docx",
+})
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    print_marks: bool = False  # crop marks and bleed (--print)
+    anchor_pages: Mapping[str, int] = field(default_factory=dict)  # from the PDF, for the DOCX contents
+
+
+@dataclass(frozen=True)
+class Rendered:
+    data: bytes
+    pages: int  # 0 when the format has no fixed pagination
+    anchor_pages: Mapping[str, int] = field(default_factory=dict)  # heading anchor -> page number
+
+
+class Renderer(Protocol):
+    def __call__(self, document: "Document", options: RenderOptions, diagnostics: "Diagnostics") -> Rendered: ...
+
+
+def renderer_for(fmt: str) -> Renderer:
+    return importlib.import_module(RENDERERS[fmt]).render

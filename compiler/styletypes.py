@@ -1,0 +1,98 @@
+"""The resolved style: a brand, a grade scale, labels and the page design, frozen.
+
+Produced by `style.py` from style files (with `extends` merged and every path resolved);
+consumed by layout (labels, grades, colours) and by renderers (fonts, page, cover design).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+
+@dataclass(frozen=True)
+class Grade:
+    key: str
+    label: str
+    colour: str  # "#RRGGBB"
+
+
+@dataclass(frozen=True)
+class Fonts:
+    family: str  # the family name written into DOCX styles
+    regular: Path
+    bold: Path
+    italic: Path
+    bold_italic: Path
+    size: float = 11.0  # body size in points
+
+
+@dataclass(frozen=True)
+class Colours:
+    primary: str  # headings, cover band, table header
+    accent: str  # rules, links
+    text: str
+    muted: str  # running header and footer
+    callout: str  # cause-of-concern fill
+    callout_rule: str
+    watermark: str
+    table_stripe: str
+
+
+@dataclass(frozen=True)
+class Page:
+    size: str  # "A4" | "letter"
+    width_mm: float
+    height_mm: float
+    margin_top_mm: float
+    margin_bottom_mm: float
+    margin_left_mm: float
+    margin_right_mm: float
+
+
+@dataclass(frozen=True)
+class Cover:
+    band_colour: str
+    band_height_mm: float
+    text_colour: str  # text on the band
+    logo_width_mm: float
+    title_size: float
+
+
+@dataclass(frozen=True)
+class Print:
+    crop_marks: bool
+    bleed_mm: float
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str
+    files: tuple[Path, ...]  # the style chain, child first: what a rebuild depends on
+    brand_name: str
+    logo: Path | None
+    logo_alt: str
+    language: str
+    date_format: str
+    grades: tuple[Grade, ...]  # best first; "ungraded" is added by the validator, not listed
+    labels: Mapping[str, str]
+    fonts: Fonts
+    colours: Colours
+    page: Page
+    cover: Cover
+    print: Print
+
+    def label(self, key: str, **values: object) -> str:
+        text = self.labels[key]
+        return text.format(**values) if values else text
+
+    def grade(self, key: str) -> Grade:
+        for grade in self.grades:
+            if grade.key == key:
+                return grade
+        raise KeyError(key)
+
+
+def frozen_mapping(items: Mapping[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(dict(items))
