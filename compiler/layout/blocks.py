@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Union
 
 from ..diagnostics import Span
@@ -116,6 +115,17 @@ Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBrea
 
 
 @dataclass(frozen=True)
+class Image:
+    """An image decoded and re-encoded once by Pillow (EXIF orientation applied, transparency
+    kept, CMYK converted), so both renderers embed the same clean PNG."""
+
+    png: bytes
+    width_px: int
+    height_px: int
+    alt: str
+
+
+@dataclass(frozen=True)
 class Cover:
     title: str
     subject: str
@@ -124,8 +134,7 @@ class Cover:
     marking: str | None
     status_text: str | None  # drafts only: "DRAFT"
     version_text: str | None  # drafts only: "Version 0.3"
-    logo: Path | None
-    logo_alt: str
+    logo: Image | None
 
 
 @dataclass(frozen=True)
