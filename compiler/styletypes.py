@@ -12,6 +12,17 @@ from typing import Mapping
 
 
 @dataclass(frozen=True)
+class Image:
+    """An image decoded and re-encoded once by Pillow (EXIF orientation applied, transparency
+    kept, CMYK converted), so both renderers embed the same clean PNG."""
+
+    png: bytes = field(repr=False)
+    width_px: int
+    height_px: int
+    alt: str
+
+
+@dataclass(frozen=True)
 class Grade:
     key: str
     label: str
@@ -71,7 +82,7 @@ class Style:
     name: str
     files: tuple[Path, ...]  # the style chain, child first: what a rebuild depends on
     brand_name: str
-    logo: Path | None
+    logo: Image | None  # decoded once per style, shared by every report using it
     logo_alt: str
     language: str
     date_format: str

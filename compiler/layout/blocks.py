@@ -15,7 +15,7 @@ from typing import Union
 
 from ..diagnostics import Span
 from ..model import Inlines
-from ..styletypes import Style
+from ..styletypes import Image, Style  # noqa: F401  (Image is part of this vocabulary)
 
 
 @dataclass(frozen=True)
@@ -112,17 +112,6 @@ class PageBreak:
 
 
 Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBreak]
-
-
-@dataclass(frozen=True)
-class Image:
-    """An image decoded and re-encoded once by Pillow (EXIF orientation applied, transparency
-    kept, CMYK converted), so both renderers embed the same clean PNG."""
-
-    png: bytes
-    width_px: int
-    height_px: int
-    alt: str
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,246 @@
+"""Model + style -> Document: everything both renderers need, computed once.
+
+Order of the body: contents, report summary, judgments at a glance, front matter, one section
+per pillar (with its questions), annexes. Anchors are stable names derived from structure
+("pillar-1", "pillar-1-question-2"), so outputs are deterministic and links survive edits.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from ..diagnostics import Span
+from ..model import (AreaForImprovement, BlockText, BulletList, CauseOfConcern, Inlines, Link, NumberedList, Paragraph, Pillar, Question, Report, Section,
+                     SubHeading, Text, plain_text)
+from ..styletypes import Style
+from .blocks import (Badge, Block, Callout, Contents, ContentsEntry, Cover, Document, GlanceRow,
+                     GlanceTable, Heading, ListBlock, ListEntry, Metadata, PageBreak, Para,
+                     Running)
+from .colour import text_colour_for
+
+FALLBACK_DATE = date(1980, 1, 1)  # the ZIP epoch: used when neither the source nor SOURCE_DATE_EPOCH dates a build
+
+
+def badge_for(grade_key: str, style: Style) -> Badge:
+    grade = style.grade(grade_key)
+    return Badge(grade.key, grade.label, grade.colour, text_colour_for(grade.colour))
+
+
+def pillar_anchor(index: int) -> str:
+    return f"pillar-{index}"
+
+
+def question_anchor(pillar_index: int, number: int) -> str:
+    return f"pillar-{pillar_index}-question-{number}"
+
+
+class Composer:
+    def __init__(self, report: Report, style: Style) -> None:
+        self.report = report
+        self.style = style
+
+    def label(self, key: str, **values: object) -> str:
+        return self.style.label(key, **values)
+
+    def date_text(self, value: date | None) -> str | None:
+        return value.strftime(self.style.date_format) if value else None
+
+    # ---- block text ----------------------------------------------------------------------
+
+    def block_text(self, text: BlockText | None, level: int) -> list[Block]:
+        if text is None:
+            return []
+        out: list[Block] = []
+        for block in text.blocks:
+            if isinstance(block, Paragraph):
+                out.append(Para("body", block.content, block.span))
+            elif isinstance(block, SubHeading):
+                out.append(Heading(level, "subheading", None, block.content, None, None, False, block.span))
+            elif isinstance(block, (BulletList, NumberedList)):
+                ordered = isinstance(block, NumberedList)
+                entries = tuple(ListEntry(item.content, (), item.span) for item in block.items)
+                out.append(ListBlock("numbers" if ordered else "bullets", ordered,
+                                     block.start if ordered else 1, entries, block.span))
+        return out
+
+    # ---- findings ------------------------------------------------------------------------
+
+    def areas_for_improvement(self, areas: tuple[AreaForImprovement, ...], level: int, span: Span) -> list[Block]:
+        if not areas:
+            return []
+        entries = tuple(ListEntry(area.text.content, tuple(self.block_text(area.detail, level + 1)), area.span)
+                        for area in areas)
+        heading = Heading(level, "subsection-heading", None, _text(self.label("areas_for_improvement")),
+                          None, None, False, areas[0].span)
+        return [heading, ListBlock("areas-for-improvement", False, 1, entries, areas[0].span)]
+
+    def cause_of_concern(self, cause: CauseOfConcern, level: int) -> Block:
+        blocks: list[Block] = [
+            Heading(level, "subsection-heading", None, _text(self.label("causes_of_concern")), None, None,
+                    False, cause.span),
+            Para("cause-of-concern", cause.text.content, cause.text.span),
+        ]
+        if cause.recommendations:
+            lead_in = cause.lead_in.content if cause.lead_in else _text(self.label("recommendations_lead_in"))
+            lead_span = cause.lead_in.span if cause.lead_in else cause.span
+            blocks.append(Para("lead-in", lead_in, lead_span))
+            entries = tuple(ListEntry(r.content, (), r.span) for r in cause.recommendations)
+            blocks.append(ListBlock("recommendations", True, 1, entries, cause.recommendations[0].span))
+        return Callout("cause-of-concern", tuple(blocks), cause.span)
+
+    def findings(self, areas, causes, findings: BlockText | None, level: int, span: Span) -> list[Block]:
+        out = self.areas_for_improvement(areas, level, span)
+        out += [self.cause_of_concern(cause, level) for cause in causes]
+        out += self.block_text(findings, level)
+        return out
+
+    def carried_over(self, year: str | None, span: Span) -> list[Block]:
+        return [Para("carried-over", _text(self.label("carried_over", year=year)), span)] if year else []
+
+    # ---- sections ------------------------------------------------------------------------
+
+    def question(self, question: Question, pillar_index: int) -> list[Block]:
+        number = str(question.number)
+        out: list[Block] = [Heading(2, "question-heading", number, question.title.content,
+                                    badge_for(question.grade, self.style),
+                                    question_anchor(pillar_index, question.number), True, question.span)]
+        out += self.carried_over(question.carried_over, question.span)
+        out += self.findings(question.areas_for_improvement, question.causes_of_concern, question.findings,
+                             3, question.span)
+        if question.detailed_findings:
+            link = Link(question.detailed_findings, _text(self.label("detailed_findings", number=number)))
+            out.append(Para("detailed-findings", (link,), question.span))
+        return out
+
+    def pillar(self, pillar: Pillar, index: int) -> list[Block]:
+        out: list[Block] = [PageBreak(), Heading(1, "pillar-heading", None, pillar.title.content,
+                                                 badge_for(pillar.grade, self.style), pillar_anchor(index),
+                                                 True, pillar.span)]
+        if pillar.question:
+            out.append(Para("question-lead", pillar.question.content, pillar.question.span))
+        if pillar.updated:
+            updated = self.label("last_updated", date=self.date_text(pillar.updated))
+            if "{date}" not in self.style.labels["last_updated"]:
+                updated = f"{updated} {self.date_text(pillar.updated)}"
+            out.append(Para("last-updated", _text(updated), pillar.span))
+        out += self.carried_over(pillar.carried_over, pillar.span)
+        out += self.block_text(pillar.summary, 2)
+        out += self.findings(pillar.areas_for_improvement, pillar.causes_of_concern, pillar.findings, 2, pillar.span)
+        if pillar.questions:
+            title = self.label("questions_for", pillar=pillar.title.plain)
+            out.append(Heading(2, "section-heading", None, _text(title), None, None, False, pillar.span))
+            for question in pillar.questions:
+                out += self.question(question, index)
+        return out
+
+    def section(self, section: Section, anchor: str) -> list[Block]:
+        return [PageBreak(), Heading(1, "section-heading", None, section.title.content, None, anchor, True,
+                                     section.span), *self.block_text(section.body, 2)]
+
+    def glance(self) -> GlanceTable:
+        rows: list[GlanceRow] = []
+        for index, pillar in enumerate(self.report.pillars, 1):
+            rows.append(GlanceRow(1, None, pillar.title.content, badge_for(pillar.grade, self.style),
+                                  pillar_anchor(index)))
+            rows += [GlanceRow(2, str(q.number), q.title.content, badge_for(q.grade, self.style),
+                               question_anchor(index, q.number)) for q in pillar.questions]
+        header = (self.label("glance_area"), self.label("glance_grade"))
+        return GlanceTable(self.label("at_a_glance"), header, tuple(rows))
+
+    # ---- document ------------------------------------------------------------------------
+
+    def body(self) -> tuple[Block, ...]:
+        report = self.report
+        out: list[Block] = []
+        if report.summary:
+            out += [PageBreak(), Heading(1, "section-heading", None, _text(self.label("summary")), None,
+                                         "summary", True, report.summary.span),
+                    *self.block_text(report.summary, 2)]
+        out += [PageBreak(), Heading(1, "section-heading", None, _text(self.label("at_a_glance")), None,
+                                     "at-a-glance", True, report.span), self.glance()]
+        for index, section in enumerate(report.front_matter, 1):
+            out += self.section(section, f"front-{index}")
+        for index, pillar in enumerate(report.pillars, 1):
+            out += self.pillar(pillar, index)
+        for index, section in enumerate(report.annexes, 1):
+            out += self.section(section, f"annex-{index}")
+        contents = Contents(self.label("contents"), tuple(_contents_entries(out)))
+        return (contents, *out)
+
+    def cover(self) -> Cover:
+        report = self.report
+        return Cover(
+            title=report.title.plain,
+            subject=report.subject.plain,
+            programme=report.programme.plain if report.programme else None,
+            date_text=self.date_text(report.published),
+            marking=self.marking(),
+            status_text=self.label("draft") if report.is_draft else None,
+            version_text=self.label("version", version=report.version) if report.is_draft and report.version else None,
+            logo=self.style.logo,
+        )
+
+    def marking(self) -> str | None:
+        if self.report.marking:
+            return self.report.marking
+        return "OFFICIAL-SENSITIVE" if self.report.is_draft else None
+
+    def running(self, build_date: date) -> Running:
+        report = self.report
+        footer = report.title.plain
+        if report.is_draft:
+            parts = [self.label("draft")]
+            if report.version:
+                parts.append(self.label("version", version=report.version))
+            parts.append(self.date_text(report.published or build_date))
+            footer = f"{footer} – {' – '.join(parts)}"
+        return Running(
+            header_left=self.style.brand_name,
+            header_right=report.subject.plain,
+            footer_left=footer,
+            page_x_of_y=self.style.labels["page_x_of_y"],
+            marking=self.marking(),
+            watermark=self.label("draft") if report.is_draft else None,
+        )
+
+    def metadata(self, build_date: date, creator: str) -> Metadata:
+        report = self.report
+        keywords = [report.subject.plain, report.title.plain]
+        if report.programme:
+            keywords.append(report.programme.plain)
+        keywords += [p.title.plain for p in report.pillars]
+        return Metadata(
+            title=f"{report.title.plain}: {report.subject.plain}",
+            subject=report.subject.plain,
+            author=self.style.brand_name,
+            keywords=tuple(dict.fromkeys(keywords)),
+            language=report.language,
+            creator=creator,
+            date=build_date,
+            draft=report.is_draft,
+            version=report.version,
+        )
+
+
+def _text(value: str) -> Inlines:
+    return (Text(value),)
+
+
+def _contents_entries(body: list[Block]):
+    for block in body:
+        if isinstance(block, Heading) and block.in_outline and block.anchor:
+            yield ContentsEntry(block.level, block.number, plain_text(block.content), block.anchor)
+
+
+def compose(report: Report, style: Style, source_date: date | None, creator: str) -> Document:
+    """The one entry point: a fully resolved, format-neutral document."""
+    composer = Composer(report, style)
+    build_date = report.published or source_date or FALLBACK_DATE
+    return Document(
+        id=report.id,
+        source=report.source,
+        metadata=composer.metadata(build_date, creator),
+        cover=composer.cover(),
+        running=composer.running(build_date),
+        body=composer.body(),
+        style=style,
+    )

@@ -1,0 +1,297 @@
+"""The source format and the style format, each as one JSON Schema: the single source of truth.
+
+`schemacheck.py` validates positioned YAML trees against these; `reportc schema` prints the
+report schema for editors. Defaults for style keys live here too (JSON Schema `default`),
+so the documentation an editor shows is the value reportc uses.
+
+`x-text` says how a text scalar is read: "inline" (inline markup), "block" (block text),
+"path" (a file path, checked against the project root), "link" (a URL).
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+SCHEMA_ID = "https://reportc.dev/schema/report-v1.json"
+ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _inline(description: str) -> dict[str, Any]:
+    return {"type": "string", "x-text": "inline", "description": description}
+
+
+def _block(description: str) -> dict[str, Any]:
+    return {"type": "string", "x-text": "block", "description": description}
+
+
+def _date(description: str) -> dict[str, Any]:
+    return {"type": "string", "format": "date", "pattern": ISO_DATE, "description": description}
+
+
+def _free_text(description: str) -> dict[str, Any]:
+    # YAML would read `1.10` or `2017/18` as numbers in some editors; both are text to reportc.
+    return {"type": ["string", "number"], "description": description}
+
+
+_GRADE = {"type": "string", "description": "A grade key or label of the style's scale "
+                                           "(case-insensitive), or \"ungraded\"."}
+
+_AREA_FOR_IMPROVEMENT = {
+    "oneOf": [
+        _inline("What the organisation should improve."),
+        {
+            "type": "object",
+            "properties": {
+                "text": _inline("What the organisation should improve."),
+                "detail": _block("Further explanation (block text)."),
+            },
+            "required": ["text"],
+            "additionalProperties": False,
+        },
+    ],
+}
+
+_CAUSE_OF_CONCERN = {
+    "type": "object",
+    "properties": {
+        "text": _inline("The cause of concern."),
+        "lead_in": _inline("Introduces the recommendations; default: the style's label."),
+        "recommendations": {"type": "array", "items": _inline("One recommendation.")},
+    },
+    "required": ["text"],
+    "additionalProperties": False,
+}
+
+_FINDINGS_KEYS = {
+    "areas_for_improvement": {"type": "array", "items": _AREA_FOR_IMPROVEMENT},
+    "causes_of_concern": {"type": "array", "items": _CAUSE_OF_CONCERN},
+    "findings": _block("Narrative findings (block text)."),
+}
+
+_QUESTION = {
+    "type": "object",
+    "properties": {
+        "number": {"type": "integer", "minimum": 1, "maximum": 9999,
+                   "description": "Default: the previous number + 1; the first is 1."},
+        "title": _inline("The question, e.g. How effective is the force at ...?"),
+        "grade": _GRADE,
+        "carried_over": _free_text("The inspection the judgment was carried over from, e.g. 2017/18."),
+        **_FINDINGS_KEYS,
+        "detailed_findings": {"type": "string", "format": "uri", "x-text": "link",
+                              "description": "Link (http or https) to the detailed findings."},
+    },
+    "required": ["title"],
+    "additionalProperties": False,
+}
+
+_PILLAR = {
+    "type": "object",
+    "properties": {
+        "title": _inline("e.g. Effectiveness"),
+        "question": _inline("The pillar's headline question."),
+        "grade": _GRADE,
+        "updated": _date("Last updated (YYYY-MM-DD)."),
+        "carried_over": _free_text("The inspection the judgment was carried over from, e.g. 2017/18."),
+        "summary": _block("Summary (block text)."),
+        **_FINDINGS_KEYS,
+        "questions": {"type": "array", "items": _QUESTION},
+    },
+    "required": ["title", "grade"],
+    "additionalProperties": False,
+}
+
+_SECTION = {
+    "type": "object",
+    "properties": {"title": _inline("Section title."), "body": _block("Section text (block text).")},
+    "required": ["title"],
+    "additionalProperties": False,
+}
+
+REPORT_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "$id": SCHEMA_ID,
+    "title": "reportc report source, version 1",
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "pattern": ID_PATTERN, "maxLength": 100,
+               "description": "Output name build/<id>.pdf; default: the file stem."},
+        "title": _inline("The report title, e.g. PEEL 2018/19."),
+        "subject": _inline("The organisation inspected."),
+        "programme": _inline("The inspection programme."),
+        "published": _date("Publication date (YYYY-MM-DD)."),
+        "language": {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+                     "description": "BCP 47 language tag; default: the style's language."},
+        "status": {"type": "string", "enum": ["draft", "final"], "default": "final"},
+        "marking": {"type": "string", "description": "Protective marking, e.g. OFFICIAL."},
+        "version": _free_text("Draft version, e.g. 0.3."),
+        "style": {"type": "string", "x-text": "path",
+                  "description": "A shipped or project style by name, or a path to a style file."},
+        "summary": _block("Report-level overview (block text)."),
+        "front_matter": {"type": "array", "items": _SECTION},
+        "pillars": {"type": "array", "minItems": 1, "items": _PILLAR},
+        "annexes": {"type": "array", "items": _SECTION},
+    },
+    "required": ["title", "subject", "pillars"],
+    "additionalProperties": False,
+}
+
+# ---- style files ---------------------------------------------------------------------------
+
+_COLOUR = {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}
+
+
+def _colour(default: str, description: str) -> dict[str, Any]:
+    return {**_COLOUR, "default": default, "description": description}
+
+
+def _number(default: float, description: str) -> dict[str, Any]:
+    return {"type": "number", "minimum": 0, "maximum": 1000, "default": default, "description": description}
+
+
+def _path(default: str | None, description: str) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "x-text": "path", "description": description}
+    if default is not None:
+        schema["default"] = default
+    return schema
+
+
+def _label(default: str) -> dict[str, Any]:
+    return {"type": "string", "default": default}
+
+
+LABEL_DEFAULTS: dict[str, str] = {
+    "contents": "Contents",
+    "summary": "Summary",
+    "at_a_glance": "Judgments at a glance",
+    "glance_area": "Area inspected",
+    "glance_grade": "Judgment",
+    "questions_for": "Questions for {pillar}",
+    "last_updated": "Last updated",
+    "areas_for_improvement": "Areas for improvement",
+    "causes_of_concern": "Cause of concern",
+    "recommendations": "Recommendations",
+    "recommendations_lead_in": "To address this cause of concern, the force should:",
+    "detailed_findings": "Detailed findings for question {number}",
+    "carried_over": "This judgment has been carried over from our last inspection in {year}.",
+    "ungraded": "Ungraded",
+    "page_x_of_y": "Page {page} of {pages}",
+    "draft": "DRAFT",
+    "version": "Version {version}",
+    "published": "Published {date}",
+    "logo_alt": "{brand} logo",
+    "grade": "Grade: {grade}",
+}
+
+_GRADE_ENTRY = {
+    "type": "object",
+    "properties": {
+        "label": {"type": "string", "description": "Printed on the badge, e.g. Good."},
+        "colour": {**_COLOUR, "description": "Badge fill; the text colour is chosen for contrast."},
+    },
+    "required": ["label", "colour"],
+    "additionalProperties": False,
+}
+
+STYLE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "reportc style",
+    "type": "object",
+    "properties": {
+        "extends": {"type": "string", "x-text": "path", "description": "A style by name or path."},
+        "brand": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "default": "reportc", "description": "Author of the documents."},
+                "logo": _path(None, "PNG or JPEG logo for the cover."),
+                "logo_alt": {"type": "string", "description": "Alt text for the logo; default from labels.logo_alt."},
+            },
+            "additionalProperties": False,
+        },
+        "language": {"type": "string", "default": "en-GB", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"},
+        "date_format": {"type": "string", "default": "%d/%m/%Y", "description": "strftime format."},
+        "grades": {
+            "type": "object",
+            "propertyNames": {"pattern": ID_PATTERN},
+            "additionalProperties": _GRADE_ENTRY,
+            "description": "The grade scale, best first; a child style replaces it whole.",
+        },
+        "labels": {
+            "type": "object",
+            "properties": {key: _label(value) for key, value in LABEL_DEFAULTS.items()},
+            "additionalProperties": False,
+        },
+        "fonts": {
+            "type": "object",
+            "properties": {
+                "family": {"type": "string", "default": "Liberation Sans",
+                           "description": "Family name written into DOCX styles (Arial-metric compatible)."},
+                "regular": _path("fonts/LiberationSans-Regular.ttf", "TrueType file."),
+                "bold": _path("fonts/LiberationSans-Bold.ttf", "TrueType file."),
+                "italic": _path("fonts/LiberationSans-Italic.ttf", "TrueType file."),
+                "bold_italic": _path("fonts/LiberationSans-BoldItalic.ttf", "TrueType file."),
+                "size": _number(11, "Body text size in points."),
+            },
+            "additionalProperties": False,
+        },
+        "colours": {
+            "type": "object",
+            "properties": {
+                "primary": _colour("#1F3864", "Headings, cover band, table header."),
+                "accent": _colour("#2E75B6", "Rules and links."),
+                "text": _colour("#1A1A1A", "Body text."),
+                "muted": _colour("#595959", "Running header and footer."),
+                "callout": _colour("#FBE9E7", "Cause-of-concern fill."),
+                "callout_rule": _colour("#C0392B", "Cause-of-concern rule."),
+                "watermark": _colour("#D9D9D9", "DRAFT watermark."),
+                "table_stripe": _colour("#F2F2F2", "Alternate table rows."),
+            },
+            "additionalProperties": False,
+        },
+        "page": {
+            "type": "object",
+            "properties": {
+                "size": {"type": "string", "enum": ["A4", "letter"], "default": "A4"},
+                "margin_top_mm": _number(25, ""),
+                "margin_bottom_mm": _number(25, ""),
+                "margin_left_mm": _number(22, ""),
+                "margin_right_mm": _number(22, ""),
+            },
+            "additionalProperties": False,
+        },
+        "cover": {
+            "type": "object",
+            "properties": {
+                "band_colour": _colour("#1F3864", "The cover's colour band."),
+                "band_height_mm": _number(110, "Height of the band from the top of the page."),
+                "text_colour": _colour("#FFFFFF", "Text on the band."),
+                "logo_width_mm": _number(50, "Logo width on the cover."),
+                "title_size": _number(30, "Cover title size in points."),
+            },
+            "additionalProperties": False,
+        },
+        "print": {
+            "type": "object",
+            "properties": {
+                "crop_marks": {"type": "boolean", "default": False, "description": "Always add crop marks and bleed."},
+                "bleed_mm": _number(3, "Bleed beyond the trim box."),
+            },
+            "additionalProperties": False,
+        },
+    },
+    "additionalProperties": False,
+}
+
+
+def report_json_schema() -> dict[str, Any]:
+    """The report schema as editors see it: standard JSON Schema, our `x-` annotations kept
+    (editors ignore unknown keywords)."""
+    return copy.deepcopy(REPORT_SCHEMA)
+
+
+def default_of(schema: dict[str, Any], *path: str) -> Any:
+    """The `default` at a path of property names, e.g. default_of(STYLE_SCHEMA, "colours", "text")."""
+    node = schema
+    for key in path:
+        node = node["properties"][key]
+    return node.get("default")

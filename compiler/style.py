@@ -1,0 +1,171 @@
+"""Style files -> a frozen Style: `extends` resolved once, paths resolved, defaults filled in.
+
+Style files are validated with positions exactly like sources. A child style merges into its
+parent key by key, except `grades`, which it replaces whole (a scale is one decision).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import schema as schemas
+from .diagnostics import Diagnostics, Span
+from .paths import SHIPPED_STYLES, Roots, resolve_file, resolve_style
+from .schemacheck import check
+from .styletypes import Colours, Cover, Fonts, Grade, Page, Print, Style, frozen_mapping
+from .yamltree import Mapping, Node, Scalar, load_bytes
+
+MAX_EXTENDS = 8
+PAGE_SIZES_MM = {"A4": (210.0, 297.0), "letter": (215.9, 279.4)}
+UNGRADED_COLOUR = "#6E6E6E"
+
+
+def display_name(path: Path, roots: Roots) -> str:
+    """How diagnostics name a file: relative to the project root when inside it."""
+    try:
+        return str(path.relative_to(roots.project))
+    except ValueError:
+        return str(path)
+
+
+class StyleLoader:
+    """Loads styles once per build (a batch shares a few styles across many reports)."""
+
+    def __init__(self, roots: Roots) -> None:
+        self.roots = roots
+        self._cache: dict[Path, tuple[Style | None, Diagnostics]] = {}
+
+    def load(self, name: str, base: Path, origin: Span, diagnostics: Diagnostics) -> Style | None:
+        path, problem = resolve_style(name, base, self.roots)
+        if path is None:
+            diagnostics.error(origin, f"style {problem}")
+            return None
+        if path not in self._cache:
+            own = Diagnostics()
+            raw = self._load_chain(path, own, chain=())
+            self._cache[path] = (_build_style(path.stem, raw, own) if raw is not None else None, own)
+        style, own = self._cache[path]
+        diagnostics.extend(own)
+        return style
+
+    def _load_chain(self, path: Path, diagnostics: Diagnostics, chain: tuple[Path, ...]) -> dict | None:
+        """The merged raw settings of a style and its ancestors, paths resolved."""
+        file = display_name(path, self.roots)
+        tree = load_bytes(path.read_bytes(), file, diagnostics)
+        if tree is None:
+            return None
+        errors_before = len(diagnostics.errors)
+        check(tree, schemas.STYLE_SCHEMA, diagnostics)
+        if len(diagnostics.errors) > errors_before or not isinstance(tree, Mapping):
+            return None
+        own = _to_plain(tree, schemas.STYLE_SCHEMA, path.parent, self.roots, diagnostics)
+        own["files"] = [path]
+        logo = own.get("brand", {}).get("logo")
+        if logo is not None:
+            own["brand"]["logo_span"] = tree.get("brand").get("logo").span
+        parent_node = tree.get("extends")
+        if not isinstance(parent_node, Scalar) or parent_node.is_null:
+            return own
+        return self._merge_parent(own, parent_node, path, diagnostics, chain + (path,))
+
+    def _merge_parent(self, own: dict, parent_node: Scalar, path: Path, diagnostics: Diagnostics,
+                      chain: tuple[Path, ...]) -> dict | None:
+        parent_path, problem = resolve_style(parent_node.value, path.parent, self.roots)
+        if parent_path is None:
+            diagnostics.error(parent_node.span, f"extends: style {problem}")
+            return None
+        if parent_path in chain or len(chain) >= MAX_EXTENDS:
+            diagnostics.error(parent_node.span, "extends: styles extend each other in a loop; "
+                                                "remove one `extends`")
+            return None
+        parent = self._load_chain(parent_path, diagnostics, chain)
+        return None if parent is None else _merge(parent, own)
+
+
+def _to_plain(node: Node, schema: dict[str, Any], folder: Path, roots: Roots, diagnostics: Diagnostics) -> Any:
+    """A validated style tree as plain Python values; paths resolved from the style's folder."""
+    if isinstance(node, Mapping):
+        properties = schema.get("properties", {})
+        extra = schema.get("additionalProperties")
+        return {key: _to_plain(value, properties.get(key) or extra or {}, folder, roots, diagnostics)
+                for key, (_, value) in node.entries.items()
+                if not (isinstance(value, Scalar) and value.is_null)}
+    assert isinstance(node, Scalar)
+    kind = schema.get("type")
+    if kind == "number":
+        return float(node.value)
+    if kind == "boolean":
+        return node.value == "true"
+    if schema.get("x-text") == "path" and schema is not schemas.STYLE_SCHEMA["properties"]["extends"]:
+        path, problem = resolve_file(node.value, folder, roots)
+        if path is None:
+            diagnostics.error(node.span, problem)
+        return path
+    return node.value
+
+
+def _merge(parent: dict, child: dict) -> dict:
+    merged = dict(parent)
+    for key, value in child.items():
+        if key == "files":
+            merged[key] = value + parent.get("files", [])
+        elif isinstance(value, dict) and isinstance(parent.get(key), dict) and key != "grades":
+            merged[key] = _merge(parent[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _section(raw: dict, name: str) -> dict[str, Any]:
+    """One style section with the schema's defaults under what the style sets."""
+    properties = schemas.STYLE_SCHEMA["properties"][name]["properties"]
+    values = {key: spec["default"] for key, spec in properties.items() if "default" in spec}
+    values.update(raw.get(name, {}))
+    return values
+
+
+def _font_path(value: Any) -> Path:
+    return value if isinstance(value, Path) else (SHIPPED_STYLES / value).resolve()
+
+
+def _build_style(name: str, raw: dict, diagnostics: Diagnostics) -> Style | None:
+    if diagnostics.has_errors:
+        return None
+    labels = _section(raw, "labels")
+    brand = _section(raw, "brand")
+    fonts = _section(raw, "fonts")
+    page = _section(raw, "page")
+    width, height = PAGE_SIZES_MM[page["size"]]
+    alt = brand.get("logo_alt") or labels["logo_alt"].format(brand=brand["name"])
+    return Style(
+        name=name,
+        files=tuple(raw["files"]),
+        brand_name=brand["name"],
+        logo=_logo(brand, alt, diagnostics),
+        logo_alt=alt,
+        language=raw.get("language", schemas.default_of(schemas.STYLE_SCHEMA, "language")),
+        date_format=raw.get("date_format", schemas.default_of(schemas.STYLE_SCHEMA, "date_format")),
+        grades=_grades(raw.get("grades", {}), labels["ungraded"]),
+        labels=frozen_mapping(labels),
+        fonts=Fonts(family=fonts["family"], size=fonts["size"],
+                    **{k: _font_path(fonts[k]) for k in ("regular", "bold", "italic", "bold_italic")}),
+        colours=Colours(**_section(raw, "colours")),
+        page=Page(width_mm=width, height_mm=height, **page),
+        cover=Cover(**_section(raw, "cover")),
+        print=Print(**_section(raw, "print")),
+    )
+
+
+def _logo(brand: dict, alt: str, diagnostics: Diagnostics):
+    if brand.get("logo") is None:
+        return None
+    from .images import load_image
+
+    return load_image(brand["logo"], alt, brand["logo_span"], diagnostics)
+
+
+def _grades(raw: dict[str, dict], ungraded_label: str) -> tuple[Grade, ...]:
+    grades = [Grade(key, entry["label"], entry["colour"].upper()) for key, entry in raw.items()]
+    if "ungraded" not in raw:
+        grades.append(Grade("ungraded", ungraded_label, UNGRADED_COLOUR))
+    return tuple(grades)

@@ -1,0 +1,211 @@
+"""Positioned tree + style -> the Report model, or every diagnostic at once.
+
+The schema check (`schemacheck`) catches shape problems; this module adds the rules a schema
+cannot say (grades of the style's scale, question numbering, ids, link schemes) and builds
+the frozen model. It only builds when the tree passed the schema, so it may trust the shape.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from . import markup
+from .diagnostics import Diagnostics, Span
+from .model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
+                    Question, Report, Section)
+from .schema import ID_PATTERN
+from .styletypes import Style
+from .yamltree import Mapping, Node, Scalar, Sequence
+
+WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", "clock$",
+                              *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
+MAX_ID_LENGTH = 100
+
+
+def id_problem(text: str) -> str | None:
+    """Why `text` cannot name build/<id>.pdf, or None."""
+    if len(text) > MAX_ID_LENGTH:
+        return f"id is {len(text)} characters long; at most {MAX_ID_LENGTH} are allowed"
+    if not re.fullmatch(ID_PATTERN[1:-1], text):
+        return f"'{text}' is not a valid id: use lower-case letters, digits and hyphens, starting with a letter or digit"
+    if text.split(".")[0] in WINDOWS_RESERVED:
+        return f"'{text}' is a reserved file name on Windows; choose another id"
+    return None
+
+
+def default_id(path: Path) -> str:
+    """The id a source gets without `id:`: the file stem, or the folder's name for report.yaml."""
+    return path.parent.name if path.name == "report.yaml" else path.stem
+
+
+def normalise_grade(text: str) -> str:
+    return re.sub(r"[\s_-]+", "-", text.strip().lower())
+
+
+class ReportBuilder:
+    """Builds one Report from a schema-checked tree."""
+
+    def __init__(self, file: str, style: Style, diagnostics: Diagnostics) -> None:
+        self.file = file
+        self.style = style
+        self.diagnostics = diagnostics
+        self.grades = {normalise_grade(g.key): g.key for g in style.grades}
+        self.grades.update({normalise_grade(g.label): g.key for g in style.grades})
+
+    # ---- scalars -------------------------------------------------------------------------
+
+    def text(self, node: Node | None) -> str | None:
+        if isinstance(node, Scalar) and not node.is_null:
+            return node.value
+        return None
+
+    def inline(self, node: Node | None) -> InlineText | None:
+        if not isinstance(node, Scalar) or node.is_null:
+            return None
+        text = " ".join(node.value.split())  # a line break inside a field is a space
+        return InlineText(markup.parse_inline(text, node.span, self.diagnostics), node.span)
+
+    def block(self, node: Node | None) -> BlockText | None:
+        if not isinstance(node, Scalar) or node.is_null:
+            return None
+        blocks = markup.parse_blocks(node.value, node.line_span, self.diagnostics)
+        return BlockText(blocks, node.span) if blocks else None
+
+    def date(self, node: Node | None) -> date | None:
+        text = self.text(node)
+        return date.fromisoformat(text) if text else None
+
+    def grade(self, node: Node | None) -> str:
+        text = self.text(node)
+        if text is None:
+            return UNGRADED
+        key = self.grades.get(normalise_grade(text))
+        if key is None:
+            labels = ", ".join(g.label for g in self.style.grades)
+            self.diagnostics.error(node.span, f"unknown grade '{text}'; the style '{self.style.name}' "
+                                              f"has: {labels}")
+            return UNGRADED
+        return key
+
+    def link(self, node: Node | None) -> str | None:
+        text = self.text(node)
+        if text is None:
+            return None
+        problem = markup.link_problem(text)
+        if problem is None and text.lower().startswith("mailto:"):
+            problem = f"link '{text}' must start with http:// or https://"
+        if problem:
+            self.diagnostics.error(node.span, problem)
+        return text
+
+    def items(self, node: Node | None, build: Callable[[Node], object]) -> tuple:
+        if not isinstance(node, Sequence):
+            return ()
+        return tuple(build(item) for item in node.items)
+
+    # ---- structure -----------------------------------------------------------------------
+
+    def area_for_improvement(self, node: Node) -> AreaForImprovement:
+        if isinstance(node, Mapping):
+            return AreaForImprovement(self.inline(node.get("text")), self.block(node.get("detail")), node.span)
+        return AreaForImprovement(self.inline(node), None, node.span)
+
+    def cause_of_concern(self, node: Mapping) -> CauseOfConcern:
+        return CauseOfConcern(
+            text=self.inline(node.get("text")),
+            lead_in=self.inline(node.get("lead_in")),
+            recommendations=self.items(node.get("recommendations"), self.inline),
+            span=node.span,
+        )
+
+    def questions(self, node: Node | None) -> tuple[Question, ...]:
+        if not isinstance(node, Sequence):
+            return ()
+        questions: list[Question] = []
+        seen: dict[int, Span] = {}
+        previous = 0
+        for item in node.items:
+            number_node = item.get("number")
+            number = int(number_node.value) if self.text(number_node) else previous + 1
+            span = number_node.span if self.text(number_node) else item.span
+            if number in seen:
+                self.diagnostics.error(span, f"question number {number} is used twice in this pillar "
+                                             f"(first at {seen[number]}); number each question once")
+            elif number < previous:
+                self.diagnostics.warning(span, f"question {number} comes after question {previous}; "
+                                               "questions are usually in order")
+            seen.setdefault(number, span)
+            previous = number
+            questions.append(self.question(item, number))
+        return tuple(questions)
+
+    def question(self, node: Mapping, number: int) -> Question:
+        return Question(
+            number=number,
+            title=self.inline(node.get("title")),
+            grade=self.grade(node.get("grade")),
+            carried_over=self.text(node.get("carried_over")),
+            areas_for_improvement=self.items(node.get("areas_for_improvement"), self.area_for_improvement),
+            causes_of_concern=self.items(node.get("causes_of_concern"), self.cause_of_concern),
+            findings=self.block(node.get("findings")),
+            detailed_findings=self.link(node.get("detailed_findings")),
+            span=node.span,
+        )
+
+    def pillar(self, node: Mapping) -> Pillar:
+        return Pillar(
+            title=self.inline(node.get("title")),
+            question=self.inline(node.get("question")),
+            grade=self.grade(node.get("grade")),
+            updated=self.date(node.get("updated")),
+            carried_over=self.text(node.get("carried_over")),
+            summary=self.block(node.get("summary")),
+            areas_for_improvement=self.items(node.get("areas_for_improvement"), self.area_for_improvement),
+            causes_of_concern=self.items(node.get("causes_of_concern"), self.cause_of_concern),
+            findings=self.block(node.get("findings")),
+            questions=self.questions(node.get("questions")),
+            span=node.span,
+        )
+
+    def section(self, node: Mapping) -> Section:
+        return Section(self.inline(node.get("title")), self.block(node.get("body")), node.span)
+
+    def report(self, root: Mapping, report_id: str) -> Report:
+        status = self.text(root.get("status")) or "final"
+        return Report(
+            id=report_id,
+            title=self.inline(root.get("title")),
+            subject=self.inline(root.get("subject")),
+            programme=self.inline(root.get("programme")),
+            published=self.date(root.get("published")),
+            language=self.text(root.get("language")) or self.style.language,
+            status=status,
+            marking=self.text(root.get("marking")),
+            version=self.text(root.get("version")),
+            summary=self.block(root.get("summary")),
+            front_matter=self.items(root.get("front_matter"), self.section),
+            pillars=self.items(root.get("pillars"), self.pillar),
+            annexes=self.items(root.get("annexes"), self.section),
+            source=self.file,
+            span=root.span,
+        )
+
+
+def report_id(root: Mapping, path: Path, file: str, diagnostics: Diagnostics) -> str | None:
+    """The report's id from `id:` or the file stem; refused ids are errors, never renamed."""
+    node = root.get("id")
+    if isinstance(node, Scalar) and not node.is_null:
+        problem = id_problem(node.value)
+        if problem:
+            diagnostics.error(node.span, problem)
+            return None
+        return node.value
+    stem = default_id(path)
+    problem = id_problem(stem)
+    if problem:
+        diagnostics.error(Span(file, 1, 1), f"the file name gives the id '{stem}', which is refused: "
+                                            f"{problem}; rename the file or add an `id:` key")
+        return None
+    return stem

@@ -1,0 +1,260 @@
+"""Read YAML as data only: bytes -> a tree whose every node knows FILE:LINE:COL.
+
+Every scalar stays the text that was written (`title: No`, `version: 1.10`); the validator
+decides what a scalar means from the schema. Everything YAML can do beyond plain data
+(tags, anchors, aliases, merge keys) is refused, because a report is written out in full.
+
+We build the tree from libyaml's event stream ourselves, rather than from PyYAML's composer,
+because events still carry anchors and tags (the composer resolves them away) and because an
+iterative builder has no recursion limit to hit on hostile nesting.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Union
+
+import yaml
+
+from .diagnostics import Diagnostics, Span
+
+try:  # libyaml is ~30x faster and still gives positions
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - pure-Python fallback
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_REPORTED_CHARACTERS = 20  # bad characters reported per file before "and N more"
+NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+@dataclass
+class Scalar:
+    value: str
+    span: Span
+    style: str  # "" plain, "'" or '"' quoted, "|" literal, ">" folded
+    content_line: int  # 1-based line of the first content line (block scalars: the line after "|")
+    content_col: int  # 1-based column where content starts on that line
+
+    @property
+    def is_null(self) -> bool:
+        return self.style == "" and self.value in NULL_WORDS
+
+    def line_span(self, index: int) -> Span:
+        """The position of the index-th line of the value (exact for literal block scalars)."""
+        if self.style == "|":
+            return Span(self.span.file, self.content_line + index, self.content_col)
+        return self.span
+
+
+@dataclass
+class Mapping:
+    span: Span
+    entries: dict[str, tuple[Scalar, "Node"]] = field(default_factory=dict)
+
+    def get(self, key: str) -> "Node | None":
+        entry = self.entries.get(key)
+        return entry[1] if entry else None
+
+
+@dataclass
+class Sequence:
+    span: Span
+    items: list["Node"] = field(default_factory=list)
+
+
+Node = Union[Scalar, Mapping, Sequence]
+
+
+def describe(node: Node) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    return "nothing" if node.is_null else "text"
+
+
+def load_bytes(data: bytes, file: str, diagnostics: Diagnostics) -> Node | None:
+    """Parse one YAML document; every problem goes to `diagnostics`. None when unusable."""
+    start = Span(file, 1, 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        diagnostics.error(start, f"file is {len(data):,} bytes, over the {MAX_SOURCE_BYTES:,}-byte limit; "
+                                 "split the report or move large text out")
+        return None
+    text = _decode(data, file, diagnostics)
+    if text is None:
+        return None
+    text = _blank_control_characters(text, file, diagnostics)
+    root = _parse(text, file, diagnostics)
+    if root is None and not diagnostics.has_errors:
+        diagnostics.error(start, "file is empty; a report needs at least `title`, `subject` and `pillars`")
+    return root
+
+
+def _decode(data: bytes, file: str, diagnostics: Diagnostics) -> str | None:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
+        diagnostics.error(Span(file, line, col), f"byte 0x{data[error.start]:02X} is not UTF-8; "
+                                                 "save the file as UTF-8")
+        return None
+
+
+def _blank_control_characters(text: str, file: str, diagnostics: Diagnostics) -> str:
+    """Report control characters and surrogates, and blank them so parsing can go on."""
+    found = 0
+    chars = list(text)
+    line, line_start = 1, 0
+    for index, char in enumerate(chars):
+        if char == "\n":
+            line, line_start = line + 1, index + 1
+        elif _is_forbidden(char):
+            found += 1
+            if found <= MAX_REPORTED_CHARACTERS:
+                diagnostics.error(Span(file, line, index - line_start + 1),
+                                  f"control character U+{ord(char):04X} ({_char_name(char)}) is not allowed; "
+                                  "delete it (only tab and newline may appear)")
+            chars[index] = "_"  # printable and structure-neutral, so parsing can go on
+    if found > MAX_REPORTED_CHARACTERS:
+        diagnostics.error(Span(file, 1, 1), f"and {found - MAX_REPORTED_CHARACTERS} more control characters")
+    return "".join(chars) if found else text
+
+
+def _is_forbidden(char: str) -> bool:
+    if char in "\t\n\r":
+        return False
+    return unicodedata.category(char) in ("Cc", "Cs")
+
+
+def _char_name(char: str) -> str:
+    return unicodedata.name(char, "control" if unicodedata.category(char) == "Cc" else "surrogate")
+
+
+# libyaml's wording -> what a report writer should do
+_PARSER_HINTS = {
+    "found character '\\t' that cannot start any token": "a tab cannot indent YAML; indent with spaces",
+    "found invalid Unicode character escape code": "escaped lone surrogates (such as \\uD800) are not allowed",
+    "mapping values are not allowed here": "unexpected ':'; quote text that contains ': '",
+}
+
+
+def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
+    builder = _TreeBuilder(file, text, diagnostics)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if not builder.feed(event):
+                break
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or "invalid YAML"
+        message = _PARSER_HINTS.get(problem, problem)
+        span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
+        diagnostics.error(span, f"invalid YAML: {message}")
+        return None
+    except yaml.YAMLError as error:  # reader errors without a mark
+        diagnostics.error(Span(file, 1, 1), f"invalid YAML: {error}")
+        return None
+    return builder.root
+
+
+class _TreeBuilder:
+    """Turns libyaml events into Scalar / Mapping / Sequence nodes with spans."""
+
+    def __init__(self, file: str, text: str, diagnostics: Diagnostics) -> None:
+        self.file = file
+        self.lines = text.splitlines()
+        self.diagnostics = diagnostics
+        self.stack: list[list] = []  # [container, pending_key]
+        self.root: Node | None = None
+        self.documents = 0
+        self.too_deep = False
+
+    def span(self, mark) -> Span:
+        return Span(self.file, mark.line + 1, mark.column + 1)
+
+    def feed(self, event) -> bool:
+        kind = type(event).__name__
+        if kind == "DocumentStartEvent":
+            self.documents += 1
+            if self.documents > 1:
+                self.diagnostics.error(self.span(event.start_mark),
+                                       "a second YAML document ('---'); a file holds one report")
+                return False
+        elif kind == "AliasEvent":
+            self.diagnostics.error(self.span(event.start_mark),
+                                   f"alias '*{event.anchor}' is not allowed; write the value out in full")
+            self.add(Scalar("", self.span(event.start_mark), "", 0, 0))
+        elif kind == "ScalarEvent":
+            self.check_decorations(event)
+            self.add(self.scalar(event))
+        elif kind in ("MappingStartEvent", "SequenceStartEvent"):
+            self.check_decorations(event)
+            span = self.span(event.start_mark)
+            node = Mapping(span) if kind == "MappingStartEvent" else Sequence(span)
+            self.add(node)
+            self.stack.append([node, None])
+            if len(self.stack) > MAX_DEPTH and not self.too_deep:
+                self.too_deep = True
+                self.diagnostics.error(span, f"nesting deeper than {MAX_DEPTH} levels; "
+                                             "a report is at most a few levels deep")
+        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
+            self.stack.pop()
+        return True
+
+    def check_decorations(self, event) -> None:
+        span = self.span(event.start_mark)
+        if getattr(event, "anchor", None):
+            self.diagnostics.error(span, f"anchor '&{event.anchor}' is not allowed; write the value out in full")
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            self.diagnostics.error(span, f"tag '{tag}' is not allowed; YAML is read as plain data")
+
+    def scalar(self, event) -> Scalar:
+        span = self.span(event.start_mark)
+        bad = sorted({char for char in event.value if _is_forbidden(char)})
+        if bad:  # written as escapes such as "\a" or "\x00" in a quoted scalar
+            names = ", ".join(f"U+{ord(char):04X}" for char in bad)
+            self.diagnostics.error(span, f"control character {names} in this text is not allowed; "
+                                         "remove the escape sequence")
+        style = event.style or ""
+        if style in ("|", ">"):
+            line = event.start_mark.line + 2
+            raw = self.lines[line - 1] if line - 1 < len(self.lines) else ""
+            col = len(raw) - len(raw.lstrip(" ")) + 1
+        else:
+            line, col = span.line, span.col + (1 if style in ("'", '"') else 0)
+        return Scalar(event.value, span, style, line, col)
+
+    def add(self, node: Node) -> None:
+        if not self.stack:
+            self.root = node
+            return
+        frame = self.stack[-1]
+        container = frame[0]
+        if isinstance(container, Sequence):
+            container.items.append(node)
+        elif frame[1] is None:
+            frame[1] = self.key(node)
+        else:
+            key = frame[1]
+            frame[1] = None
+            if key.value == "<<" and key.style == "":
+                self.diagnostics.error(key.span, "merge key '<<' is not allowed; write the mapping out in full")
+            elif key.value in container.entries:
+                first = container.entries[key.value][0].span
+                self.diagnostics.error(key.span, f"duplicate key '{key.value}' (first at {first}); "
+                                                 "remove one of them")
+            else:
+                container.entries[key.value] = (key, node)
+
+    def key(self, node: Node) -> Scalar:
+        if isinstance(node, Scalar):
+            return node
+        self.diagnostics.error(node.span, "a key must be plain text")
+        return Scalar(f"<{describe(node)}>", node.span, "'", 0, 0)
