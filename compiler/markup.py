@@ -25,11 +25,13 @@ _SUBHEADING = re.compile(r"### (.*)\Z", re.S)
 LinkCheck = Callable[[str], None]
 
 
-def link_problem(target: str) -> str | None:
+def link_problem(target: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | None:
     """Why a link target is refused, or None."""
     match = _SCHEME.match(target)
-    if not match or match.group(1).lower() not in LINK_SCHEMES:
-        return f"link '{target}' must start with http://, https:// or mailto:"
+    if not match or match.group(1).lower() not in schemes:
+        prefixes = [f"{s}:" if s == "mailto" else f"{s}://" for s in schemes]
+        allowed = " or ".join([", ".join(prefixes[:-1]), prefixes[-1]] if len(prefixes) > 1 else prefixes)
+        return f"link '{target}' must start with {allowed}"
     return None
 
 

@@ -96,8 +96,9 @@ def load_report(path: Path, roots: Roots, styles: StyleLoader, strict: bool = Fa
     origin = style_node.span if style_node is not None else tree.span
     loaded.style = styles.load(style_name, path.parent, origin, diagnostics)
     the_id = report_id(tree, path, loaded.file, diagnostics)
-    if loaded.style is not None and the_id is not None and not diagnostics.has_errors:
-        loaded.report = ReportBuilder(loaded.file, loaded.style, diagnostics).report(tree, the_id)
+    if loaded.style is not None:
+        report = ReportBuilder(loaded.file, loaded.style, diagnostics).report(tree, the_id or "")
+        loaded.report = None if diagnostics.has_errors else report
     if strict:
         diagnostics.promote_warnings()
     return loaded

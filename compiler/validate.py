@@ -75,7 +75,10 @@ class ReportBuilder:
 
     def date(self, node: Node | None) -> date | None:
         text = self.text(node)
-        return date.fromisoformat(text) if text else None
+        try:
+            return date.fromisoformat(text) if text else None
+        except ValueError:  # reported by the schema check
+            return None
 
     def grade(self, node: Node | None) -> str:
         text = self.text(node)
@@ -93,17 +96,16 @@ class ReportBuilder:
         text = self.text(node)
         if text is None:
             return None
-        problem = markup.link_problem(text)
-        if problem is None and text.lower().startswith("mailto:"):
-            problem = f"link '{text}' must start with http:// or https://"
+        problem = markup.link_problem(text, schemes=("http", "https"))
         if problem:
             self.diagnostics.error(node.span, problem)
         return text
 
-    def items(self, node: Node | None, build: Callable[[Node], object]) -> tuple:
+    def items(self, node: Node | None, build: Callable[[Node], object], kind: type = object) -> tuple:
+        """Build each list item of the expected node kind; the schema check reported the others."""
         if not isinstance(node, Sequence):
             return ()
-        return tuple(build(item) for item in node.items)
+        return tuple(build(item) for item in node.items if isinstance(item, kind))
 
     # ---- structure -----------------------------------------------------------------------
 
@@ -116,7 +118,7 @@ class ReportBuilder:
         return CauseOfConcern(
             text=self.inline(node.get("text")),
             lead_in=self.inline(node.get("lead_in")),
-            recommendations=self.items(node.get("recommendations"), self.inline),
+            recommendations=self.items(node.get("recommendations"), self.inline, Scalar),
             span=node.span,
         )
 
@@ -127,19 +129,26 @@ class ReportBuilder:
         seen: dict[int, Span] = {}
         previous = 0
         for item in node.items:
+            if not isinstance(item, Mapping):
+                continue
             number_node = item.get("number")
-            number = int(number_node.value) if self.text(number_node) else previous + 1
-            span = number_node.span if self.text(number_node) else item.span
-            if number in seen:
-                self.diagnostics.error(span, f"question number {number} is used twice in this pillar "
-                                             f"(first at {seen[number]}); number each question once")
-            elif number < previous:
-                self.diagnostics.warning(span, f"question {number} comes after question {previous}; "
-                                               "questions are usually in order")
-            seen.setdefault(number, span)
+            written = self.text(number_node)
+            explicit = written is not None and re.fullmatch(r"[1-9][0-9]{0,3}", written) is not None
+            number = int(written) if explicit else previous + 1
+            if written is None or explicit:  # an invalid number is reported once, by the schema check
+                self.check_number(number, previous, number_node.span if explicit else item.span, seen)
             previous = number
             questions.append(self.question(item, number))
         return tuple(questions)
+
+    def check_number(self, number: int, previous: int, span: Span, seen: dict[int, Span]) -> None:
+        if number in seen:
+            self.diagnostics.error(span, f"question number {number} is used twice in this pillar "
+                                         f"(first at {seen[number]}); number each question once")
+        elif number < previous:
+            self.diagnostics.warning(span, f"question {number} comes after question {previous}; "
+                                           "questions are usually in order")
+        seen.setdefault(number, span)
 
     def question(self, node: Mapping, number: int) -> Question:
         return Question(
@@ -148,7 +157,7 @@ class ReportBuilder:
             grade=self.grade(node.get("grade")),
             carried_over=self.text(node.get("carried_over")),
             areas_for_improvement=self.items(node.get("areas_for_improvement"), self.area_for_improvement),
-            causes_of_concern=self.items(node.get("causes_of_concern"), self.cause_of_concern),
+            causes_of_concern=self.items(node.get("causes_of_concern"), self.cause_of_concern, Mapping),
             findings=self.block(node.get("findings")),
             detailed_findings=self.link(node.get("detailed_findings")),
             span=node.span,
@@ -163,7 +172,7 @@ class ReportBuilder:
             carried_over=self.text(node.get("carried_over")),
             summary=self.block(node.get("summary")),
             areas_for_improvement=self.items(node.get("areas_for_improvement"), self.area_for_improvement),
-            causes_of_concern=self.items(node.get("causes_of_concern"), self.cause_of_concern),
+            causes_of_concern=self.items(node.get("causes_of_concern"), self.cause_of_concern, Mapping),
             findings=self.block(node.get("findings")),
             questions=self.questions(node.get("questions")),
             span=node.span,
@@ -185,9 +194,9 @@ class ReportBuilder:
             marking=self.text(root.get("marking")),
             version=self.text(root.get("version")),
             summary=self.block(root.get("summary")),
-            front_matter=self.items(root.get("front_matter"), self.section),
-            pillars=self.items(root.get("pillars"), self.pillar),
-            annexes=self.items(root.get("annexes"), self.section),
+            front_matter=self.items(root.get("front_matter"), self.section, Mapping),
+            pillars=self.items(root.get("pillars"), self.pillar, Mapping),
+            annexes=self.items(root.get("annexes"), self.section, Mapping),
             source=self.file,
             span=root.span,
         )

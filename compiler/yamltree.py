@@ -139,6 +139,8 @@ def _char_name(char: str) -> str:
 # libyaml's wording -> what a report writer should do
 _PARSER_HINTS = {
     "found character '\\t' that cannot start any token": "a tab cannot indent YAML; indent with spaces",
+    "found character that cannot start any token": "a character here cannot start YAML (a tab indenting? "
+                                                   "indent with spaces; '@' or '`' at the start? quote the text)",
     "found invalid Unicode character escape code": "escaped lone surrogates (such as \\uD800) are not allowed",
     "mapping values are not allowed here": "unexpected ':'; quote text that contains ': '",
 }

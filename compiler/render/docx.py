@@ -1,0 +1,461 @@
+"""DOCX renderer: layout blocks -> a review-ready Word document (python-docx plus small OOXML helpers).
+
+Stages inside this module, in order:
+  styles      the Style becomes Word styles and list definitions (docx_styles, docx_numbering)
+  cover       logo, title band and draft status on page 1
+  body        each block becomes paragraphs or a table, appended before the section properties
+  running     header and footer parts (marking, "Page X of Y", DRAFT watermark)
+  package     core properties, source map for drafts, byte-stable zip (docx_package)
+
+Paragraphs are built as lxml elements with their style ids already known and appended next to a
+held reference to w:sectPr: python-docx's own add_paragraph searches the body for w:sectPr and
+looks style names up one by one, which cost three quarters of the build time on long reports.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from typing import Callable, Iterator
+
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.shared import Mm
+from lxml import etree
+
+from ..diagnostics import Diagnostics, Span
+from ..layout.blocks import (Badge, Block, Callout, Contents, Cover, Document, GlanceTable, Heading,
+                             Image, ListBlock, ListEntry, PageBreak, Para)
+from ..model import Emph, Inlines, Link, Strong, Text
+from . import Rendered, RenderOptions
+from .docx_numbering import LEVELS, Numbering
+from .docx_ooxml import (EMU_PER_MM, bookmark_around, bookmark_name, el, external_link, field_end,
+                         field_runs, field_start, internal_link, paragraph, paragraph_properties,
+                         sub, tab_run, text_run, twips, watermark_run)
+from .docx_package import finish_package
+from .docx_sourcemap import SourceMap
+from .docx_styles import StyleSheet, text_width_mm
+
+TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
+_PT_PER_MM = 72 / 25.4
+
+
+def render(document: Document, options: RenderOptions, diagnostics: Diagnostics) -> Rendered:
+    return Rendered(data=DocxBuilder(document, options, diagnostics).build(), pages=0)
+
+
+@dataclass(frozen=True)
+class _Target:
+    """Where blocks go: the body (before w:sectPr) or a table cell, at a list depth."""
+
+    append: Callable[[etree._Element], None]
+    depth: int = 0
+
+
+class DocxBuilder:
+    def __init__(self, document: Document, options: RenderOptions, diagnostics: Diagnostics):
+        self.document = document
+        self.options = options
+        self.diagnostics = diagnostics
+        self.word = docx.Document()
+        self.part = self.word.part
+        self.styles = StyleSheet(document.style)
+        self.numbering = Numbering(document.style)
+        self.sourcemap = SourceMap(document) if document.metadata.draft else None
+        self._bookmark_ids = iter(range(1, 10**9))
+        self._anchors, self._anchor_spans = _collect_anchors(document.body)
+        self._page_break_pending = False
+        self._link_ids: dict[str, str] = {}
+        body = self.word.element.body
+        self._sect_pr = body.find(qn("w:sectPr"))
+        self._body = _Target(self._sect_pr.addprevious)
+
+    # ---- the whole document ------------------------------------------------------------
+
+    def build(self) -> bytes:
+        self.add_cover(self.document.cover)
+        for block in self.document.body:
+            self.add_block(block, self._body)
+        self.set_up_section()
+        self.add_running()
+        return finish_package(self.word, self.document, self.styles, self.numbering, self.sourcemap)
+
+    # ---- blocks ------------------------------------------------------------------------
+
+    def add_block(self, block: Block, target: _Target) -> None:
+        if isinstance(block, Heading):
+            self.add_heading(block, target)
+        elif isinstance(block, Para):
+            self.add_para(block, target)
+        elif isinstance(block, ListBlock):
+            self.add_list(block, target)
+        elif isinstance(block, Callout):
+            self.add_callout(block, target)
+        elif isinstance(block, GlanceTable):
+            self.add_glance_table(block, target)
+        elif isinstance(block, Contents):
+            self.add_contents(block, target)
+        elif isinstance(block, PageBreak):
+            self._page_break_pending = True
+        else:  # a new block kind in layout must be mapped here
+            raise TypeError(f"DOCX renderer cannot render {type(block).__name__}")
+
+    def add_heading(self, block: Heading, target: _Target) -> None:
+        p = self.new_paragraph(self.heading_style(block))
+        if block.number:
+            p.append(text_run(block.number))
+            p.append(tab_run())
+        self.add_inlines(p, block.content)
+        if block.anchor:
+            bookmark_around(p, next(self._bookmark_ids), self._anchors[block.anchor])
+        self.emit(p, target, block.span, "heading")
+        if block.badge:
+            self.emit(self.badge_paragraph(block.badge), target, block.span, "grade")
+
+    def heading_style(self, block: Heading) -> str:
+        level = min(max(block.level, 1), 4)
+        if block.in_outline or level > 2:
+            return self.styles.id(f"Heading {level}")
+        # A level-1/2 heading kept out of the contents: same look, but no outline level, so a
+        # Word "Update field" gives the same contents as the cached one.
+        return self.styles.unlisted_heading(block.role, level)
+
+    def badge_paragraph(self, badge: Badge) -> etree._Element:
+        p = self.new_paragraph(self.styles.id("Grade Badge"))
+        char_style = self.styles.grade(badge.label, badge.fill, badge.text_colour)
+        # No-break spaces pad the shading into a badge shape; the label stays plain text.
+        p.append(text_run(f"\u00a0{badge.label}\u00a0", (char_style, False, False)))
+        return p
+
+    def add_para(self, block: Para, target: _Target, style_id: str | None = None) -> None:
+        p = self.new_paragraph(style_id or self.styles.paragraph_role(block.role))
+        self.add_inlines(p, block.content)
+        self.emit(p, target, block.span, block.role)
+
+    def add_list(self, block: ListBlock, target: _Target) -> None:
+        level = min(target.depth, LEVELS - 1)
+        style_id = self.list_style(block, level)
+        num_id = self.numbering.restart(level, block.start) if block.ordered else None
+        for entry in block.items:
+            self.add_list_entry(entry, style_id, num_id, level, target)
+
+    def list_style(self, block: ListBlock, level: int) -> str:
+        if level == 0:
+            return self.styles.list_role(block.role, block.ordered)
+        base = "List Number" if block.ordered else "List Bullet"
+        return self.styles.id(f"{base} {level + 1}")
+
+    def add_list_entry(self, entry: ListEntry, style_id: str, num_id: int | None, level: int,
+                       target: _Target) -> None:
+        p = self.new_paragraph(style_id)
+        if num_id is not None:
+            ppr = paragraph_properties(p)
+            ppr.insert(len(ppr), el("w:numPr", {}, el("w:ilvl", {"w:val": str(level)}),
+                                     el("w:numId", {"w:val": str(num_id)})))
+        self.add_inlines(p, entry.content)
+        self.emit(p, target, entry.span, "list item")
+        inner = _Target(target.append, target.depth + 1)
+        continue_style = self.styles.id("List Continue" if level == 0 else f"List Continue {level + 1}")
+        for child in entry.children:
+            if isinstance(child, Para):
+                self.add_para(child, inner, continue_style)
+            else:
+                self.add_block(child, inner)
+
+    def add_callout(self, block: Callout, target: _Target) -> None:
+        # A one-cell table: the only box Word and LibreOffice both keep together with a lead-in
+        # and a numbered list inside, and one a reader can comment on like any text.
+        table = self.new_table(self.styles.id(role_table_style(block.role)), (text_width_mm(self.document.style),),
+                               caption=None, header_row=False)
+        cell = self.new_row(table, header=False).__next__()
+        cell_target = _Target(cell.append, 0)
+        for child in block.blocks:
+            self.add_block(child, cell_target)
+        if cell.find(qn("w:p")) is None:
+            cell.append(paragraph(None))
+        self.emit_table(table, target)
+
+    def add_glance_table(self, block: GlanceTable, target: _Target) -> None:
+        width = text_width_mm(self.document.style)
+        table = self.new_table(self.styles.id("Judgments Table"), (width * 0.72, width * 0.28),
+                               caption=block.title, header_row=True)
+        header_cells = self.new_row(table, header=True)
+        for text in block.header:
+            p = self.new_paragraph(self.styles.id("Table Header"))
+            p.append(text_run(text))
+            next(header_cells).append(p)
+        for row in block.rows:
+            question, grade = self.new_row(table, header=False)
+            style = "Glance Pillar" if row.level == 1 else "Glance Question"
+            p = self.new_paragraph(self.styles.id(style))
+            runs = [text_run(row.number), tab_run()] if row.number else []
+            runs += self.inline_runs(row.content, False, False, False)
+            if row.anchor in self._anchors:
+                p.append(internal_link(self._anchors[row.anchor], runs))
+            else:
+                p.extend(runs)
+            self.trace(p, self._anchor_spans.get(row.anchor), "glance row")
+            question.append(p)
+            tc_pr = grade.find(qn("w:tcPr"))
+            tc_pr.append(el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": row.badge.fill.lstrip("#").upper()}))
+            badge = self.new_paragraph(self.styles.id("Glance Grade"))
+            badge.append(text_run(row.badge.label, (self.styles.grade(row.badge.label, row.badge.fill,
+                                                                       row.badge.text_colour), False, False)))
+            self.trace(badge, self._anchor_spans.get(row.anchor), "glance grade")
+            grade.append(badge)
+        self.emit_table(table, target)
+
+    def add_contents(self, block: Contents, target: _Target) -> None:
+        title = self.new_paragraph(self.styles.id("TOC Heading"))
+        title.append(text_run(block.title))
+        self.emit(title, target, None, "contents")
+        entries = list(block.entries)
+        if not entries:
+            p = self.new_paragraph(self.styles.id("TOC 1"))
+            p.extend(field_start(TOC_INSTRUCTION))
+            p.append(field_end())
+            self.emit(p, target, None, "contents")
+            return
+        for i, entry in enumerate(entries):
+            p = self.new_paragraph(self.styles.id(f"TOC {min(entry.level, 3)}"))
+            if i == 0:
+                p.extend(field_start(TOC_INSTRUCTION))
+            p.append(self.contents_link(entry.anchor, entry.number, entry.text))
+            if i == len(entries) - 1:
+                p.append(field_end())
+            self.emit(p, target, self._anchor_spans.get(entry.anchor), "contents entry")
+
+    def contents_link(self, anchor: str, number: str | None, text: str) -> etree._Element:
+        bookmark = self._anchors.get(anchor, bookmark_name(anchor))
+        page = self.options.anchor_pages.get(anchor)
+        runs = [text_run(number), tab_run()] if number else []
+        runs += [text_run(text), tab_run()]
+        runs += field_runs(f"PAGEREF {bookmark} \\h", str(page) if page is not None else "")
+        return internal_link(bookmark, runs)
+
+    # ---- inline content ----------------------------------------------------------------
+
+    def add_inlines(self, p: etree._Element, content: Inlines) -> None:
+        for node in self.inline_runs(content, False, False, False):
+            p.append(node)
+
+    def inline_runs(self, content: Inlines, strong: bool, emph: bool, link: bool) -> Iterator[etree._Element]:
+        for node in content:
+            if isinstance(node, Text):
+                yield text_run(node.text, self.run_format(strong, emph, link))
+            elif isinstance(node, Strong):
+                yield from self.inline_runs(node.children, True, emph, link)
+            elif isinstance(node, Emph):
+                yield from self.inline_runs(node.children, strong, True, link)
+            elif isinstance(node, Link):
+                runs = list(self.inline_runs(node.children, strong, emph, True))
+                yield external_link(self.link_id(node.target), runs)
+
+    def run_format(self, strong: bool, emph: bool, link: bool) -> tuple:
+        # One character style per run: the innermost meaning gets the style, the rest stays a
+        # toggle (a bold link is a Hyperlink run with w:b).
+        if link:
+            return (self.styles.id("Hyperlink"), strong, emph)
+        if strong:
+            return (self.styles.id("Strong"), False, emph)
+        if emph:
+            return (self.styles.id("Emphasis"), False, False)
+        return (None, False, False)
+
+    def link_id(self, target: str) -> str:
+        if target not in self._link_ids:
+            self._link_ids[target] = self.part.relate_to(target, RT.HYPERLINK, is_external=True)
+        return self._link_ids[target]
+
+    # ---- paragraphs, tables and where they go ------------------------------------------
+
+    def new_paragraph(self, style_id: str | None) -> etree._Element:
+        p = paragraph(style_id)
+        if self._page_break_pending:
+            ppr = paragraph_properties(p)
+            ppr.insert(1 if style_id else 0, el("w:pageBreakBefore"))
+            self._page_break_pending = False
+        return p
+
+    def emit(self, p: etree._Element, target: _Target, span: Span | None, kind: str) -> None:
+        self.trace(p, span, kind)
+        target.append(p)
+
+    def trace(self, p: etree._Element, span: Span | None, kind: str) -> None:
+        if self.sourcemap is not None and span is not None:
+            self.sourcemap.mark(p, next(self._bookmark_ids), span, kind)
+
+    def emit_table(self, table: etree._Element, target: _Target) -> None:
+        target.append(table)
+
+    def new_table(self, style_id: str, widths_mm: tuple[float, ...], caption: str | None,
+                  header_row: bool) -> etree._Element:
+        tbl = el("w:tbl")
+        tbl_pr = sub(tbl, "w:tblPr")
+        sub(tbl_pr, "w:tblStyle", {"w:val": style_id})
+        sub(tbl_pr, "w:tblW", {"w:w": "5000", "w:type": "pct"})
+        sub(tbl_pr, "w:tblLayout", {"w:type": "fixed"})
+        sub(tbl_pr, "w:tblLook", {"w:val": "04A0" if header_row else "0000", "w:firstRow": "1" if header_row else "0",
+                                  "w:lastRow": "0", "w:firstColumn": "0", "w:lastColumn": "0",
+                                  "w:noHBand": "1", "w:noVBand": "1"})
+        if caption:
+            sub(tbl_pr, "w:tblCaption", {"w:val": caption})
+        grid = sub(tbl, "w:tblGrid")
+        for width in widths_mm:
+            sub(grid, "w:gridCol", {"w:w": twips(width)})
+        return tbl
+
+    def new_row(self, table: etree._Element, header: bool) -> Iterator[etree._Element]:
+        tr = sub(table, "w:tr")
+        tr_pr = sub(tr, "w:trPr")
+        sub(tr_pr, "w:cantSplit")
+        if header:
+            sub(tr_pr, "w:tblHeader")
+        for grid_col in table.find(qn("w:tblGrid")):
+            tc = sub(tr, "w:tc")
+            tc_pr = sub(tc, "w:tcPr")
+            sub(tc_pr, "w:tcW", {"w:w": grid_col.get(qn("w:w")), "w:type": "dxa"})
+            if header:
+                sub(tc_pr, "w:shd", {"w:val": "clear", "w:color": "auto",
+                                     "w:fill": self.document.style.colours.primary.lstrip("#").upper()})
+        return iter(tr.findall(qn("w:tc")))
+
+    # ---- cover, section, header and footer ---------------------------------------------
+
+    def add_cover(self, cover: Cover) -> None:
+        body = self._body
+        if cover.logo is not None:
+            p = self.new_paragraph(self.styles.id("Cover Logo"))
+            p.append(self.picture_run(cover.logo, self.document.style.cover.logo_width_mm))
+            body.append(p)
+        self.add_plain(self.styles.id("Title"), cover.title)
+        self.add_plain(self.styles.id("Cover Subject"), cover.subject)
+        if cover.programme:
+            self.add_plain(self.styles.id("Cover Programme"), cover.programme)
+        for text in (cover.date_text, cover.marking):
+            if text:
+                self.add_plain(self.styles.id("Cover Details"), text)
+        if cover.status_text:
+            self.add_plain(self.styles.id("Cover Status"), cover.status_text)
+        if cover.version_text:
+            self.add_plain(self.styles.id("Cover Details"), cover.version_text)
+        self._page_break_pending = True
+
+    def add_plain(self, style_id: str, text: str) -> None:
+        p = self.new_paragraph(style_id)
+        p.append(text_run(text))
+        self._body.append(p)
+
+    def picture_run(self, image: Image, width_mm: float) -> etree._Element:
+        inline = self.part.new_pic_inline(io.BytesIO(image.png), Mm(width_mm), None)
+        doc_pr = inline.find(qn("wp:docPr"))
+        doc_pr.set("descr", image.alt)
+        doc_pr.set("title", image.alt)
+        doc_pr.set("name", "Logo")
+        r = el("w:r")
+        sub(r, "w:drawing").append(inline)
+        return r
+
+    def set_up_section(self) -> None:
+        page = self.document.style.page
+        sect = self._sect_pr
+        for child in list(sect):
+            sect.remove(child)
+        sect.append(el("w:pgSz", {"w:w": twips(page.width_mm), "w:h": twips(page.height_mm)}))
+        header_mm = min(12.5, page.margin_top_mm / 2)
+        footer_mm = min(12.5, page.margin_bottom_mm / 2)
+        sect.append(el("w:pgMar", {"w:top": twips(page.margin_top_mm), "w:right": twips(page.margin_right_mm),
+                                   "w:bottom": twips(page.margin_bottom_mm), "w:left": twips(page.margin_left_mm),
+                                   "w:header": twips(header_mm), "w:footer": twips(footer_mm), "w:gutter": "0"}))
+        sect.append(el("w:cols", {"w:space": "720"}))
+        sect.append(el("w:titlePg"))
+        sect.append(el("w:docGrid", {"w:linePitch": "360"}))
+
+    def add_running(self) -> None:
+        running = self.document.running
+        section = self.word.sections[0]
+        section.different_first_page_header_footer = True
+        header_style = self.styles.id("Header")
+        footer_style = self.styles.id("Footer")
+        marking_style = self.styles.id("Marking")
+        for header, first in ((section.header, False), (section.first_page_header, True)):
+            root = _cleared(header.part.element)
+            if running.marking:
+                root.append(_line(marking_style, [text_run(running.marking)]))
+            if not first:
+                root.append(_line(header_style, [text_run(running.header_left), tab_run(), tab_run(),
+                                                 text_run(running.header_right)]))
+            if not len(root):
+                root.append(paragraph(header_style))
+            if running.watermark:
+                root.find(qn("w:p")).append(self.watermark(running.watermark, first))
+        for footer, first in ((section.footer, False), (section.first_page_footer, True)):
+            root = _cleared(footer.part.element)
+            if not first:
+                root.append(_line(footer_style, [text_run(running.footer_left), tab_run(), tab_run(),
+                                                 *self.page_x_of_y(running.page_x_of_y)]))
+            if running.marking:
+                root.append(_line(marking_style, [text_run(running.marking)]))
+            if not len(root):
+                root.append(paragraph(footer_style))
+
+    def page_x_of_y(self, template: str) -> list[etree._Element]:
+        runs: list[etree._Element] = []
+        for piece in re.split(r"(\{page\}|\{pages\})", template):
+            if piece == "{page}":
+                runs += field_runs("PAGE", "1")
+            elif piece == "{pages}":
+                runs += field_runs("NUMPAGES", "1")
+            elif piece:
+                runs.append(text_run(piece))
+        return runs
+
+    def watermark(self, text: str, first: bool) -> etree._Element:
+        style = self.document.style
+        width_pt = text_width_mm(style) * _PT_PER_MM * 0.95
+        return watermark_run(text, style.fonts.family, style.colours.watermark, width_pt, 2 if first else 1)
+
+
+def role_table_style(role: str) -> str:
+    return " ".join(word.capitalize() if word not in ("of", "for") else word for word in role.split("-"))
+
+
+def _cleared(root: etree._Element) -> etree._Element:
+    for child in list(root):
+        root.remove(child)
+    return root
+
+
+def _line(style_id: str, runs: list[etree._Element]) -> etree._Element:
+    p = paragraph(style_id)
+    p.extend(runs)
+    return p
+
+
+def _collect_anchors(blocks: tuple[Block, ...]) -> tuple[dict[str, str], dict[str, Span]]:
+    """Every heading anchor -> its unique bookmark name and its source span, before any output,
+    so the contents and the glance table can link forward."""
+    names: dict[str, str] = {}
+    spans: dict[str, Span] = {}
+    used: set[str] = set()
+    for heading in _headings(blocks):
+        if heading.anchor and heading.anchor not in names:
+            name = bookmark_name(heading.anchor)
+            if name in used:
+                name = bookmark_name(f"{heading.anchor}-{len(used)}")
+            used.add(name)
+            names[heading.anchor] = name
+            spans[heading.anchor] = heading.span
+    return names, spans
+
+
+def _headings(blocks) -> Iterator[Heading]:
+    for block in blocks:
+        if isinstance(block, Heading):
+            yield block
+        elif isinstance(block, Callout):
+            yield from _headings(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from _headings(item.children)

@@ -1,0 +1,154 @@
+"""The package around the document body: styles, numbering, properties, source map, stable bytes.
+
+python-docx starts from its own template; everything the template brings that this document
+did not ask for (a thumbnail of another document, 400 KB of styles, a bibliography data part,
+revision ids) is removed, and the rest is written from the report. The zip is then rewritten
+with fixed entry order and timestamps, because python-docx stamps the current time on every
+entry: the same inputs must give the same bytes.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
+from docx.oxml.ns import qn
+from lxml import etree
+
+from .docx_sourcemap import ID_PROPERTY, NAMESPACE, SOURCE_PROPERTY, SourceMap
+
+if TYPE_CHECKING:
+    from docx.document import Document as WordDocument
+
+    from ..layout.blocks import Document
+    from .docx_numbering import Numbering
+    from .docx_styles import StyleSheet
+
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say; the real date is in core.xml
+_STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+_EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+_DS = "http://schemas.openxmlformats.org/officeDocument/2006/customXml"
+_PROPERTY_FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def finish_package(word: "WordDocument", document: "Document", styles: "StyleSheet",
+                   numbering: "Numbering", sourcemap: SourceMap | None) -> bytes:
+    drop_template_leftovers(word)
+    replace_children(word.styles.element, styles.element())
+    replace_children(word.part.numbering_part.element, numbering.element())
+    tidy_settings(word, document.metadata.language)
+    set_core_properties(word, document)
+    set_app_properties(word, document)
+    if sourcemap is not None:
+        add_source_map(word, sourcemap)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return stable_zip(buffer.getvalue())
+
+
+def replace_children(root: etree._Element, generated: etree._Element) -> None:
+    for child in list(root):
+        root.remove(child)
+    for child in list(generated):
+        root.append(child)
+
+
+def drop_template_leftovers(word: "WordDocument") -> None:
+    package = word.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype in (RT.THUMBNAIL, RT.EXTENDED_PROPERTIES, RT.CUSTOM_PROPERTIES):
+            package.rels.pop(rel_id)
+    for rel_id, rel in list(word.part.rels.items()):
+        if rel.reltype in (_STYLES_WITH_EFFECTS, RT.CUSTOM_XML):
+            word.part.rels.pop(rel_id)
+
+
+def tidy_settings(word: "WordDocument", language: str) -> None:
+    settings = word.settings.element
+    for tag in ("w:rsids", "w:savePreviewPicture", "w:proofState"):
+        for node in settings.findall(qn(tag)):
+            settings.remove(node)
+    for node in settings.findall(qn("w:themeFontLang")):
+        node.attrib.clear()
+        node.set(qn("w:val"), language)
+
+
+def set_core_properties(word: "WordDocument", document: "Document") -> None:
+    meta = document.metadata
+    stamp = datetime(meta.date.year, meta.date.month, meta.date.day, tzinfo=timezone.utc)
+    core = word.core_properties
+    core.title = meta.title
+    core.subject = meta.subject
+    core.author = meta.author
+    core.last_modified_by = meta.author
+    core.keywords = ", ".join(meta.keywords)
+    core.language = meta.language
+    core.created = stamp
+    core.modified = stamp
+    core.last_printed = None
+    core.revision = 1
+    core.comments = ""
+    core.category = ""
+    core.identifier = document.id
+    core.content_status = "Draft" if meta.draft else "Final"
+    core.version = meta.version or ""
+
+
+def set_app_properties(word: "WordDocument", document: "Document") -> None:
+    root = etree.Element(f"{{{_EXTENDED}}}Properties", nsmap={None: _EXTENDED, "vt": _VT})
+    for tag, text in (("Application", document.metadata.creator), ("DocSecurity", "0"),
+                      ("Company", document.metadata.author), ("LinksUpToDate", "false"),
+                      ("SharedDoc", "false"), ("HyperlinksChanged", "false")):
+        etree.SubElement(root, f"{{{_EXTENDED}}}{tag}").text = text
+    add_xml_part(word, "/docProps/app.xml", CT.OFC_EXTENDED_PROPERTIES,
+                 RT.EXTENDED_PROPERTIES, root)
+
+
+def add_source_map(word: "WordDocument", sourcemap: SourceMap) -> None:
+    item = Part(PackURI("/customXml/item1.xml"), CT.XML, sourcemap.xml(), word.part.package)
+    props = etree.Element(f"{{{_DS}}}datastoreItem", nsmap={"ds": _DS})
+    props.set(f"{{{_DS}}}itemID", sourcemap.item_id())
+    refs = etree.SubElement(props, f"{{{_DS}}}schemaRefs")
+    etree.SubElement(refs, f"{{{_DS}}}schemaRef").set(f"{{{_DS}}}uri", NAMESPACE)
+    props_part = Part(PackURI("/customXml/itemProps1.xml"), CT.OFC_CUSTOM_XML_PROPERTIES, _xml_bytes(props),
+                      word.part.package)
+    item.relate_to(props_part, RT.CUSTOM_XML_PROPS)
+    word.part.relate_to(item, RT.CUSTOM_XML)
+    custom = etree.Element(f"{{{_CUSTOM}}}Properties", nsmap={None: _CUSTOM, "vt": _VT})
+    for pid, (name, text) in enumerate(((SOURCE_PROPERTY, sourcemap.source), (ID_PROPERTY, sourcemap.report_id)), 2):
+        prop = etree.SubElement(custom, f"{{{_CUSTOM}}}property", fmtid=_PROPERTY_FMTID, pid=str(pid), name=name)
+        etree.SubElement(prop, f"{{{_VT}}}lpwstr").text = text
+    add_xml_part(word, "/docProps/custom.xml", CT.OFC_CUSTOM_PROPERTIES,
+                 RT.CUSTOM_PROPERTIES, custom)
+
+
+def add_xml_part(word: "WordDocument", partname: str, content_type: str, reltype: str,
+                 root: etree._Element) -> None:
+    """A package-level XML part (document properties), related from the package root."""
+    package = word.part.package
+    package.relate_to(Part(PackURI(partname), content_type, _xml_bytes(root), package), reltype)
+
+
+def _xml_bytes(root: etree._Element) -> bytes:
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def stable_zip(data: bytes) -> bytes:
+    """The same entries, in the same order, with fixed timestamps and attributes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 0
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()

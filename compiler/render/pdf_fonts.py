@@ -1,0 +1,96 @@
+"""The style's four TrueType faces, registered with reportlab once per process.
+
+Only embedded TrueType fonts ever reach the PDF: every text-drawing call names one of these
+faces, and the canvas starts on the regular face so reportlab never writes its Helvetica
+preamble. A character the face lacks is reported as a warning, never drawn as a silent box.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib.fonts import addMapping
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+
+from ...diagnostics import Diagnostics, Span
+from ...styletypes import Fonts
+
+# Characters never drawn as glyphs: layout turns line breaks into spaces, and a tab or a
+# soft hyphen has no visible form of its own.
+_INVISIBLE = frozenset("\t\n\r\u00ad\u200b\u200c\u200d\u2060\ufeff")
+
+
+@dataclass(frozen=True)
+class FontSet:
+    """reportlab's names for the four faces of one family."""
+
+    family: str
+    regular: str
+    bold: str
+    italic: str
+    bold_italic: str
+
+    def face(self, bold: bool = False, italic: bool = False) -> str:
+        if bold and italic:
+            return self.bold_italic
+        if bold:
+            return self.bold
+        return self.italic if italic else self.regular
+
+
+def register_fonts(fonts: Fonts) -> FontSet:
+    return _register(fonts.regular.resolve(), fonts.bold.resolve(), fonts.italic.resolve(),
+                     fonts.bold_italic.resolve())
+
+
+@lru_cache(maxsize=None)
+def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path) -> FontSet:
+    # The family name is derived from the four paths, so two styles that name different
+    # files never share a registration, and the same files are parsed once per process.
+    digest = hashlib.sha1("\0".join(map(str, (regular, bold, italic, bold_italic))).encode()).hexdigest()[:8]
+    family = f"rc{digest}"
+    names = FontSet(family, f"{family}-R", f"{family}-B", f"{family}-I", f"{family}-BI")
+    for name, path in ((names.regular, regular), (names.bold, bold), (names.italic, italic),
+                       (names.bold_italic, bold_italic)):
+        pdfmetrics.registerFont(TTFont(name, str(path)))
+    # <b> and <i> in paragraph markup map onto the family's own faces, never a base-14 one.
+    addMapping(family, 0, 0, names.regular)
+    addMapping(family, 1, 0, names.bold)
+    addMapping(family, 0, 1, names.italic)
+    addMapping(family, 1, 1, names.bold_italic)
+    for name in (names.regular, names.bold, names.italic, names.bold_italic):
+        addMapping(name, 0, 0, names.regular)
+        addMapping(name, 1, 0, names.bold)
+        addMapping(name, 0, 1, names.italic)
+        addMapping(name, 1, 1, names.bold_italic)
+    return names
+
+
+@lru_cache(maxsize=None)
+def _coverage(face: str) -> frozenset[int]:
+    return frozenset(pdfmetrics.getFont(face).face.charToGlyph)
+
+
+class GlyphCheck:
+    """Warns once per character, face and source span about glyphs the font lacks."""
+
+    def __init__(self, fonts: FontSet, diagnostics: Diagnostics) -> None:
+        self._fonts = fonts
+        self._diagnostics = diagnostics
+        self._reported: set[tuple[str, str, Span]] = set()
+
+    def check(self, text: str, span: Span, bold: bool = False, italic: bool = False) -> None:
+        face = self._fonts.face(bold, italic)
+        covered = _coverage(face)
+        for char in sorted(set(text)):
+            if ord(char) in covered or char in _INVISIBLE or ord(char) < 32:
+                continue
+            key = (char, face, span)
+            if key in self._reported:
+                continue
+            self._reported.add(key)
+            self._diagnostics.warning(
+                span, f"the font has no glyph for {char!r} (U+{ord(char):04X}); it prints as an empty box")
