@@ -163,11 +163,18 @@ def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
     return artefacts
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(target: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder and rename it into place: readers see the
     previous complete file or the new complete file, never a partial one."""
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
+        os.fchmod(handle, 0o666 & ~_umask())  # mkstemp makes 0600; artefacts are ordinary files
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
