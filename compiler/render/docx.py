@@ -13,6 +13,7 @@ looks style names up one by one, which cost three quarters of the build time on 
 """
 from __future__ import annotations
 
+import copy
 import io
 import re
 from dataclasses import dataclass
@@ -35,7 +36,7 @@ from .docx_ooxml import (EMU_PER_MM, bookmark_around, bookmark_name, el, externa
                          sub, tab_run, text_run, twips, watermark_run)
 from .docx_package import finish_package
 from .docx_sourcemap import SourceMap
-from .docx_styles import StyleSheet, text_width_mm
+from .docx_styles import RUNNING_SCALE, StyleSheet, text_width_mm
 
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 _PT_PER_MM = 72 / 25.4
@@ -67,6 +68,7 @@ class DocxBuilder:
         self._anchors, self._anchor_spans = _collect_anchors(document.body)
         self._page_break_pending = False
         self._link_ids: dict[str, str] = {}
+        self._watermarks: list[int] = []
         body = self.word.element.body
         self._sect_pr = body.find(qn("w:sectPr"))
         self._body = _Target(self._sect_pr.addprevious)
@@ -376,29 +378,35 @@ class DocxBuilder:
         running = self.document.running
         section = self.word.sections[0]
         section.different_first_page_header_footer = True
-        header_style = self.styles.id("Header")
-        footer_style = self.styles.id("Footer")
-        marking_style = self.styles.id("Marking")
-        for header, first in ((section.header, False), (section.first_page_header, True)):
-            root = _cleared(header.part.element)
-            if running.marking:
-                root.append(_line(marking_style, [text_run(running.marking)]))
-            if not first:
-                root.append(_line(header_style, [text_run(running.header_left), tab_run(), tab_run(),
-                                                 text_run(running.header_right)]))
-            if not len(root):
-                root.append(paragraph(header_style))
-            if running.watermark:
-                root.find(qn("w:p")).append(self.watermark(running.watermark, first))
-        for footer, first in ((section.footer, False), (section.first_page_footer, True)):
-            root = _cleared(footer.part.element)
-            if not first:
-                root.append(_line(footer_style, [text_run(running.footer_left), tab_run(), tab_run(),
-                                                 *self.page_x_of_y(running.page_x_of_y)]))
-            if running.marking:
-                root.append(_line(marking_style, [text_run(running.marking)]))
-            if not len(root):
-                root.append(paragraph(footer_style))
+        marking = [_line(self.styles.id("Marking"), [text_run(running.marking)])] if running.marking else []
+        page_of = self.page_x_of_y(running.page_x_of_y)
+        page_chars = len(re.sub(r"\{pages?\}", "00", running.page_x_of_y))
+        # The cover (first page) shows only the marking and the watermark.
+        self.fill_running(section.header, marking + self.running_line("Header", running.header_left,
+                                                                       [text_run(running.header_right)],
+                                                                       len(running.header_right)))
+        self.fill_running(section.first_page_header, marking)
+        self.fill_running(section.footer, self.running_line("Footer", running.footer_left, page_of, page_chars)
+                          + marking)
+        self.fill_running(section.first_page_footer, marking)
+
+    def fill_running(self, header_or_footer, paragraphs: list[etree._Element]) -> None:
+        root = _cleared(header_or_footer.part.element)
+        is_header = root.tag == qn("w:hdr")
+        for p in paragraphs or [paragraph(self.styles.id("Header" if is_header else "Footer"))]:
+            root.append(copy.deepcopy(p))  # the marking line appears in four places
+        watermark = self.document.running.watermark
+        if is_header and watermark:
+            root.find(qn("w:p")).append(self.watermark(watermark, len(self._watermarks)))
+
+    def running_line(self, kind: str, left: str, right_runs: list[etree._Element], right_chars: int) -> list[etree._Element]:
+        """Left text and right text on one line when they fit, else on two (a right tab after
+        text that overruns it would push the right part to an odd place)."""
+        style = self.document.style
+        char_mm = style.fonts.size * RUNNING_SCALE * 0.5 / _PT_PER_MM  # an average glyph is about half an em
+        if (len(left) + right_chars + 4) * char_mm <= text_width_mm(style):
+            return [_line(self.styles.id(kind), [text_run(left), tab_run(), *right_runs])]
+        return [_line(self.styles.id(kind), [text_run(left)]), _line(self.styles.id(f"{kind} Right"), right_runs)]
 
     def page_x_of_y(self, template: str) -> list[etree._Element]:
         runs: list[etree._Element] = []
@@ -411,10 +419,11 @@ class DocxBuilder:
                 runs.append(text_run(piece))
         return runs
 
-    def watermark(self, text: str, first: bool) -> etree._Element:
+    def watermark(self, text: str, number: int) -> etree._Element:
         style = self.document.style
         width_pt = text_width_mm(style) * _PT_PER_MM * 0.95
-        return watermark_run(text, style.fonts.family, style.colours.watermark, width_pt, 2 if first else 1)
+        self._watermarks.append(number)
+        return watermark_run(text, style.fonts.family, style.colours.watermark, width_pt, number + 1)
 
 
 def role_table_style(role: str) -> str:

@@ -10,10 +10,25 @@ import hashlib
 import re
 from typing import Iterable
 
+from functools import lru_cache
+
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.oxml.parser import OxmlElement
+from docx.oxml.ns import nsdecls
+from docx.oxml.ns import qn as _qn
+from docx.oxml.parser import oxml_parser
 from lxml import etree
+
+qn = lru_cache(maxsize=None)(_qn)  # 'w:p' -> '{uri}p', asked tens of thousands of times
+
+
+def OxmlElement(tag: str) -> etree._Element:
+    """A detached element that python-docx reads back as its own class (CT_P, CT_R, ...).
+
+    Cheaper than python-docx's OxmlElement: no namespace map; lxml declares the namespace on
+    the element only until it is appended to a tree that already declares it.
+    """
+    return oxml_parser.makeelement(qn(tag))
+
 
 W_P = qn("w:p")
 W_R = qn("w:r")
@@ -219,11 +234,16 @@ _WATERMARK = (
 def watermark_run(text: str, font: str, colour: str, width_pt: float, shape_number: int) -> etree._Element:
     """Word's own "DRAFT" watermark: a rotated WordArt shape behind the text, in a header."""
     height = width_pt * 0.6 / max(len(text), 1) * 2
-    xml = _WATERMARK % (nsdecls("w", "v", "o", "w10"), shape_number, 2048 + shape_number,
+    xml = _WATERMARK % (_VML_NAMESPACES, shape_number, 2048 + shape_number,
                         width_pt, height, hex_colour(colour), _css_string(font))
     r = parse_xml(xml)
-    r.find(".//" + qn("v:textpath") + "[@style]").set("string", text)
+    r.find(".//{urn:schemas-microsoft-com:vml}textpath[@style]").set("string", text)
     return r
+
+
+_VML_NAMESPACES = (nsdecls("w") + ' xmlns:v="urn:schemas-microsoft-com:vml"'
+                   ' xmlns:o="urn:schemas-microsoft-com:office:office"'
+                   ' xmlns:w10="urn:schemas-microsoft-com:office:word"')
 
 
 def _css_string(font: str) -> str:

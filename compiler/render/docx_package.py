@@ -2,7 +2,7 @@
 
 python-docx starts from its own template; everything the template brings that this document
 did not ask for (a thumbnail of another document, 400 KB of styles, a bibliography data part,
-revision ids) is removed, and the rest is written from the report. The zip is then rewritten
+revision ids) is removed, and the rest is written from the report. The zip is written here
 with fixed entry order and timestamps, because python-docx stamps the current time on every
 entry: the same inputs must give the same bytes.
 """
@@ -48,9 +48,7 @@ def finish_package(word: "WordDocument", document: "Document", styles: "StyleShe
     set_app_properties(word, document)
     if sourcemap is not None:
         add_source_map(word, sourcemap)
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return stable_zip(buffer.getvalue())
+    return write_package(word)
 
 
 def replace_children(root: etree._Element, generated: etree._Element) -> None:
@@ -84,21 +82,37 @@ def set_core_properties(word: "WordDocument", document: "Document") -> None:
     meta = document.metadata
     stamp = datetime(meta.date.year, meta.date.month, meta.date.day, tzinfo=timezone.utc)
     core = word.core_properties
-    core.title = meta.title
-    core.subject = meta.subject
-    core.author = meta.author
-    core.last_modified_by = meta.author
-    core.keywords = ", ".join(meta.keywords)
+    core.title = _fit(meta.title)
+    core.subject = _fit(meta.subject)
+    core.author = _fit(meta.author)
+    core.last_modified_by = _fit(meta.author)
+    core.keywords = _fit_keywords(meta.keywords)
     core.language = meta.language
     core.created = stamp
     core.modified = stamp
-    core.last_printed = None
     core.revision = 1
     core.comments = ""
     core.category = ""
     core.identifier = document.id
     core.content_status = "Draft" if meta.draft else "Final"
     core.version = meta.version or ""
+
+
+_CORE_LIMIT = 255  # characters per core property, as Office (and python-docx) allow
+
+
+def _fit(text: str) -> str:
+    return text if len(text) <= _CORE_LIMIT else text[: _CORE_LIMIT - 1] + "\u2026"
+
+
+def _fit_keywords(keywords: tuple[str, ...]) -> str:
+    """As many whole keywords as fit, in order: a keyword cut in half would mislead a search."""
+    kept: list[str] = []
+    for keyword in keywords:
+        if len(", ".join([*kept, keyword])) > _CORE_LIMIT:
+            break
+        kept.append(keyword)
+    return ", ".join(kept)
 
 
 def set_app_properties(word: "WordDocument", document: "Document") -> None:
@@ -140,15 +154,54 @@ def _xml_bytes(root: etree._Element) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def stable_zip(data: bytes) -> bytes:
-    """The same entries, in the same order, with fixed timestamps and attributes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
+def write_package(word: "WordDocument") -> bytes:
+    """The package as python-docx would save it, but with fixed timestamps and attributes.
+
+    python-docx's writer stamps the current time on every entry and offers no way not to, and
+    rewriting its zip afterwards means compressing everything twice; so this is its writer's
+    loop (content types, package relationships, each part and its relationships) with stable
+    entries.
+    """
+    package = word.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 0
-            target.writestr(entry, source.read(info.filename))
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        _write_entry(archive, "[Content_Types].xml", content_types(parts))
+        _write_entry(archive, "_rels/.rels", package.rels.xml)
+        for part in parts:
+            _write_entry(archive, part.partname.membername, part.blob)
+            if len(part.rels):
+                _write_entry(archive, part.partname.rels_uri.membername, part.rels.xml)
     return out.getvalue()
+
+
+def _write_entry(archive: zipfile.ZipFile, name: str, data: bytes) -> None:
+    entry = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry.external_attr = 0o644 << 16
+    entry.create_system = 0
+    archive.writestr(entry, data)
+
+
+_DEFAULT_TYPES = {"rels": CT.OPC_RELATIONSHIPS, "xml": CT.XML, "png": CT.PNG, "jpeg": CT.JPEG, "jpg": CT.JPEG}
+_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+
+
+def content_types(parts) -> bytes:
+    """[Content_Types].xml: defaults by extension, an override for every other part, sorted."""
+    root = etree.Element(f"{{{_TYPES}}}Types", nsmap={None: _TYPES})
+    used = {ext: ct for ext, ct in _DEFAULT_TYPES.items() if ext in ("rels", "xml")}
+    overrides = {}
+    for part in parts:
+        ext = part.partname.ext.lower()
+        if _DEFAULT_TYPES.get(ext) == part.content_type:
+            used[ext] = part.content_type
+        else:
+            overrides[str(part.partname)] = part.content_type
+    for ext in sorted(used):
+        etree.SubElement(root, f"{{{_TYPES}}}Default", Extension=ext, ContentType=used[ext])
+    for name in sorted(overrides):
+        etree.SubElement(root, f"{{{_TYPES}}}Override", PartName=name, ContentType=overrides[name])
+    return _xml_bytes(root)

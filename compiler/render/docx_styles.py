@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from docx.oxml.ns import qn
 from lxml import etree
@@ -39,6 +40,7 @@ BULLET_NUM_ID = 1  # the one bullet list instance every bulleted paragraph share
 NUMBER_NUM_ID = 2  # the default numbered list instance; each ordered list gets its own restart
 
 
+@lru_cache(maxsize=None)
 def style_id(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", name)
 
@@ -273,12 +275,12 @@ def base_styles(s: Style) -> list[StyleDef]:
                  ppr=(tabs(("left", 18, "none"), ("right", width, "dot")), spacing(0, 2), indent(18, 12))),
         StyleDef("paragraph", "TOC 3", "Normal", "Normal",
                  ppr=(tabs(("right", width, "dot")), spacing(0, 2), indent(18))),
-        StyleDef("paragraph", "Header", "Normal",
-                 ppr=(tabs(("center", width / 2, "none"), ("right", width, "none")), spacing(0, 0, 1.0)),
-                 rpr=(*size(size_pt * 0.8), colour(c.muted)), primary=False),
-        StyleDef("paragraph", "Footer", "Normal",
-                 ppr=(tabs(("center", width / 2, "none"), ("right", width, "none")), spacing(0, 0, 1.0)),
-                 rpr=(*size(size_pt * 0.8), colour(c.muted)), primary=False),
+        StyleDef("paragraph", "Header", "Normal", ppr=(tabs(("right", width, "none")), spacing(0, 0, 1.0)),
+                 rpr=(*size(size_pt * RUNNING_SCALE), colour(c.muted)), primary=False),
+        StyleDef("paragraph", "Footer", "Normal", ppr=(tabs(("right", width, "none")), spacing(0, 0, 1.0)),
+                 rpr=(*size(size_pt * RUNNING_SCALE), colour(c.muted)), primary=False),
+        StyleDef("paragraph", "Header Right", "Header", ppr=(value("jc", "right"),), primary=False),
+        StyleDef("paragraph", "Footer Right", "Footer", ppr=(value("jc", "right"),), primary=False),
         StyleDef("paragraph", "Marking", "Header", ppr=(value("jc", "center"), spacing(0, 2, 1.0)),
                  rpr=(*bold(), *size(size_pt * 0.9), colour(c.text))),
         StyleDef("paragraph", "List Bullet", "Normal", ppr=(numbering(BULLET_NUM_ID), spacing(0, 4))),
@@ -316,6 +318,7 @@ def base_styles(s: Style) -> list[StyleDef]:
 
 
 LIST_INDENT_MM = 7.5
+RUNNING_SCALE = 0.8  # running header and footer size, relative to the body
 
 
 def _glance_table_properties(s: Style) -> tuple[etree._Element, ...]:
