@@ -80,7 +80,9 @@ class CanvasSetup:
     links: LinkTable
     destinations: Mapping[str, str]  # heading anchor -> PDF destination name
     marks: PrintMarks | None
+    created: str  # the document date as a PDF date string, never the clock
     anchor_pages: dict[str, int] = field(default_factory=dict)
+    pages: int = 0  # known once saved
 
 
 class ReportCanvas(Canvas):
@@ -97,6 +99,7 @@ class ReportCanvas(Canvas):
         marks = self.setup.marks
         if marks:
             self.translate(marks.margin, marks.margin)
+        self._page_start = len(self._code)  # what a page holds before anything is drawn on it
 
     def _startPage(self) -> None:
         super()._startPage()
@@ -165,8 +168,9 @@ class ReportCanvas(Canvas):
         self._code.append(_PLACEHOLDER.format(number))
 
     def save(self) -> None:
-        if len(self._code):
+        if len(self._code) > self._page_start:
             self.showPage()
+        self._code = []  # the next page was begun but never drawn on: no blank page at the end
         self._finish()
         super().save()
 
@@ -177,9 +181,14 @@ class ReportCanvas(Canvas):
             if numbers:
                 page.stream = _PLACEHOLDER_RE.sub(
                     lambda m: self._deferred_code(self._deferred[int(m.group(1))], finished), page.stream)
+        self.setup.pages = len(pages)
         self.addPageLabel(0, prefix="Cover")
         if len(pages) > 1:
             self.addPageLabel(1, PDFPageLabel.ARABIC, start=2)
+        created = self.setup.created
+        self._doc.info._dateFormatter = lambda *_: created
+        if self.setup.anchor_pages:
+            self.showOutline()  # open the bookmarks panel on start
 
     def _deferred_code(self, item: DeferredText, finished: Finished) -> str:
         text = item.text(finished)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from ...model import Emph, Inline, Inlines, Link, Strong, Text, plain_text
+from ..model import Emph, Inline, Inlines, Link, Strong, Text, plain_text
 
 LINK_SCHEME = "rcl:"
 

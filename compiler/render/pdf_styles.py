@@ -13,7 +13,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
-from ...styletypes import Style
+from ..styletypes import Style
 from .pdf_fonts import FontSet
 
 
@@ -36,7 +36,7 @@ def build_typography(style: Style, fonts: FontSet) -> Typography:
     muted = HexColor(colours.muted)
     base = ParagraphStyle(
         "body", fontName=fonts.regular, fontSize=size, leading=size * 1.4, textColor=text,
-        alignment=TA_LEFT, spaceAfter=size * 0.65,
+        alignment=TA_LEFT, spaceAfter=size * 0.65, bulletFontName=fonts.regular,
         # No single line of a paragraph alone at the foot or head of a page.
         allowWidows=0, allowOrphans=0,
         # Long words and URLs break rather than run off the page.

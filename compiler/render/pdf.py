@@ -1,0 +1,111 @@
+"""The PDF renderer: layout blocks -> a print-ready PDF, in one reportlab layout pass.
+
+Stages, each in its own module:
+  pdf_fonts     the style's TrueType faces, registered once per process; glyph coverage
+  pdf_styles    layout roles -> paragraph styles
+  pdf_markup    inlines -> reportlab markup (the one place user text is escaped)
+  pdf_story     blocks -> flowables
+  pdf_page      cover, running header and footer, marking, watermark
+  pdf_canvas    the canvas: print marks, links, numbers filled in at the end
+"""
+from __future__ import annotations
+
+import io
+from datetime import date
+from functools import partial
+from types import MappingProxyType
+
+from reportlab.lib.units import mm
+from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
+
+from ..diagnostics import Diagnostics
+from ..layout.blocks import Document
+from . import RenderOptions, Rendered
+from .pdf_canvas import CanvasSetup, ReportCanvas, print_marks
+from .pdf_fonts import GlyphCheck, register_fonts
+from .pdf_markup import LinkStyle, LinkTable, MarkupWriter
+from .pdf_page import PagePainter
+from .pdf_story import Frame as TextFrame
+from .pdf_story import StoryBuilder, destinations
+from .pdf_styles import build_typography
+
+
+def render(document: Document, options: RenderOptions, diagnostics: Diagnostics) -> Rendered:
+    style = document.style
+    fonts = register_fonts(style.fonts)
+    typography = build_typography(style, fonts)
+    links = LinkTable()
+    markup = MarkupWriter(links, LinkStyle(style.colours.accent))
+    names = destinations(document.body)
+    page = style.page
+    width, height = page.width_mm * mm, page.height_mm * mm
+    column = width - (page.margin_left_mm + page.margin_right_mm) * mm
+    story = StoryBuilder(document, typography, fonts, markup, GlyphCheck(fonts, diagnostics),
+                         TextFrame(column), names).build()
+    painter = PagePainter(document, fonts, typography)
+    _check_page_text(document, painter, diagnostics, fonts)
+
+    marks = print_marks(style.print.bleed_mm) if (options.print_marks or style.print.crop_marks) else None
+    setup = CanvasSetup(fonts, links, names, marks, pdf_date(document.metadata.date))
+    buffer = io.BytesIO()
+    template = _doc_template(buffer, document, fonts.regular, width, height)
+    frame = Frame(page.margin_left_mm * mm, page.margin_bottom_mm * mm, column,
+                  height - (page.margin_top_mm + page.margin_bottom_mm) * mm,
+                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
+    template.addPageTemplates([
+        PageTemplate("cover", [frame], onPage=painter.cover_page, onPageEnd=painter.page_end),
+        PageTemplate("body", [frame], onPage=painter.body_page, onPageEnd=painter.page_end),
+    ])
+    template.build([NextPageTemplate("body"), PageBreak()] + story,
+                   canvasmaker=partial(ReportCanvas, setup=setup))
+    return Rendered(buffer.getvalue(), setup.pages, MappingProxyType(dict(setup.anchor_pages)))
+
+
+def _doc_template(buffer: io.BytesIO, document: Document, initial_font: str, width: float,
+                  height: float) -> BaseDocTemplate:
+    meta = document.metadata
+    template = BaseDocTemplate(
+        buffer, pagesize=(width, height), title=meta.title, author=meta.author, subject=meta.subject,
+        keywords=list(meta.keywords), creator=meta.creator or _creator(), lang=meta.language,
+        displayDocTitle=True,
+        # Byte-identical output: no clock, no random ids.
+        invariant=1, pageCompression=1,
+        # The canvas starts on an embedded face, so no Helvetica is ever referenced.
+        initialFontName=initial_font,
+    )
+    return template
+
+
+def _creator() -> str:
+    try:
+        from .. import __version__ as version  # type: ignore[attr-defined]
+    except ImportError:
+        try:
+            from importlib.metadata import version as package_version
+            version = package_version("reportc")
+        except Exception:  # not installed as a distribution: a source checkout
+            version = "unknown"
+    return f"reportc {version}"
+
+
+def pdf_date(day: date) -> str:
+    return f"D:{day:%Y%m%d}000000+00'00'"
+
+
+def _check_page_text(document: Document, painter: PagePainter, diagnostics: Diagnostics, fonts) -> None:
+    """Cover and running texts are drawn straight onto the page: check their glyphs too."""
+    from ..diagnostics import Span
+
+    glyphs = GlyphCheck(fonts, diagnostics)
+    span = Span(document.source)
+    cover, running = document.cover, document.running
+    for text in (cover.title, cover.subject, cover.programme, cover.status_text):
+        if text:
+            glyphs.check(text, span, bold=True)
+    for text in (cover.date_text, cover.version_text, running.header_left, running.header_right,
+                 running.footer_left):
+        if text:
+            glyphs.check(text, span)
+    for text in (running.marking, running.watermark):
+        if text:
+            glyphs.check(text, span, bold=True)

@@ -1,0 +1,287 @@
+"""The report's own flowables: badges, headings, contents lines, shaded callouts, keep-with-next.
+
+Everything here draws through `ReportCanvas`, so decoration (badge shapes, rules, shading)
+goes through `canvas.decoration` and real content through ordinary text calls.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.flowables import CondPageBreak, UseUpSpace
+
+from ..layout import blocks
+from .pdf_canvas import DeferredText
+
+
+@dataclass(frozen=True)
+class BadgeLook:
+    face: str
+    size: float
+
+    @property
+    def height(self) -> float:
+        return self.size * 1.9
+
+    @property
+    def padding(self) -> float:
+        return self.size * 0.75
+
+    def width(self, label: str) -> float:
+        return stringWidth(label, self.face, self.size) + 2 * self.padding
+
+
+class Badge(Flowable):
+    """A grade: a filled rounded shape in the grade's colour with its label as real text."""
+
+    def __init__(self, badge: blocks.Badge, look: BadgeLook, min_width: float = 0) -> None:
+        super().__init__()
+        self.badge = badge
+        self.look = look
+        self.width = max(look.width(badge.label), min_width)
+        self.height = look.height
+
+    def wrap(self, available_width, available_height):
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas, look = self.canv, self.look
+        canvas.saveState()
+        canvas.setFillColor(HexColor(self.badge.fill))
+        canvas.decoration(lambda: canvas.roundRect(0, 0, self.width, self.height, self.height * 0.22,
+                                                    stroke=0, fill=1))
+        canvas.setFillColor(HexColor(self.badge.text_colour))
+        canvas.setFont(look.face, look.size)
+        # Optically centred: the baseline sits a third of the cap height below the middle.
+        canvas.drawCentredString(self.width / 2, self.height / 2 - look.size * 0.35, self.badge.label)
+        canvas.restoreState()
+
+
+@dataclass(frozen=True)
+class OutlineEntry:
+    title: str
+    level: int  # 0 = top
+
+
+class HeadingBlock(Flowable):
+    """A heading paragraph with its badge beside it; a bookmark, outline entry and link target."""
+
+    GAP = 10
+
+    def __init__(self, paragraph: Paragraph, badge: Badge | None, anchor: str | None,
+                 outline: OutlineEntry | None) -> None:
+        super().__init__()
+        self.paragraph = paragraph
+        self.badge = badge
+        self.anchor = anchor
+        self.outline = outline
+
+    def wrap(self, available_width, available_height):
+        badge_room = self.badge.width + self.GAP if self.badge else 0
+        _, text_height = self.paragraph.wrap(available_width - badge_room, available_height)
+        self.width = available_width
+        self.height = max(text_height, self.badge.height if self.badge else 0)
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.paragraph.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.paragraph.getSpaceAfter()
+
+    def split(self, available_width, available_height):
+        return []  # a heading moves to the next page whole
+
+    def draw(self) -> None:
+        canvas = self.canv
+        if self.anchor is not None:
+            canvas.mark_anchor(self.anchor, self.height)
+            if self.outline is not None:
+                canvas.addOutlineEntry(self.outline.title, canvas.setup.destinations[self.anchor],
+                                       self.outline.level, closed=False)
+        self.paragraph.drawOn(canvas, 0, self.height - self.paragraph.height)
+        if self.badge:
+            leading = self.paragraph.style.leading
+            # Centred on the heading's first line, or at its top when the badge is taller.
+            drop = max(0.0, (leading - self.badge.height) / 2)
+            self.badge.drawOn(canvas, self.width - self.badge.width, self.height - drop - self.badge.height)
+
+
+class ContentsLine(Flowable):
+    """One contents entry: its text, dot leaders, and a page number filled in at the end."""
+
+    LEADER_GAP = 6
+
+    def __init__(self, paragraph: Paragraph, anchor: str, number_face: str, number_width: float,
+                 colour: str, description: str) -> None:
+        super().__init__()
+        self.paragraph = paragraph
+        self.anchor = anchor
+        self.number_face = number_face
+        self.number_width = number_width
+        self.colour = colour
+        self.description = description
+
+    def wrap(self, available_width, available_height):
+        text_width = available_width - self.number_width - self.LEADER_GAP
+        _, self.height = self.paragraph.wrap(text_width, available_height)
+        self.width = available_width
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.paragraph.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.paragraph.getSpaceAfter()
+
+    def draw(self) -> None:
+        canvas, style = self.canv, self.paragraph.style
+        self.paragraph.drawOn(canvas, 0, 0)
+        lines = self.paragraph.blPara.lines
+        baseline = self.height - style.fontSize - (len(lines) - 1) * style.leading
+        last_width = self.paragraph.width - style.rightIndent - _extra_space(lines[-1])
+        start = last_width + self.LEADER_GAP
+        end = self.width - self.number_width - self.LEADER_GAP
+        if end > start:
+            canvas.saveState()
+            canvas.setStrokeColor(HexColor(self.colour))
+            canvas.setLineWidth(0.8)
+            canvas.setLineCap(1)
+            canvas.setDash([0.01, 3.5])
+            canvas.decoration(lambda: canvas.line(start, baseline, end, baseline))
+            canvas.restoreState()
+        anchor = self.anchor
+        canvas.draw_deferred(DeferredText(self.width, baseline, "right", self.number_face, style.fontSize,
+                                          self.colour, lambda done: done.label(done.anchor_pages[anchor])))
+        canvas.linkRect(self.description, canvas.setup.destinations[anchor], (0, 0, self.width, self.height),
+                        relative=1, thickness=0)
+
+
+def _extra_space(line) -> float:
+    # reportlab keeps simple lines as (extra space, words) and rich ones as objects.
+    return line[0] if isinstance(line, tuple) else line.extraSpace
+
+
+class Shaded(Flowable):
+    """One slice of a shaded box with a rule down its left edge.
+
+    A callout is a run of slices, one per inner flowable, that abut with no space between
+    them (the inner spacing is drawn inside the slices), so the box splits across pages
+    wherever its content can.
+    """
+
+    def __init__(self, inner: Flowable, fill: str, rule: str, rule_width: float, padding: float,
+                 first: bool, last: bool) -> None:
+        super().__init__()
+        self.inner = inner
+        self.fill = fill
+        self.rule = rule
+        self.rule_width = rule_width
+        self.padding = padding
+        self.first = first
+        self.last = last
+
+    def _top(self) -> float:
+        return self.padding if self.first else self.inner.getSpaceBefore()
+
+    def _bottom(self) -> float:
+        return self.padding if self.last else self.inner.getSpaceAfter()
+
+    def _inner_width(self, available_width: float) -> float:
+        return available_width - self.rule_width - 2 * self.padding
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        _, inner_height = self.inner.wrap(self._inner_width(available_width), available_height)
+        self.inner_height = inner_height
+        self.height = self._top() + inner_height + self._bottom()
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.inner.getSpaceBefore() if self.first else 0
+
+    def getSpaceAfter(self):
+        return self.inner.getSpaceAfter() if self.last else 0
+
+    def split(self, available_width, available_height):
+        room = available_height - self._top() - self.padding
+        parts = self.inner.split(self._inner_width(available_width), room)
+        if not parts:
+            return []
+        return [Shaded(part, self.fill, self.rule, self.rule_width, self.padding,
+                       first=self.first and index == 0, last=self.last and index == len(parts) - 1)
+                for index, part in enumerate(parts)]
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.saveState()
+        canvas.setFillColor(HexColor(self.fill))
+        canvas.decoration(lambda: canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1))
+        canvas.setFillColor(HexColor(self.rule))
+        canvas.decoration(lambda: canvas.rect(0, 0, self.rule_width, self.height, stroke=0, fill=1))
+        canvas.restoreState()
+        self.inner.drawOn(canvas, self.rule_width + self.padding, self._bottom())
+
+
+class KeepWithNext(CondPageBreak):
+    """Starts a new page unless the headings and the first lines after them fit here.
+
+    reportlab's keepWithNext would move a heading together with the whole of the next
+    paragraph; a heading only needs to carry a couple of lines with it.
+    """
+
+    def __init__(self, headings: list[Flowable], follower: Flowable | None, follower_room: float) -> None:
+        super().__init__(0)
+        self.headings = headings
+        self.follower = follower
+        self.follower_room = follower_room
+
+    def wrap(self, available_width, available_height):
+        need = 0.0
+        for index, heading in enumerate(self.headings):
+            need += heading.wrap(available_width, available_height)[1] + heading.getSpaceAfter()
+            if index:
+                need += heading.getSpaceBefore()
+        if self.follower is not None:
+            follower_height = self.follower.wrap(available_width, available_height)[1]
+            need += self.follower.getSpaceBefore() + min(follower_height, self.follower_room)
+        frame = self._doctemplateAttr("frame")
+        full = frame._aH if frame is not None else available_height
+        self.height = min(need, full * 0.6)
+        return super().wrap(available_width, available_height)
+
+
+def is_heading(flowable: Flowable) -> bool:
+    if isinstance(flowable, Shaded):
+        return isinstance(flowable.inner, HeadingBlock)
+    return isinstance(flowable, HeadingBlock)
+
+
+def keep_headings_with_next(flowables: list[Flowable], follower_room: float) -> list[Flowable]:
+    """Puts a KeepWithNext before every run of headings."""
+    out: list[Flowable] = []
+    index = 0
+    while index < len(flowables):
+        if not is_heading(flowables[index]):
+            out.append(flowables[index])
+            index += 1
+            continue
+        end = index
+        while end < len(flowables) and is_heading(flowables[end]):
+            end += 1
+        follower = flowables[end] if end < len(flowables) and _has_size(flowables[end]) else None
+        out.append(KeepWithNext(flowables[index:end], follower, follower_room))
+        out.extend(flowables[index:end])
+        index = end
+    return out
+
+
+def _has_size(flowable: Flowable) -> bool:
+    return not isinstance(flowable, (CondPageBreak, ActionFlowable, UseUpSpace))
+
+
+__all__ = ["Badge", "BadgeLook", "ContentsLine", "HeadingBlock", "KeepWithNext", "OutlineEntry",
+           "Shaded", "is_heading", "keep_headings_with_next"]

@@ -1,0 +1,176 @@
+"""What is drawn on a page around the flowing text: the cover, running header and footer,
+protective marking and the DRAFT watermark.
+
+The cover's geometry follows from style data only: the logo's width, the band's colour and
+height, the text colour and title size; positions are derived from the page margins.
+"""
+from __future__ import annotations
+
+import io
+import math
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph
+
+from ..layout import blocks
+from .pdf_canvas import DeferredText, Finished, ReportCanvas
+from .pdf_fonts import FontSet
+from .pdf_markup import escape
+from .pdf_styles import Typography
+
+LOGO_GAP = 16 * mm  # between the logo and the title
+TEXT_GAP = 6 * mm  # between the title, subject and programme
+BAND_PADDING = 14 * mm
+MARKING_INSET = 9 * mm  # from the page edge to the marking's baseline
+RUNNING_GAP = 9 * mm  # from the text column to the header and footer baselines
+
+
+class PagePainter:
+    def __init__(self, document: blocks.Document, fonts: FontSet, typography: Typography) -> None:
+        self.document = document
+        self.style = document.style
+        self.fonts = fonts
+        self.typography = typography
+        page = self.style.page
+        self.width = page.width_mm * mm
+        self.height = page.height_mm * mm
+        self.left = page.margin_left_mm * mm
+        self.right = self.width - page.margin_right_mm * mm
+        self.top = self.height - page.margin_top_mm * mm
+        self.bottom = page.margin_bottom_mm * mm
+        logo = document.cover.logo
+        self._logo = ImageReader(io.BytesIO(logo.png)) if logo else None
+
+    # ---- page hooks (reportlab calls these with the canvas and the doc template) ----------
+
+    def cover_page(self, canvas: ReportCanvas, doc) -> None:
+        self.draw_cover(canvas)
+        # The top marking sits on the cover band.
+        self.draw_marking(canvas, top_colour=self.style.cover.text_colour)
+
+    def body_page(self, canvas: ReportCanvas, doc) -> None:
+        self.draw_running(canvas)
+        self.draw_marking(canvas)
+
+    def page_end(self, canvas: ReportCanvas, doc) -> None:
+        self.draw_watermark(canvas)
+
+    # ---- cover --------------------------------------------------------------------------------
+
+    def draw_cover(self, canvas: ReportCanvas) -> None:
+        """A band across the top of the page holding the logo, title, subject and programme;
+        date and draft status below it. The band grows when its text needs more room."""
+        cover, design = self.document.cover, self.style.cover
+        column = self.right - self.left
+        y = self.top
+        logo_box = None
+        if self._logo is not None:
+            logo_width = design.logo_width_mm * mm
+            logo_height = logo_width * cover.logo.height_px / cover.logo.width_px
+            logo_box = (self.left, self.top - logo_height, logo_width, logo_height)
+            y -= logo_height + LOGO_GAP
+        band_texts = [(cover.title, "cover-title"), (cover.subject, "cover-subject")]
+        if cover.programme:
+            band_texts.append((cover.programme, "cover-programme"))
+        band_paragraphs = [self._paragraph(text, role, column) for text, role in band_texts]
+        text_bottom = y - sum(p.height + TEXT_GAP for p in band_paragraphs) + TEXT_GAP
+        band_bottom = min(self.height - design.band_height_mm * mm, text_bottom - BAND_PADDING)
+        bleed = max(self.style.print.bleed_mm * mm, 3 * mm)  # the band runs off the trimmed edges
+        canvas.saveState()
+        canvas.setFillColor(HexColor(design.band_colour))
+        canvas.decoration(lambda: canvas.rect(-bleed, band_bottom, self.width + 2 * bleed,
+                                              self.height - band_bottom + bleed, stroke=0, fill=1))
+        canvas.restoreState()
+        if logo_box is not None:
+            self.draw_logo(canvas, *logo_box)
+        for paragraph in band_paragraphs:
+            paragraph.drawOn(canvas, self.left, y - paragraph.height)
+            y -= paragraph.height + TEXT_GAP
+        y = band_bottom - BAND_PADDING
+        for text, role in ((cover.date_text, "cover-detail"), (cover.status_text, "cover-status"),
+                           (cover.version_text, "cover-detail")):
+            if text:
+                paragraph = self._paragraph(text, role, column)
+                paragraph.drawOn(canvas, self.left, y - paragraph.height)
+                y -= paragraph.height + 3 * mm
+
+    def draw_logo(self, canvas: ReportCanvas, x: float, y: float, width: float, height: float) -> None:
+        canvas.drawImage(self._logo, x, y, width, height, mask="auto")
+
+    def _paragraph(self, text: str, role: str, width: float) -> Paragraph:
+        paragraph = Paragraph(escape(text), self.typography[role])
+        paragraph.wrap(width, self.height)
+        return paragraph
+
+    # ---- running header and footer ------------------------------------------------------------
+
+    def draw_running(self, canvas: ReportCanvas) -> None:
+        running, colours = self.document.running, self.style.colours
+        size = self.typography.running_size
+        face = self.fonts.regular
+        header_y = self.top + RUNNING_GAP
+        footer_y = self.bottom - RUNNING_GAP - size
+        column = self.right - self.left
+        page = canvas.getPageNumber()
+        canvas.saveState()
+        canvas.setFillColor(HexColor(colours.muted))
+        canvas.setFont(face, size)
+        right = _fit(running.header_right, face, size, column * 0.45)
+        left = _fit(running.header_left, face, size, column - stringWidth(right, face, size) - 12)
+        canvas.drawString(self.left, header_y, left)
+        canvas.drawRightString(self.right, header_y, right)
+        canvas.setStrokeColor(HexColor(colours.accent))
+        canvas.setLineWidth(0.6)
+        canvas.decoration(lambda: canvas.line(self.left, header_y - 2.2 * mm, self.right, header_y - 2.2 * mm))
+        template = running.page_x_of_y
+        canvas.draw_deferred(DeferredText(self.right, footer_y, "right", face, size, colours.muted,
+                                          lambda done: _page_x_of_y(template, page, done)))
+        number_room = stringWidth(_page_x_of_y(template, page, Finished(9999, {})), face, size) + 12
+        canvas.drawString(self.left, footer_y, _fit(running.footer_left, face, size, column - number_room))
+        canvas.restoreState()
+
+    def draw_marking(self, canvas: ReportCanvas, top_colour: str | None = None) -> None:
+        marking = self.document.running.marking
+        if not marking:
+            return
+        canvas.saveState()
+        canvas.setFont(self.fonts.bold, self.typography.marking_size)
+        centre = self.width / 2
+        canvas.setFillColor(HexColor(top_colour or self.style.colours.text))
+        canvas.drawCentredString(centre, self.height - MARKING_INSET, marking)
+        canvas.setFillColor(HexColor(self.style.colours.text))
+        canvas.drawCentredString(centre, MARKING_INSET - self.typography.marking_size * 0.3, marking)
+        canvas.restoreState()
+
+    def draw_watermark(self, canvas: ReportCanvas) -> None:
+        text = self.document.running.watermark
+        if not text:
+            return
+        angle = math.degrees(math.atan2(self.height, self.width))
+        diagonal = math.hypot(self.width, self.height)
+        size = min(150.0, diagonal * 0.55 / max(1e-6, stringWidth(text, self.fonts.bold, 1)))
+        canvas.saveState()
+        canvas.setFillColor(HexColor(self.style.colours.watermark))
+        # Drawn over the content, translucent, so shaded boxes cannot hide it.
+        canvas.setFillAlpha(0.45)
+        canvas.translate(self.width / 2, self.height / 2)
+        canvas.rotate(angle)
+        canvas.setFont(self.fonts.bold, size)
+        canvas.drawCentredString(0, -size * 0.35, text)
+        canvas.restoreState()
+
+
+def _page_x_of_y(template: str, page: int, done: Finished) -> str:
+    return template.format(page=done.label(page), pages=done.pages)
+
+
+def _fit(text: str, face: str, size: float, width: float) -> str:
+    """The text, shortened with an ellipsis when it would run past `width`."""
+    if stringWidth(text, face, size) <= width:
+        return text
+    while text and stringWidth(text + "\u2026", face, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "\u2026"

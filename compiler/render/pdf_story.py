@@ -1,0 +1,241 @@
+"""Layout blocks -> reportlab flowables, in source order.
+
+One function per block kind. Nesting (list items inside list items, detail under an area for
+improvement) indents through the paragraph styles rather than reportlab's Indenter, so a
+shaded callout keeps its full width around indented content.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
+
+from ..diagnostics import Span
+from ..model import Inlines, plain_text
+from ..layout import blocks
+from .pdf_flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEntry, Shaded,
+                            keep_headings_with_next)
+from .pdf_fonts import FontSet, GlyphCheck
+from .pdf_markup import MarkupWriter, escape, text_runs
+from .pdf_styles import Typography
+
+HEADING_ROLES_BOLD = True  # every heading style is set in the bold face
+RULE_COLOUR = "#B1B4B6"
+
+
+@dataclass(frozen=True)
+class Frame:
+    width: float  # the text column, points
+
+
+def destinations(body: Iterable[blocks.Block]) -> dict[str, str]:
+    """Heading anchor -> a short PDF destination name, in source order."""
+    names: dict[str, str] = {}
+    for heading in _headings(body):
+        if heading.anchor is not None and heading.anchor not in names:
+            names[heading.anchor] = f"h{len(names)}"
+    return names
+
+
+def _headings(body: Iterable[blocks.Block]) -> Iterable[blocks.Heading]:
+    for block in body:
+        if isinstance(block, blocks.Heading):
+            yield block
+        elif isinstance(block, blocks.Callout):
+            yield from _headings(block.blocks)
+        elif isinstance(block, blocks.ListBlock):
+            for item in block.items:
+                yield from _headings(item.children)
+
+
+class StoryBuilder:
+    def __init__(self, document: blocks.Document, typography: Typography, fonts: FontSet,
+                 markup: MarkupWriter, glyphs: GlyphCheck, frame: Frame,
+                 destinations: Mapping[str, str]) -> None:
+        self.document = document
+        self.style = document.style
+        self.typography = typography
+        self.fonts = fonts
+        self.markup = markup
+        self.glyphs = glyphs
+        self.frame = frame
+        self.destinations = destinations
+        self.badge_look = BadgeLook(fonts.bold, typography.badge_size)
+        self.indent_step = self.style.fonts.size * 1.6
+        self._styles: dict[tuple, ParagraphStyle] = {}
+        self._outline_level = -1
+        self._number_width = self._heading_number_widths(document.body)
+
+    # ---- entry point ---------------------------------------------------------------------
+
+    def build(self) -> list[Flowable]:
+        flowables = self.blocks(self.document.body, depth=0)
+        return keep_headings_with_next(flowables, follower_room=self.typography["body"].leading * 2.2)
+
+    def blocks(self, items: Iterable[blocks.Block], depth: int) -> list[Flowable]:
+        out: list[Flowable] = []
+        for block in items:
+            out.extend(self.block(block, depth))
+        return out
+
+    def block(self, block: blocks.Block, depth: int) -> list[Flowable]:
+        if isinstance(block, blocks.Heading):
+            return [self.heading(block)]
+        if isinstance(block, blocks.Para):
+            return [self.para(block, depth)]
+        if isinstance(block, blocks.ListBlock):
+            return self.list_block(block, depth)
+        if isinstance(block, blocks.Callout):
+            return self.callout(block, depth)
+        if isinstance(block, blocks.GlanceTable):
+            return self.glance(block)
+        if isinstance(block, blocks.Contents):
+            return self.contents(block)
+        if isinstance(block, blocks.PageBreak):
+            return [PageBreak()]
+        raise TypeError(f"unknown block {block!r}")
+
+    # ---- text blocks -----------------------------------------------------------------------
+
+    def heading(self, heading: blocks.Heading) -> HeadingBlock:
+        self._check(heading.content, heading.span, bold=HEADING_ROLES_BOLD)
+        style = self.typography[heading.role]
+        bullet = None
+        if heading.number is not None:
+            bullet = f"{heading.number}."
+            style = self._numbered(style, self._number_width.get(heading.role, 0))
+        paragraph = Paragraph(self.markup.inlines(heading.content), style, bulletText=bullet)
+        badge = Badge(heading.badge, self.badge_look) if heading.badge else None
+        return HeadingBlock(paragraph, badge, heading.anchor if heading.anchor in self.destinations else None,
+                            self._outline(heading))
+
+    def para(self, para: blocks.Para, depth: int) -> Paragraph:
+        self._check(para.content, para.span)
+        return Paragraph(self.markup.inlines(para.content), self._indented(para.role, depth))
+
+    def list_block(self, block: blocks.ListBlock, depth: int) -> list[Flowable]:
+        labels = [f"{block.start + index}." if block.ordered else "\u2022" for index in range(len(block.items))]
+        base = self.typography["list-item"]
+        label_width = max(stringWidth(label, base.fontName, base.fontSize) for label in labels) + base.fontSize * 0.7
+        style = self._list_style(depth, label_width)
+        out: list[Flowable] = []
+        for label, item in zip(labels, block.items):
+            self._check(item.content, item.span)
+            out.append(Paragraph(self.markup.inlines(item.content), style, bulletText=label))
+            out.extend(self.blocks(item.children, depth + 1))
+        return out
+
+    def callout(self, callout: blocks.Callout, depth: int) -> list[Flowable]:
+        inner = self.blocks(callout.blocks, depth)
+        colours = self.style.colours
+        return [Shaded(flowable, colours.callout, colours.callout_rule, rule_width=3.5,
+                       padding=self.style.fonts.size, first=index == 0, last=index == len(inner) - 1)
+                for index, flowable in enumerate(inner)]
+
+    # ---- navigation blocks -------------------------------------------------------------------
+
+    def contents(self, contents: blocks.Contents) -> list[Flowable]:
+        out: list[Flowable] = [self._title(contents.title)]
+        for entry in contents.entries:
+            style = self.typography["contents-1" if entry.level <= 1 else "contents-2"]
+            if entry.level > 2:
+                style = self._derived(style, leftIndent=style.leftIndent + self.indent_step * (entry.level - 2))
+            text = f"{entry.number}. {entry.text}" if entry.number else entry.text
+            self.glyphs.check(text, self._document_span(), bold=style.fontName == self.fonts.bold)
+            paragraph = Paragraph(escape(text), style)
+            if entry.anchor not in self.destinations:
+                out.append(paragraph)
+                continue
+            out.append(ContentsLine(paragraph, entry.anchor, style.fontName,
+                                    stringWidth("8888", style.fontName, style.fontSize), self.style.colours.text,
+                                    description=text))
+        return out
+
+    def glance(self, table: blocks.GlanceTable) -> list[Flowable]:
+        look = self.badge_look
+        badge_width = max([look.width(grade.label) for grade in self.style.grades]
+                          + [look.width(row.badge.label) for row in table.rows])
+        pad = 6
+        badge_column = badge_width + 2 * pad
+        header = [Paragraph(escape(text), self.typography["glance-header"]) for text in table.header]
+        data: list[list[Flowable]] = [header]
+        commands = [
+            # Cells hold flowables, but reportlab still sets the cell font: never a base-14 one.
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
+            ("BACKGROUND", (0, 0), (-1, 0), HexColor(self.style.colours.primary)),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("LEFTPADDING", (0, 0), (-1, -1), pad),
+            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+            ("TOPPADDING", (0, 0), (-1, -1), 5),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+            ("LINEBELOW", (0, 1), (-1, -1), 0.5, HexColor(RULE_COLOUR)),
+        ]
+        for index, row in enumerate(table.rows, start=1):
+            self._check(row.content, self._document_span(), bold=row.level <= 1)
+            number = f"{escape(row.number)}. " if row.number else ""
+            text = (f"{row.number}. " if row.number else "") + plain_text(row.content)
+            inner = number + self.markup.inlines(row.content)
+            if row.anchor in self.destinations:
+                inner = self.markup.internal_link(row.anchor, text, inner)
+            style = self.typography["glance-1" if row.level <= 1 else "glance-2"]
+            data.append([Paragraph(inner, style), Badge(row.badge, look, min_width=badge_width)])
+            if row.level <= 1:
+                commands.append(("BACKGROUND", (0, index), (-1, index), HexColor(self.style.colours.table_stripe)))
+        grid = Table(data, colWidths=[self.frame.width - badge_column, badge_column], repeatRows=1,
+                     style=TableStyle(commands), hAlign="LEFT")
+        return [self._title(table.title), grid]
+
+    # ---- helpers -----------------------------------------------------------------------------
+
+    def _title(self, text: str) -> HeadingBlock:
+        self.glyphs.check(text, self._document_span(), bold=True)
+        return HeadingBlock(Paragraph(escape(text), self.typography["section-heading"]), None, None, None)
+
+    def _outline(self, heading: blocks.Heading) -> OutlineEntry | None:
+        if not heading.in_outline or heading.anchor not in self.destinations:
+            return None
+        # reportlab refuses an entry more than one level below the previous one.
+        level = max(0, min(heading.level - 1, self._outline_level + 1))
+        self._outline_level = level
+        text = plain_text(heading.content)
+        return OutlineEntry(f"{heading.number}. {text}" if heading.number else text, level)
+
+    def _check(self, content: Inlines, span: Span, bold: bool = False) -> None:
+        for text, strong, emph in text_runs(content, bold):
+            self.glyphs.check(text, span, strong, emph)
+
+    def _document_span(self) -> Span:
+        return Span(self.document.source)
+
+    def _heading_number_widths(self, body: Iterable[blocks.Block]) -> dict[str, float]:
+        widths: dict[str, float] = {}
+        for heading in _headings(body):
+            if heading.number is not None:
+                style = self.typography[heading.role]
+                width = stringWidth(f"{heading.number}.", style.fontName, style.fontSize) + style.fontSize * 0.45
+                widths[heading.role] = max(widths.get(heading.role, 0.0), width)
+        return widths
+
+    def _derived(self, parent: ParagraphStyle, **changes) -> ParagraphStyle:
+        key = (parent.name, tuple(sorted(changes.items())))
+        if key not in self._styles:
+            self._styles[key] = ParagraphStyle(f"{parent.name}+{len(self._styles)}", parent=parent, **changes)
+        return self._styles[key]
+
+    def _numbered(self, style: ParagraphStyle, width: float) -> ParagraphStyle:
+        return self._derived(style, leftIndent=width, bulletIndent=0, bulletFontName=style.fontName,
+                             bulletFontSize=style.fontSize, bulletColor=style.textColor)
+
+    def _indented(self, role: str, depth: int) -> ParagraphStyle:
+        style = self.typography[role]
+        return self._derived(style, leftIndent=style.leftIndent + self.indent_step * depth) if depth else style
+
+    def _list_style(self, depth: int, label_width: float) -> ParagraphStyle:
+        base = self.typography["list-item"]
+        left = self.indent_step * depth
+        return self._derived(base, leftIndent=left + label_width, bulletIndent=left + base.fontSize * 0.15,
+                             bulletFontName=base.fontName, bulletFontSize=base.fontSize)
