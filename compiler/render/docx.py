@@ -36,7 +36,7 @@ from .docx_ooxml import (EMU_PER_MM, bookmark_around, bookmark_name, el, externa
                          sub, tab_run, text_run, twips, watermark_run)
 from .docx_package import finish_package
 from .docx_sourcemap import SourceMap
-from .docx_styles import RUNNING_SCALE, StyleSheet, text_width_mm
+from .docx_styles import RUNNING_SCALE, StyleSheet, role_style_name, text_width_mm
 
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 _PT_PER_MM = 72 / 25.4
@@ -61,7 +61,7 @@ class DocxBuilder:
         self.diagnostics = diagnostics
         self.word = docx.Document()
         self.part = self.word.part
-        self.styles = StyleSheet(document.style)
+        self.styles = StyleSheet(document.style, document.metadata.language)
         self.numbering = Numbering(document.style)
         self.sourcemap = SourceMap(document) if document.metadata.draft else None
         self._bookmark_ids = iter(range(1, 10**9))
@@ -168,7 +168,7 @@ class DocxBuilder:
     def add_callout(self, block: Callout, target: _Target) -> None:
         # A one-cell table: the only box Word and LibreOffice both keep together with a lead-in
         # and a numbered list inside, and one a reader can comment on like any text.
-        table = self.new_table(self.styles.id(role_table_style(block.role)), (text_width_mm(self.document.style),),
+        table = self.new_table(self.styles.id(role_style_name(block.role) + " Box"), (text_width_mm(self.document.style),),
                                caption=None, header_row=False)
         cell = self.new_row(table, header=False).__next__()
         cell_target = _Target(cell.append, 0)
@@ -318,9 +318,6 @@ class DocxBuilder:
             tc = sub(tr, "w:tc")
             tc_pr = sub(tc, "w:tcPr")
             sub(tc_pr, "w:tcW", {"w:w": grid_col.get(qn("w:w")), "w:type": "dxa"})
-            if header:
-                sub(tc_pr, "w:shd", {"w:val": "clear", "w:color": "auto",
-                                     "w:fill": self.document.style.colours.primary.lstrip("#").upper()})
         return iter(tr.findall(qn("w:tc")))
 
     # ---- cover, section, header and footer ---------------------------------------------
@@ -424,10 +421,6 @@ class DocxBuilder:
         width_pt = text_width_mm(style) * _PT_PER_MM * 0.95
         self._watermarks.append(number)
         return watermark_run(text, style.fonts.family, style.colours.watermark, width_pt, number + 1)
-
-
-def role_table_style(role: str) -> str:
-    return " ".join(word.capitalize() if word not in ("of", "for") else word for word in role.split("-"))
 
 
 def _cleared(root: etree._Element) -> etree._Element:

@@ -45,9 +45,13 @@ def style_id(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9]", "", name)
 
 
+_SMALL_WORDS = frozenset({"a", "an", "and", "at", "for", "of", "the", "to"})
+
+
 def role_style_name(role: str) -> str:
-    """'lead-in' -> 'Lead In': a layout role as a Word style name."""
-    return " ".join(word.capitalize() for word in role.split("-"))
+    """'lead-in' -> 'Lead In', 'cause-of-concern' -> 'Cause of Concern': a role as a style name."""
+    words = role.split("-")
+    return " ".join(w if i and w in _SMALL_WORDS else w.capitalize() for i, w in enumerate(words))
 
 
 def _ordered(parent_tag: str, children: list[etree._Element], order: list[str]) -> etree._Element:
@@ -142,8 +146,9 @@ class StyleDef:
 class StyleSheet:
     """The document's styles, built from the Style once; role and grade styles added on demand."""
 
-    def __init__(self, style: Style):
+    def __init__(self, style: Style, language: str):
         self.style = style
+        self.language = language  # the report's, which may differ from the style's default
         self._defs: dict[str, StyleDef] = {}
         for definition in base_styles(style):
             self._add(definition)
@@ -183,7 +188,7 @@ class StyleSheet:
 
     def element(self) -> etree._Element:
         root = el("w:styles")
-        root.append(_doc_defaults(self.style))
+        root.append(_doc_defaults(self.style, self.language))
         for definition in self._defs.values():
             root.append(_style_element(definition))
         return root
@@ -198,10 +203,10 @@ ROLE_STYLES = {
 }
 
 
-def _doc_defaults(style: Style) -> etree._Element:
+def _doc_defaults(style: Style, language: str) -> etree._Element:
     rpr = _ordered("w:rPr", [font(style.fonts.family), *size(style.fonts.size), colour(style.colours.text),
-                             el("w:lang", {"w:val": style.language, "w:eastAsia": style.language,
-                                           "w:bidi": style.language})], _RPR_ORDER)
+                             el("w:lang", {"w:val": language, "w:eastAsia": language, "w:bidi": language})],
+                   _RPR_ORDER)
     ppr = _ordered("w:pPr", [spacing(0, 6, 1.15)], _PPR_ORDER)
     return el("w:docDefaults", {}, el("w:rPrDefault", {}, rpr), el("w:pPrDefault", {}, ppr))
 
@@ -313,7 +318,8 @@ def base_styles(s: Style) -> list[StyleDef]:
         StyleDef("character", "Strong", "Default Paragraph Font", rpr=(*bold(),)),
         StyleDef("character", "Emphasis", "Default Paragraph Font", rpr=(*italic(),)),
         StyleDef("table", "Judgments Table", "Normal Table", extra=_glance_table_properties(s)),
-        StyleDef("table", "Cause of Concern", "Normal Table", extra=_callout_table_properties(s)),
+        StyleDef("table", "Cause of Concern Box", "Normal Table", extra=_callout_table_properties(s)),
+        StyleDef("paragraph", "Cause of Concern", "Body Text", ppr=(spacing(0, 8),), rpr=(*bold(),)),
     ]
 
 

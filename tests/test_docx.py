@@ -1,0 +1,414 @@
+"""The DOCX renderer, read back as Word would: styles, contents field, running header and footer,
+watermark, numbering, language, alt text, literal text, stable bytes, LibreOffice conversion."""
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from compiler.layout.blocks import Callout, Contents, GlanceTable, Heading, ListBlock, PageBreak, Para
+from compiler.model import plain_text
+from tests.conftest import sample_sources
+from tests.docx_fixtures import (FIXTURES, NS, W, compose, convert_with_libreoffice, open_docx, paragraphs,
+                                 part_names, part_xml, render_docx, soffice, style_and_text)
+
+LITERAL = FIXTURES / "literal.yaml"
+SOURCES = sample_sources() + [LITERAL]
+
+# The specification of the mapping, written out: layout role -> Word style name.
+PARA_STYLES = {"body": "Body Text", "question-lead": "Question Lead", "last-updated": "Last Updated",
+               "carried-over": "Carried Over", "lead-in": "Lead In", "cause-of-concern": "Cause of Concern",
+               "detailed-findings": "Detailed Findings", "summary": "Summary"}
+LIST_STYLES = {"areas-for-improvement": "Area for Improvement", "recommendations": "Recommendation",
+               "bullets": "List Bullet", "numbers": "List Number"}
+
+
+@pytest.fixture(scope="session")
+def built() -> dict[str, tuple]:
+    """Every sample (and the literal-text fixture) composed and rendered once: id -> (document, bytes)."""
+    out = {}
+    for source in SOURCES:
+        document = compose(source)
+        out[document.id] = (document, render_docx(document))
+    return out
+
+
+def each(built):
+    return [pytest.param(key, id=key) for key in built]
+
+
+# ---- paragraph by paragraph ----------------------------------------------------------
+
+
+def expected_body(blocks, depth: int = 0) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for block in blocks:
+        if isinstance(block, Heading):
+            style = f"Heading {block.level}" if block.in_outline or block.level > 2 else None
+            style = style or " ".join(w if w == "of" else w.capitalize() for w in block.role.split("-"))
+            text = plain_text(block.content)
+            out.append((style, f"{block.number}\t{text}" if block.number else text))
+            if block.badge:
+                out.append(("Grade Badge", f"\u00a0{block.badge.label}\u00a0"))
+        elif isinstance(block, Para):
+            out.append(("List Continue" if depth else PARA_STYLES[block.role], plain_text(block.content)))
+        elif isinstance(block, ListBlock):
+            kind = "List Number" if block.ordered else "List Bullet"
+            style = LIST_STYLES[block.role] if depth == 0 else f"{kind} {depth + 1}"
+            for item in block.items:
+                out.append((style, plain_text(item.content)))
+                out += expected_body(item.children, depth + 1)
+        elif isinstance(block, Callout):
+            out += expected_body(block.blocks, depth)
+        elif isinstance(block, GlanceTable):
+            out += [("Table Header", block.header[0]), ("Table Header", block.header[1])]
+            for row in block.rows:
+                text = plain_text(row.content)
+                out.append(("Glance Pillar" if row.level == 1 else "Glance Question",
+                            f"{row.number}\t{text}" if row.number else text))
+                out.append(("Glance Grade", row.badge.label))
+        elif isinstance(block, Contents):
+            out.append(("TOC Heading", block.title))
+            for entry in block.entries:
+                prefix = f"{entry.number}\t" if entry.number else ""
+                out.append((f"toc {entry.level}", f"{prefix}{entry.text}\t"))
+        else:
+            assert isinstance(block, PageBreak)
+    return out
+
+
+def expected_cover(document) -> list[tuple[str, str]]:
+    cover = document.cover
+    out = [("Cover Logo", "")] if cover.logo else []
+    out += [("Title", cover.title), ("Cover Subject", cover.subject)]
+    out += [("Cover Programme", cover.programme)] if cover.programme else []
+    out += [("Cover Details", text) for text in (cover.date_text, cover.marking) if text]
+    out += [("Cover Status", cover.status_text)] if cover.status_text else []
+    out += [("Cover Details", cover.version_text)] if cover.version_text else []
+    return out
+
+
+@pytest.mark.parametrize("key", ["city-of-london-peel-2018", "northshire-peel-2021", "eastmoor-fire-2026-draft",
+                                 "literal"])
+def test_every_paragraph_has_its_style_and_text_in_source_order(built, key):
+    document, data = built[key]
+    actual = style_and_text(open_docx(data))
+    assert actual == expected_cover(document) + expected_body(document.body)
+
+
+def test_city_of_london_reads_as_the_inspectorate_wrote_it(built):
+    actual = style_and_text(open_docx(built["city-of-london-peel-2018"][1]))
+    headings = [(s, t) for s, t in actual if s.startswith("Heading")]
+    assert headings[:4] == [
+        ("Heading 1", "Judgments at a glance"),
+        ("Heading 1", "Effectiveness"),
+        ("Heading 2", "2\tHow effective is the force at investigating crime and reducing re-offending?"),
+        ("Heading 3", "Areas for improvement"),
+    ]
+    assert ("Body Text", "But the force is good at catching criminals. Since 2016, the force has almost "
+                         "halved its number of \u2018wanted\u2019 persons.") in actual
+    assert ("Question Lead", "How effectively does the force reduce crime and keep people safe?") in actual
+
+
+def test_literal_text_prints_exactly_as_written(built):
+    document, data = built["literal"]
+    texts = [t for _, t in style_and_text(open_docx(data))]
+    assert 'R&D <img src="/etc/passwd"/> &copy;' in texts
+    assert "Summary with <script>alert(1)</script> and R&D and &copy; and &amp; kept as typed." in texts
+    assert "a bullet with ŵ ŷ and עברית" in texts
+    assert open_docx(data).core_properties.title.startswith('R&D <img src="/etc/passwd"/> &copy;')
+
+
+def test_inline_markup_uses_character_styles_and_real_links(built):
+    word = open_docx(built["literal"][1])
+    para = next(p for p in paragraphs(word) if p.text.startswith("A second paragraph"))
+    runs = [(r.style.name, r.text, r.bold, r.italic) for r in para.iter_inner_content() if hasattr(r, "style")]
+    assert ("Strong", "bold and ", None, None) in runs
+    assert ("Strong", "italic", None, True) in runs  # emphasis inside strong: one style, one toggle
+    link = next(h for h in para.hyperlinks)
+    assert link.address == "https://example.org/?a=1&b=2"
+    assert link.runs[0].style.name == "Hyperlink"
+
+
+# ---- styles ----------------------------------------------------------------------------
+
+
+def test_styles_are_generated_from_the_brand(built):
+    document, data = built["northshire-peel-2021"]
+    word = open_docx(data)
+    style = document.style
+    heading = word.styles["Heading 2"]
+    assert heading.font.name is None  # inherited from the document defaults: one place to change it
+    assert str(heading.font.color.rgb) == style.colours.primary.lstrip("#").upper()
+    assert heading.font.bold and heading.font.size.pt == pytest.approx(style.fonts.size * 1.4, abs=0.5)
+    defaults = part_xml(data, "word/styles.xml").find("w:docDefaults/w:rPrDefault/w:rPr", NS)
+    assert defaults.find("w:rFonts", NS).get(f"{{{W}}}ascii") == style.fonts.family
+    names = {s.name for s in word.styles}
+    assert {"Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Number", "Grade Badge",
+            "Cause of Concern", "Recommendation", "Area for Improvement", "toc 1", "toc 2"} <= names
+    assert len(names) < 90  # the template's hundreds of unused styles are gone
+
+
+def test_headings_carry_outline_levels_for_the_navigation_pane(built):
+    styles = part_xml(built["northshire-peel-2021"][1], "word/styles.xml")
+    for level in (1, 2, 3):
+        node = styles.find(f"w:style[@w:styleId='Heading{level}']/w:pPr/w:outlineLvl", NS)
+        assert node.get(f"{{{W}}}val") == str(level - 1)
+
+
+def test_no_direct_formatting_where_a_style_belongs(built):
+    for key, (_, data) in built.items():
+        body = part_xml(data, "word/document.xml")
+        for tag in ("rFonts", "sz", "color", "spacing", "ind", "jc"):
+            found = body.findall(f".//w:p/w:pPr/w:{tag}", NS) + body.findall(f".//w:r/w:rPr/w:{tag}", NS)
+            assert not found, (key, tag)
+
+
+def test_every_style_used_is_defined(built):
+    for key, (_, data) in built.items():
+        defined = {s.get(f"{{{W}}}styleId") for s in part_xml(data, "word/styles.xml").findall("w:style", NS)}
+        used = {n.get(f"{{{W}}}val") for n in part_xml(data, "word/document.xml").iter(
+            f"{{{W}}}pStyle", f"{{{W}}}rStyle", f"{{{W}}}tblStyle")}
+        assert used <= defined, (key, used - defined)
+
+
+# ---- contents ----------------------------------------------------------------------------
+
+
+def test_contents_is_a_toc_field_with_cached_entries_and_pdf_page_numbers():
+    document = compose(sorted(sample_sources())[1])  # northshire: pillars, questions, sections
+    pages = {entry.anchor: 3 + i for i, entry in enumerate(document.body[0].entries)}
+    data = render_docx(document, pages)
+    body = part_xml(data, "word/document.xml")
+    instructions = [t.text.strip() for t in body.iter(f"{{{W}}}instrText")]
+    assert instructions[0] == 'TOC \\o "1-2" \\h \\z \\u'
+    word = open_docx(data)
+    toc = [p.text for p in paragraphs(word) if p.style.name.startswith("toc ")]
+    expected = [f"{e.number}\t{e.text}\t{pages[e.anchor]}" if e.number else f"{e.text}\t{pages[e.anchor]}"
+                for e in document.body[0].entries]
+    assert toc == expected
+    bookmarks = {b.get(f"{{{W}}}name") for b in body.iter(f"{{{W}}}bookmarkStart")}
+    links = [h.get(f"{{{W}}}anchor") for h in body.iter(f"{{{W}}}hyperlink") if h.get(f"{{{W}}}anchor")]
+    assert links and set(links) <= bookmarks
+    pagerefs = [i for i in instructions if i.startswith("PAGEREF")]
+    assert len(pagerefs) == len(expected)
+    assert {i.split()[1] for i in pagerefs} <= bookmarks
+    fld = [c.get(f"{{{W}}}fldCharType") for c in body.iter(f"{{{W}}}fldChar")]
+    assert fld.count("begin") == fld.count("end") == fld.count("separate")
+
+
+def test_contents_link_targets_are_bookmarks_on_the_headings(built):
+    word = open_docx(built["northshire-peel-2021"][1])
+    body = word.element.body
+    for start in body.iter(f"{{{W}}}bookmarkStart"):
+        name = start.get(f"{{{W}}}name")
+        if name.startswith("_Toc_"):
+            style = start.getparent().find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val")
+            assert style.startswith("Heading"), name
+
+
+def test_contents_without_page_numbers_keeps_the_field(built):
+    word = open_docx(built["city-of-london-peel-2018"][1])
+    toc = [p.text for p in paragraphs(word) if p.style.name.startswith("toc ")]
+    assert toc and all(t.endswith("\t") for t in toc)
+
+
+# ---- header, footer, watermark -------------------------------------------------------------
+
+
+def running_parts(data: bytes, kind: str) -> list:
+    return [part_xml(data, n) for n in part_names(data) if re.fullmatch(rf"word/{kind}\d+\.xml", n)]
+
+
+def all_text(node) -> str:
+    return "".join(t.text or "" for t in node.iter(f"{{{W}}}t"))
+
+
+def test_footer_says_page_x_of_y_with_fields(built):
+    for key, (document, data) in built.items():
+        footers = running_parts(data, "footer")
+        instructions = [" ".join(t.text.split()) for f in footers for t in f.iter(f"{{{W}}}instrText")]
+        assert instructions == ["PAGE", "NUMPAGES"], key
+        assert any(document.running.footer_left in all_text(f) for f in footers)
+        assert any("Page 1 of 1" in all_text(f) for f in footers)  # the label with cached field results
+
+
+def test_marking_is_centred_at_top_and_bottom(built):
+    document, data = built["eastmoor-fire-2026-draft"]
+    assert document.running.marking
+    word = open_docx(data)
+    section = word.sections[0]
+    for part in (section.header, section.footer, section.first_page_header, section.first_page_footer):
+        marking = [p for p in part.paragraphs if p.text == document.running.marking]
+        assert marking and marking[0].style.name == "Marking"
+        assert marking[0].style.paragraph_format.alignment == 1  # centre
+    assert not [p for p in paragraphs(open_docx(built["city-of-london-peel-2018"][1])) if p.style.name == "Marking"]
+
+
+@pytest.mark.parametrize("key,draft", [("eastmoor-fire-2026-draft", True), ("literal", True),
+                                       ("northshire-peel-2021", False), ("city-of-london-peel-2018", False)])
+def test_drafts_have_a_watermark_in_every_header(built, key, draft):
+    document, data = built[key]
+    headers = running_parts(data, "header")
+    assert len(headers) == 2  # first page (cover) and the rest
+    strings = [t.get("string") for h in headers for t in h.iterfind(".//v:shape/v:textpath", NS)]
+    assert strings == (["DRAFT", "DRAFT"] if draft else [])
+    footer_text = " ".join(all_text(f) for f in running_parts(data, "footer"))
+    if draft:
+        assert "Version 0.3" in footer_text and document.running.footer_left in footer_text
+
+
+# ---- badges, glance table ---------------------------------------------------------------
+
+
+def test_badges_are_shaded_runs_with_the_label_as_text(built):
+    document, data = built["eastmoor-fire-2026-draft"]
+    word = open_docx(data)
+    badges = [p for p in paragraphs(word) if p.style.name == "Grade Badge"]
+    assert badges
+    for p in badges:
+        run = p.runs[0]
+        label = p.text.strip("\u00a0")
+        grade = next(g for g in document.style.grades if g.label == label) if label != "Ungraded" else None
+        assert run.style.name == f"Grade {label}"
+        shading = run.style.element.find("w:rPr/w:shd", NS)
+        if grade:
+            assert shading.get(f"{{{W}}}fill") == grade.colour.lstrip("#").upper()
+
+
+def test_glance_table_has_a_repeating_header_row(built):
+    document, data = built["northshire-peel-2021"]
+    word = open_docx(data)
+    table = next(t for t in word.tables if t.style.name == "Judgments Table")
+    header = table.rows[0]
+    assert header._tr.trPr.find(f"{{{W}}}tblHeader") is not None
+    assert [c.text for c in header.cells] == ["Area inspected", "Judgment"] or header.cells[0].text
+    assert table._tbl.tblPr.find(f"{{{W}}}tblCaption") is not None
+    glance = next(b for b in document.body if isinstance(b, GlanceTable))
+    assert len(table.rows) == len(glance.rows) + 1
+    for row, spec in zip(table.rows[1:], glance.rows):
+        assert row.cells[1].text == spec.badge.label
+        fill = row.cells[1]._tc.tcPr.find(f"{{{W}}}shd").get(f"{{{W}}}fill")
+        assert fill == spec.badge.fill.lstrip("#").upper()
+
+
+# ---- numbering ---------------------------------------------------------------------------
+
+
+def test_numbered_lists_use_numbering_definitions_that_restart(built):
+    document, data = built["literal"]
+    numbering = part_xml(data, "word/numbering.xml")
+    formats = {a.get(f"{{{W}}}abstractNumId"): a.find("w:lvl[@w:ilvl='0']/w:numFmt", NS).get(f"{{{W}}}val")
+               for a in numbering.findall("w:abstractNum", NS)}
+    assert sorted(formats.values()) == ["bullet", "decimal"]
+    starts = {n.get(f"{{{W}}}numId"): n.find("w:lvlOverride/w:startOverride", NS)
+              for n in numbering.findall("w:num", NS)}
+    word = open_docx(data)
+    recommendations = [p for p in paragraphs(word) if p.style.name == "Recommendation"]
+    assert [p.text for p in recommendations] == ["do the first thing;", "do the second thing.",
+                                                "do a third thing;", "do a fourth thing."]
+    num_ids = [p._p.pPr.numPr.numId.val for p in recommendations]
+    assert num_ids[0] == num_ids[1] != num_ids[2] == num_ids[3]  # one list instance per cause of concern
+    for num_id in (num_ids[0], num_ids[2]):
+        assert starts[str(num_id)].get(f"{{{W}}}val") == "1"
+    numbered = [p for p in paragraphs(word) if p.style.name == "List Number"]
+    assert [p.text for p in numbered] == ["third item", "fourth item"]
+    assert starts[str(numbered[0]._p.pPr.numPr.numId.val)].get(f"{{{W}}}val") == "3"
+    body_text = part_xml(data, "word/document.xml")
+    assert not any(re.match(r"\d+\.\s", all_text(p)) for p in body_text.iter(f"{{{W}}}p"))  # no typed digits
+
+
+def test_bullets_come_from_the_list_style(built):
+    word = open_docx(built["literal"][1])
+    bullets = [p for p in paragraphs(word) if p.style.name in ("Area for Improvement", "List Bullet")]
+    assert bullets
+    list_bullet = word.styles["List Bullet"].element
+    assert list_bullet.find("w:pPr/w:numPr/w:numId", NS).get(f"{{{W}}}val") == "1"
+    assert all(p._p.pPr.numPr is None for p in bullets)
+
+
+# ---- accessibility and metadata ----------------------------------------------------------------
+
+
+def test_language_is_declared(built):
+    for key, (document, data) in built.items():
+        lang = part_xml(data, "word/styles.xml").find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+        assert lang.get(f"{{{W}}}val") == document.metadata.language, key
+        assert open_docx(data).core_properties.language == document.metadata.language
+    assert built["literal"][0].metadata.language == "cy-GB"
+
+
+def test_logo_has_alt_text(built):
+    for key, (document, data) in built.items():
+        pictures = list(part_xml(data, "word/document.xml").iter(f"{{{NS['wp']}}}docPr"))
+        if document.cover.logo:
+            assert [p.get("descr") for p in pictures] == [document.cover.logo.alt], key
+            assert document.cover.logo.alt
+
+
+def test_core_properties_come_from_the_report(built):
+    document, data = built["northshire-peel-2021"]
+    core = open_docx(data).core_properties
+    meta = document.metadata
+    assert (core.title, core.subject, core.author) == (meta.title, meta.subject, meta.author)
+    assert core.keywords == ", ".join(meta.keywords)
+    assert core.created.date() == meta.date == core.modified.date()
+    assert core.revision == 1 and core.comments == ""
+    app = part_xml(data, "docProps/app.xml")
+    assert app.findtext("{*}Application") == meta.creator
+    assert "docProps/thumbnail.jpeg" not in part_names(data)
+
+
+# ---- determinism, validity -----------------------------------------------------------------
+
+
+def test_rebuild_gives_identical_bytes(built):
+    for key, (document, data) in built.items():
+        assert render_docx(document) == data, key
+
+
+def test_zip_entries_have_fixed_timestamps(built):
+    import io
+    import zipfile
+
+    for _, data in built.values():
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+        assert infos[0].filename == "[Content_Types].xml"
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+
+
+@pytest.fixture(scope="session")
+def libreoffice_pdfs(built, tmp_path_factory) -> dict[str, Path]:
+    if not soffice():
+        pytest.skip("LibreOffice is not installed (CI installs libreoffice-writer-nogui)")
+    out = tmp_path_factory.mktemp("docx-lo")
+    files = []
+    for key, (_, data) in built.items():
+        path = out / f"{key}.docx"
+        path.write_bytes(data)
+        files.append(path)
+    convert_with_libreoffice(files, out)
+    return {key: out / f"{key}.pdf" for key in built}
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+@pytest.mark.parametrize("key,low,high", [("city-of-london-peel-2018", 4, 10), ("northshire-peel-2021", 12, 30),
+                                          ("eastmoor-fire-2026-draft", 7, 16), ("literal", 3, 6)])
+def test_libreoffice_converts_with_a_sane_page_count(libreoffice_pdfs, key, low, high):
+    path = libreoffice_pdfs[key]
+    assert path.exists(), f"LibreOffice did not convert {key}"
+    assert low <= pdf_pages(path) <= high
+
+
+def test_libreoffice_output_shows_the_text(libreoffice_pdfs, built):
+    text = subprocess.run(["pdftotext", str(libreoffice_pdfs["city-of-london-peel-2018"]), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "City of London PEEL 2018" in text
+    assert "Page 2 of" in text
+    assert "How effective is the force at investigating crime and reducing re-offending?" in text
