@@ -1,0 +1,52 @@
+"""A style localises a report: with Welsh labels, no English fixed string reaches either format."""
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+
+from compiler.schema import LABEL_DEFAULTS
+
+from .conftest import ROOT, run_reportc
+
+PROJECT = ROOT / "tests" / "localisation"
+
+
+def english_fixed_strings() -> set[str]:
+    """The words of every default label, without placeholders, e.g. "Areas for improvement"."""
+    pieces = set()
+    for text in LABEL_DEFAULTS.values():
+        pieces.update(part.strip(" .:") for part in re.split(r"\{[a-z]+\}", text))
+    return {piece for piece in pieces if len(piece) > 3} | {"Page", "DRAFT", "Good", "Ungraded"}
+
+
+@pytest.fixture(scope="module")
+def welsh_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cy")
+    result = run_reportc("build", "--root", str(PROJECT), "--out", str(out), str(PROJECT / "sources"), cwd=PROJECT)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_pdf_prints_no_english_fixed_string(welsh_build):
+    from pypdf import PdfReader
+
+    reader = PdfReader(welsh_build / "heddlu.pdf")
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert "Tudalen 2 o" in text and "DRAFFT" in text and "Meysydd i’w gwella" in text
+    leaked = {s for s in english_fixed_strings() if s in text}
+    assert not leaked
+
+
+def test_docx_prints_no_english_fixed_string(welsh_build):
+    with zipfile.ZipFile(welsh_build / "heddlu.docx") as package:
+        parts = [n for n in package.namelist() if re.match(r"word/(document|header\d*|footer\d*)\.xml$", n)]
+        xml = " ".join(package.read(n).decode("utf-8") for n in parts)
+    text = " ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
+    text += " ".join(re.findall(r'string="([^"]*)"', xml))  # watermark text
+    assert "Meysydd i’w gwella" in text and "DRAFFT" in text
+    leaked = {s for s in english_fixed_strings() if s in text}
+    assert not leaked
+    assert 'w:val="cy-GB"' in xml or "cy-GB" in zipfile.ZipFile(welsh_build / "heddlu.docx").read(
+        "word/styles.xml").decode()
