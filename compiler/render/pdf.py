@@ -15,6 +15,7 @@ from datetime import date
 from functools import partial
 from types import MappingProxyType
 
+from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
@@ -28,6 +29,11 @@ from .pdf_page import PagePainter
 from .pdf_story import Frame as TextFrame
 from .pdf_story import StoryBuilder, destinations
 from .pdf_styles import build_typography
+
+
+# Compressed streams are binary already; reportlab's default ASCII85 layer on top makes files
+# a quarter larger and costs a fifth of the render time on long reports.
+rl_config.useA85 = 0
 
 
 def render(document: Document, options: RenderOptions, diagnostics: Diagnostics) -> Rendered:

@@ -230,7 +230,8 @@ class KeepWithNext(CondPageBreak):
     """Starts a new page unless the headings and the first lines after them fit here.
 
     reportlab's keepWithNext would move a heading together with the whole of the next
-    paragraph; a heading only needs to carry a couple of lines with it.
+    paragraph; a heading only needs to carry a couple of lines with it. The follower is not
+    wrapped here (that would lay it out twice): a couple of lines' room is asked for instead.
     """
 
     def __init__(self, headings: list[Flowable], follower: Flowable | None, follower_room: float) -> None:
@@ -246,8 +247,7 @@ class KeepWithNext(CondPageBreak):
             if index:
                 need += heading.getSpaceBefore()
         if self.follower is not None:
-            follower_height = self.follower.wrap(available_width, available_height)[1]
-            need += self.follower.getSpaceBefore() + min(follower_height, self.follower_room)
+            need += self.follower.getSpaceBefore() + self.follower_room
         frame = self._doctemplateAttr("frame")
         full = frame._aH if frame is not None else available_height
         self.height = min(need, full * 0.6)

@@ -155,7 +155,7 @@ class PagePainter:
         canvas.saveState()
         canvas.setFillColor(HexColor(self.style.colours.watermark))
         # Drawn over the content, translucent, so shaded boxes cannot hide it.
-        canvas.setFillAlpha(0.45)
+        canvas.setFillAlpha(0.3)
         canvas.translate(self.width / 2, self.height / 2)
         canvas.rotate(angle)
         canvas.setFont(self.fonts.bold, size)

@@ -25,6 +25,9 @@ from .pdf_styles import Typography
 
 HEADING_ROLES_BOLD = True  # every heading style is set in the bold face
 RULE_COLOUR = "#B1B4B6"
+# Space after a hanging number or bullet: reportlab pushes the text right whenever the bullet
+# ends less than 0.6 em before the text indent, so anything narrower misaligns long numbers.
+BULLET_GAP_EM = 0.65
 
 
 @dataclass(frozen=True)
@@ -78,11 +81,13 @@ class StoryBuilder:
 
     def blocks(self, items: Iterable[blocks.Block], depth: int) -> list[Flowable]:
         out: list[Flowable] = []
+        previous = None
         for block in items:
-            out.extend(self.block(block, depth))
+            out.extend(self.block(block, depth, after_heading=isinstance(previous, blocks.Heading)))
+            previous = block
         return out
 
-    def block(self, block: blocks.Block, depth: int) -> list[Flowable]:
+    def block(self, block: blocks.Block, depth: int, after_heading: bool = False) -> list[Flowable]:
         if isinstance(block, blocks.Heading):
             return [self.heading(block)]
         if isinstance(block, blocks.Para):
@@ -92,7 +97,8 @@ class StoryBuilder:
         if isinstance(block, blocks.Callout):
             return self.callout(block, depth)
         if isinstance(block, blocks.GlanceTable):
-            return self.glance(block)
+            # Layout usually heads the table with a real (outlined) heading of the same words.
+            return self.glance(block, titled=not after_heading)
         if isinstance(block, blocks.Contents):
             return self.contents(block)
         if isinstance(block, blocks.PageBreak):
@@ -103,7 +109,7 @@ class StoryBuilder:
 
     def heading(self, heading: blocks.Heading) -> HeadingBlock:
         self._check(heading.content, heading.span, bold=HEADING_ROLES_BOLD)
-        style = self.typography[heading.role]
+        style = self.typography.heading(heading.role, heading.level)
         bullet = None
         if heading.number is not None:
             bullet = f"{heading.number}."
@@ -120,7 +126,7 @@ class StoryBuilder:
     def list_block(self, block: blocks.ListBlock, depth: int) -> list[Flowable]:
         labels = [f"{block.start + index}." if block.ordered else "\u2022" for index in range(len(block.items))]
         base = self.typography["list-item"]
-        label_width = max(stringWidth(label, base.fontName, base.fontSize) for label in labels) + base.fontSize * 0.7
+        label_width = max(stringWidth(label, base.fontName, base.fontSize) for label in labels) + base.fontSize * BULLET_GAP_EM
         style = self._list_style(depth, label_width)
         out: list[Flowable] = []
         for label, item in zip(labels, block.items):
@@ -140,13 +146,25 @@ class StoryBuilder:
 
     def contents(self, contents: blocks.Contents) -> list[Flowable]:
         out: list[Flowable] = [self._title(contents.title)]
+        numbers = [f"{entry.number}." for entry in contents.entries if entry.number]
+        number_width: dict[str, float] = {}
         for entry in contents.entries:
             style = self.typography["contents-1" if entry.level <= 1 else "contents-2"]
             if entry.level > 2:
                 style = self._derived(style, leftIndent=style.leftIndent + self.indent_step * (entry.level - 2))
             text = f"{entry.number}. {entry.text}" if entry.number else entry.text
             self.glyphs.check(text, self._document_span(), bold=style.fontName == self.fonts.bold)
-            paragraph = Paragraph(escape(text), style)
+            bullet = None
+            if entry.number:
+                # The number hangs, so a long entry's second line lines up with its text.
+                if style.name not in number_width:
+                    number_width[style.name] = max(stringWidth(n, style.fontName, style.fontSize)
+                                                   for n in numbers) + style.fontSize * BULLET_GAP_EM
+                width = number_width[style.name]
+                style = self._derived(style, leftIndent=style.leftIndent + width, bulletIndent=style.leftIndent,
+                                      bulletFontName=style.fontName, bulletFontSize=style.fontSize)
+                bullet = f"{entry.number}."
+            paragraph = Paragraph(escape(entry.text), style, bulletText=bullet)
             if entry.anchor not in self.destinations:
                 out.append(paragraph)
                 continue
@@ -155,7 +173,7 @@ class StoryBuilder:
                                     description=text))
         return out
 
-    def glance(self, table: blocks.GlanceTable) -> list[Flowable]:
+    def glance(self, table: blocks.GlanceTable, titled: bool) -> list[Flowable]:
         look = self.badge_look
         badge_width = max([look.width(grade.label) for grade in self.style.grades]
                           + [look.width(row.badge.label) for row in table.rows])
@@ -187,7 +205,7 @@ class StoryBuilder:
                 commands.append(("BACKGROUND", (0, index), (-1, index), HexColor(self.style.colours.table_stripe)))
         grid = Table(data, colWidths=[self.frame.width - badge_column, badge_column], repeatRows=1,
                      style=TableStyle(commands), hAlign="LEFT")
-        return [self._title(table.title), grid]
+        return [self._title(table.title), grid] if titled else [grid]
 
     # ---- helpers -----------------------------------------------------------------------------
 
@@ -215,8 +233,8 @@ class StoryBuilder:
         widths: dict[str, float] = {}
         for heading in _headings(body):
             if heading.number is not None:
-                style = self.typography[heading.role]
-                width = stringWidth(f"{heading.number}.", style.fontName, style.fontSize) + style.fontSize * 0.45
+                style = self.typography.heading(heading.role, heading.level)
+                width = stringWidth(f"{heading.number}.", style.fontName, style.fontSize) + style.fontSize * BULLET_GAP_EM
                 widths[heading.role] = max(widths.get(heading.role, 0.0), width)
         return widths
 

@@ -27,6 +27,11 @@ class Typography:
     def __getitem__(self, role: str) -> ParagraphStyle:
         return self.styles.get(role) or self.styles["body"]
 
+    def heading(self, role: str, level: int) -> ParagraphStyle:
+        if role == "section-heading" and level > 1:
+            return self.styles["section-heading-2"]
+        return self.styles.get(role) or self.styles["subheading"]
+
 
 def build_typography(style: Style, fonts: FontSet) -> Typography:
     size = style.fonts.size
@@ -59,9 +64,12 @@ def build_typography(style: Style, fonts: FontSet) -> Typography:
                                textColor=muted),
         "carried-over": derive("carried-over", fontName=fonts.italic),
         "lead-in": derive("lead-in", fontName=fonts.bold, spaceAfter=size * 0.35),
+        "cause-of-concern": derive("cause-of-concern", fontName=fonts.bold),
         "detailed-findings": derive("detailed-findings", spaceBefore=size * 0.3),
         "pillar-heading": heading("pillar-heading", 2.1, 0, size * 0.9),
         "section-heading": heading("section-heading", 1.8, 0, size * 0.9),
+        # A section heading below level 1 ("Questions for Effectiveness") introduces questions.
+        "section-heading-2": heading("section-heading-2", 1.5, size * 1.6, size * 0.4),
         "question-heading": heading("question-heading", 1.35, size * 1.3, size * 0.6),
         "subsection-heading": heading("subsection-heading", 1.12, size * 0.9, size * 0.35),
         "subheading": heading("subheading", 1.02, size * 0.7, size * 0.25, colour=text),
