@@ -41,9 +41,18 @@ def resolve_file(text: str, base: Path, roots: Roots) -> tuple[Path | None, str 
         return None, f"cannot be resolved ({error.__class__.__name__})"
     if not roots.allows(resolved):
         return None, f"'{text}' is outside the project root {roots.project}; keep files inside the project"
-    if not resolved.is_file():
+    if not is_file(resolved):
         return None, f"'{text}' does not exist (looked for {resolved})"
     return resolved, None
+
+
+def is_file(path: Path) -> bool:
+    """Path.is_file, but a name too long for the file system (ENAMETOOLONG) or any other
+    error in asking is "no such file", never an exception: paths come from untrusted text."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def resolve_style(text: str, base: Path, roots: Roots) -> tuple[Path | None, str | None]:
@@ -51,7 +60,7 @@ def resolve_style(text: str, base: Path, roots: Roots) -> tuple[Path | None, str
     if _BARE_NAME.match(text):
         for folder in (roots.project / "styles", SHIPPED_STYLES):
             candidate = folder / f"{text}.yaml"
-            if candidate.is_file():
+            if is_file(candidate):
                 return resolve_file(str(candidate), base, roots)
         known = sorted({p.stem for folder in (roots.project / "styles", SHIPPED_STYLES)
                         if folder.is_dir() for p in folder.glob("*.yaml")})

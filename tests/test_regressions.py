@@ -1,0 +1,34 @@
+"""Inputs that once crashed or hung reportc, found by the property tests and the fuzz target.
+
+Each case is the smallest input that showed the bug; it must now end in diagnostics with a
+position, quickly, and never in an exception.
+"""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from compiler.paths import Roots
+from compiler.pipeline import load_all
+
+GOOD = "title: T\nsubject: S\npillars:\n  - title: P\n    grade: good\n"
+
+
+def validate(tmp_path: Path, text: str, files: dict[str, str] | None = None) -> list[str]:
+    """Diagnostics of one source written into a fresh project, as the command line prints them."""
+    for name, content in (files or {}).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(content, encoding="utf-8")
+    source = tmp_path / "sources" / "r.yaml"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text(text, encoding="utf-8")
+    [loaded] = load_all([source], Roots.at(tmp_path))
+    return [d.format() for d in loaded.diagnostics]
+
+
+def test_a_path_too_long_for_the_file_system_is_an_error_not_a_crash(tmp_path):
+    # ENAMETOOLONG from stat() escaped Path.is_file()
+    [message] = validate(tmp_path, f"style: {'x' * 300}\n" + GOOD)
+    assert message.startswith("sources/r.yaml:1:8: error: style ")
+    [message] = validate(tmp_path, f"style: {'a/' * 3000}s.yaml\n" + GOOD)
+    assert message.startswith("sources/r.yaml:1:8: error: style ") and "does not exist" in message
