@@ -23,6 +23,14 @@ class Span:
         return f"{self.file}:{self.line}:{self.col}"
 
 
+EXCERPT_CHARACTERS = 60
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARACTERS) -> str:
+    """Text quoted in a message, shortened: a 2 MB value must not become a 2 MB error line."""
+    return text if len(text) <= limit else f"{text[:limit - 1]}…"
+
+
 @dataclass(frozen=True)
 class Diagnostic:
     severity: Severity

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from .diagnostics import Diagnostics, Span
+from .diagnostics import Diagnostics, Span, excerpt
 from .model import (Block, BulletList, Emph, Inline, Inlines, Link, ListItem, NumberedList,
                     Paragraph, Strong, SubHeading, Text)
 
@@ -31,7 +31,7 @@ def link_problem(target: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | 
     if not match or match.group(1).lower() not in schemes:
         prefixes = [f"{s}:" if s == "mailto" else f"{s}://" for s in schemes]
         allowed = " or ".join([", ".join(prefixes[:-1]), prefixes[-1]] if len(prefixes) > 1 else prefixes)
-        return f"link '{target}' must start with {allowed}"
+        return f"link '{excerpt(target)}' must start with {allowed}"
     return None
 
 

@@ -12,11 +12,14 @@ import re
 from datetime import date
 from typing import Any
 
-from .diagnostics import Diagnostics, Span
+from .diagnostics import Diagnostics, Span, excerpt
 from .yamltree import Mapping, Node, Scalar, Sequence, describe
 
 _INTEGER = re.compile(r"(0|[1-9][0-9]*)\Z")
 _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
+# int() refuses strings over 4,300 digits (CVE-2020-10735); no number in a report or a style
+# needs more than a few, so longer ones are out of range before they are converted.
+MAX_DIGITS = 15
 _NON_ISO_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\Z|\d{4}/\d{1,2}/\d{1,2}\Z")
 
 
@@ -68,14 +71,14 @@ def _check_mapping(node: Node, schema: dict[str, Any], diagnostics: Diagnostics,
 def unknown_key_message(key: str, known: dict[str, Any]) -> str:
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     if close:
-        return f"unknown key `{key}`; did you mean `{close[0]}`?"
-    return f"unknown key `{key}`; expected one of: {', '.join(known)}"
+        return f"unknown key `{excerpt(key)}`; did you mean `{close[0]}`?"
+    return f"unknown key `{excerpt(key)}`; expected one of: {', '.join(known)}"
 
 
 def _check_property_name(key: Scalar, schema: dict[str, Any], diagnostics: Diagnostics) -> None:
     pattern = schema.get("propertyNames", {}).get("pattern")
     if pattern and not re.search(pattern, key.value):
-        diagnostics.error(key.span, f"`{key.value}` is not a valid key: use lower-case letters, digits and hyphens")
+        diagnostics.error(key.span, f"`{excerpt(key.value)}` is not a valid key: use lower-case letters, digits and hyphens")
 
 
 def _check_sequence(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: str) -> None:
@@ -109,39 +112,47 @@ def scalar_problem(text: str, schema: dict[str, Any]) -> str | None:
         return _string_problem(text, schema)
     if "integer" in kinds:
         if not _INTEGER.match(text):
-            return f"'{text}' is not a whole number; write digits only, such as 2"
-        return _range_problem(int(text), schema)
+            return f"'{excerpt(text)}' is not a whole number; write digits only, such as 2"
+        return _digits_problem(text, schema) or _range_problem(int(text), schema)
     if "number" in kinds:
         if not _NUMBER.match(text):
-            return f"'{text}' is not a number"
-        return _range_problem(float(text), schema)
+            return f"'{excerpt(text)}' is not a number"
+        return _digits_problem(text, schema) or _range_problem(float(text), schema)
     if "boolean" in kinds and text not in ("true", "false"):
-        return f"'{text}' must be true or false"
+        return f"'{excerpt(text)}' must be true or false"
     return None
 
 
 def _string_problem(text: str, schema: dict[str, Any]) -> str | None:
     if "enum" in schema and text not in schema["enum"]:
-        return f"'{text}' must be one of: {', '.join(schema['enum'])}"
+        return f"'{excerpt(text)}' must be one of: {', '.join(schema['enum'])}"
     if schema.get("format") == "date":
         return date_problem(text)
     if "maxLength" in schema and len(text) > schema["maxLength"]:
         return f"is {len(text)} characters long; at most {schema['maxLength']} are allowed"
     if "pattern" in schema and not re.search(schema["pattern"], text):
-        return f"'{text}' does not match the pattern {schema['pattern']}"
+        return f"'{excerpt(text)}' does not match the pattern {schema['pattern']}"
     return None
 
 
 def date_problem(text: str) -> str | None:
     if _NON_ISO_DATE.match(text):
-        return f"'{text}' is not an ISO date; use YYYY-MM-DD"
+        return f"'{excerpt(text)}' is not an ISO date; use YYYY-MM-DD"
     try:
         date.fromisoformat(text)
     except ValueError:
-        return f"'{text}' is not a valid date; use YYYY-MM-DD (for example 2019-05-02)"
+        return f"'{excerpt(text)}' is not a valid date; use YYYY-MM-DD (for example 2019-05-02)"
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return f"'{text}' is not an ISO date; use YYYY-MM-DD"
+        return f"'{excerpt(text)}' is not an ISO date; use YYYY-MM-DD"
     return None
+
+
+def _digits_problem(text: str, schema: dict[str, Any]) -> str | None:
+    if len(text) <= MAX_DIGITS:
+        return None
+    low, high = schema.get("minimum"), schema.get("maximum")
+    bounds = f"; use {low:g} to {high:g}" if low is not None and high is not None else ""
+    return f"'{excerpt(text)}' is out of range{bounds}"
 
 
 def _range_problem(value: float, schema: dict[str, Any]) -> str | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import markup
-from .diagnostics import Diagnostics, Span
+from .diagnostics import Diagnostics, Span, excerpt
 from .model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
                     Question, Report, Section)
 from .schema import ID_PATTERN
@@ -29,7 +29,7 @@ def id_problem(text: str) -> str | None:
     if len(text) > MAX_ID_LENGTH:
         return f"id is {len(text)} characters long; at most {MAX_ID_LENGTH} are allowed"
     if not re.fullmatch(ID_PATTERN[1:-1], text):
-        return f"'{text}' is not a valid id: use lower-case letters, digits and hyphens, starting with a letter or digit"
+        return f"'{excerpt(text)}' is not a valid id: use lower-case letters, digits and hyphens, starting with a letter or digit"
     if text.split(".")[0] in WINDOWS_RESERVED:
         return f"'{text}' is a reserved file name on Windows; choose another id"
     return None
@@ -87,7 +87,7 @@ class ReportBuilder:
         key = self.grades.get(normalise_grade(text))
         if key is None:
             labels = ", ".join(g.label for g in self.style.grades)
-            self.diagnostics.error(node.span, f"unknown grade '{text}'; the style '{self.style.name}' "
+            self.diagnostics.error(node.span, f"unknown grade '{excerpt(text)}'; the style '{self.style.name}' "
                                               f"has: {labels}")
             return UNGRADED
         return key

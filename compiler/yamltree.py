@@ -16,7 +16,7 @@ from typing import Union
 
 import yaml
 
-from .diagnostics import Diagnostics, Span
+from .diagnostics import Diagnostics, Span, excerpt
 
 try:  # libyaml is ~30x faster and still gives positions
     from yaml import CSafeLoader as _Loader
@@ -190,7 +190,7 @@ class _TreeBuilder:
                 return False
         elif kind == "AliasEvent":
             self.diagnostics.error(self.span(event.start_mark),
-                                   f"alias '*{event.anchor}' is not allowed; write the value out in full")
+                                   f"alias '*{excerpt(event.anchor)}' is not allowed; write the value out in full")
             self.add(Scalar("", self.span(event.start_mark), "", 0, 0))
         elif kind == "ScalarEvent":
             self.check_decorations(event)
@@ -212,10 +212,10 @@ class _TreeBuilder:
     def check_decorations(self, event) -> None:
         span = self.span(event.start_mark)
         if getattr(event, "anchor", None):
-            self.diagnostics.error(span, f"anchor '&{event.anchor}' is not allowed; write the value out in full")
+            self.diagnostics.error(span, f"anchor '&{excerpt(event.anchor)}' is not allowed; write the value out in full")
         tag = getattr(event, "tag", None)
         if tag is not None:
-            self.diagnostics.error(span, f"tag '{tag}' is not allowed; YAML is read as plain data")
+            self.diagnostics.error(span, f"tag '{excerpt(tag)}' is not allowed; YAML is read as plain data")
 
     def scalar(self, event) -> Scalar:
         span = self.span(event.start_mark)
@@ -250,7 +250,7 @@ class _TreeBuilder:
                 self.diagnostics.error(key.span, "merge key '<<' is not allowed; write the mapping out in full")
             elif key.value in container.entries:
                 first = container.entries[key.value][0].span
-                self.diagnostics.error(key.span, f"duplicate key '{key.value}' (first at {first}); "
+                self.diagnostics.error(key.span, f"duplicate key '{excerpt(key.value)}' (first at {first}); "
                                                  "remove one of them")
             else:
                 container.entries[key.value] = (key, node)

@@ -32,3 +32,25 @@ def test_a_path_too_long_for_the_file_system_is_an_error_not_a_crash(tmp_path):
     assert message.startswith("sources/r.yaml:1:8: error: style ")
     [message] = validate(tmp_path, f"style: {'a/' * 3000}s.yaml\n" + GOOD)
     assert message.startswith("sources/r.yaml:1:8: error: style ") and "does not exist" in message
+
+
+def test_a_number_with_thousands_of_digits_is_out_of_range(tmp_path):
+    # int() refuses over 4,300 digits (ValueError) and the message quoted all of them
+    text = GOOD + f"    questions:\n      - number: {'9' * 5000}\n        title: Q\n"
+    [message] = validate(tmp_path, text)
+    assert message.startswith("sources/r.yaml:7:17: error: `pillars[0].questions[0].number`: '99999")
+    assert message.endswith("…' is out of range; use 1 to 9999")
+    assert len(message) < 200
+
+
+def test_a_style_number_with_thousands_of_digits_is_out_of_range(tmp_path):
+    [message] = validate(tmp_path, "style: big\n" + GOOD, {"styles/big.yaml": f"fonts:\n  size: {'1' * 5000}.5\n"})
+    assert message.startswith("styles/big.yaml:2:9: error: `fonts.size`: '1111") and "out of range" in message
+
+
+def test_messages_quote_long_values_shortened(tmp_path):
+    long = "x" * 100_000
+    messages = validate(tmp_path, f"title: T\nsubject: S\n{long[:1000]}: 1\npublished: {long}\n"
+                                  f"pillars:\n  - title: '[a](ftp://{long})'\n    grade: {long}\n")
+    assert len(messages) == 4
+    assert all(len(message) < 300 for message in messages), messages
