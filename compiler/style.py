@@ -5,6 +5,7 @@ parent key by key, except `grades`, which it replaces whole (a scale is one deci
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,13 @@ from .styletypes import Colours, Cover, Fonts, Grade, Page, Print, Style, frozen
 from .yamltree import Mapping, Node, Scalar, load_bytes
 
 MAX_EXTENDS = 8
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+# Labels the layout and renderers fill in with str.format, and the names each may use: those of
+# its default, and `last_updated` may place the date. Anything else in braces would be evaluated
+# by str.format (`{year.__class__}`, `{year:>999999999}`) or make it raise (`{`), so it is
+# refused with its position instead.
+TEMPLATE_LABELS = {key: set(_PLACEHOLDER.findall(text)) for key, text in schemas.LABEL_DEFAULTS.items()
+                   if _PLACEHOLDER.search(text)} | {"last_updated": {"date"}}
 PAGE_SIZES_MM = {"A4": (210.0, 297.0), "letter": (215.9, 279.4)}
 UNGRADED_COLOUR = "#6E6E6E"
 
@@ -58,6 +66,7 @@ class StyleLoader:
         check(tree, schemas.STYLE_SCHEMA, diagnostics)
         if len(diagnostics.errors) > errors_before or not isinstance(tree, Mapping):
             return None
+        _check_labels(tree.get("labels"), diagnostics)
         own = _to_plain(tree, schemas.STYLE_SCHEMA, path.parent, self.roots, diagnostics)
         own["files"] = [path]
         logo = own.get("brand", {}).get("logo")
@@ -80,6 +89,27 @@ class StyleLoader:
             return None
         parent = self._load_chain(parent_path, diagnostics, chain)
         return None if parent is None else _merge(parent, own)
+
+
+def _check_labels(labels: Node | None, diagnostics: Diagnostics) -> None:
+    if not isinstance(labels, Mapping):
+        return
+    for key, (_, value) in labels.entries.items():
+        if key in TEMPLATE_LABELS and isinstance(value, Scalar):
+            problem = template_problem(value.value, TEMPLATE_LABELS[key])
+            if problem:
+                diagnostics.error(value.span, f"`labels.{key}`: {problem}")
+
+
+def template_problem(text: str, names: set[str]) -> str | None:
+    """Why a label template is refused: braces only as `{name}` with a name it may use."""
+    allowed = " and ".join(f"{{{name}}}" for name in sorted(names))
+    unknown = sorted(set(_PLACEHOLDER.findall(text)) - names)
+    if unknown:
+        return f"unknown placeholder {{{unknown[0]}}}; this label may use {allowed}"
+    if "{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text):
+        return f"braces may only enclose a placeholder ({allowed}); remove the others"
+    return None
 
 
 def _to_plain(node: Node, schema: dict[str, Any], folder: Path, roots: Roots, diagnostics: Diagnostics) -> Any:

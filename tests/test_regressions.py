@@ -54,3 +54,29 @@ def test_messages_quote_long_values_shortened(tmp_path):
                                   f"pillars:\n  - title: '[a](ftp://{long})'\n    grade: {long}\n")
     assert len(messages) == 4
     assert all(len(message) < 300 for message in messages), messages
+
+
+def test_label_templates_allow_only_their_placeholders(tmp_path):
+    # labels went to str.format: "{" raised ValueError while loading the style (logo_alt) or
+    # composing (carried_over), "{year:>999999999}" asked for a gigabyte, "{year.__class__}"
+    # read attributes
+    style = ("labels:\n"
+             "  logo_alt: 'Logo of {'\n"
+             "  carried_over: '{year:>999999999}'\n"
+             "  questions_for: '{pillar.__class__}'\n"
+             "  detailed_findings: 'See {0}'\n"
+             "  page_x_of_y: '{page} of {total}'\n"
+             "  version: 'v{version}'\n"
+             "  contents: 'Contents {'\n")
+    assert validate(tmp_path, "style: s\n" + GOOD, {"styles/s.yaml": style}) == [
+        "styles/s.yaml:2:13: error: `labels.logo_alt`: braces may only enclose a placeholder ({brand}); "
+        "remove the others",
+        "styles/s.yaml:3:17: error: `labels.carried_over`: braces may only enclose a placeholder ({year}); "
+        "remove the others",
+        "styles/s.yaml:4:18: error: `labels.questions_for`: braces may only enclose a placeholder ({pillar}); "
+        "remove the others",
+        "styles/s.yaml:5:22: error: `labels.detailed_findings`: braces may only enclose a placeholder "
+        "({number}); remove the others",
+        "styles/s.yaml:6:16: error: `labels.page_x_of_y`: unknown placeholder {total}; this label may use "
+        "{page} and {pages}",
+    ]
