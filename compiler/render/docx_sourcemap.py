@@ -1,7 +1,7 @@
 """Where every paragraph of a draft came from, carried invisibly in the DOCX for the review round trip.
 
 Two carriers, so that either survives a word processor on its own:
-  bookmarks   a hidden bookmark ("_rc<n>_<line>_<col>") around every traced paragraph; the
+  bookmarks   a hidden bookmark ("_rc<n><kind>_<line>_<col>") around every traced paragraph; the
               leading underscore hides it from Word's bookmark list, and Word and LibreOffice
               keep bookmarks through editing, comments and tracked changes
   custom XML  customXml/itemN.xml, a reportc:sourcemap listing every bookmark with its file,
@@ -31,7 +31,13 @@ NAMESPACE = "urn:reportc:sourcemap:1"
 BOOKMARK_PREFIX = "_rc"
 SOURCE_PROPERTY = "reportc.source"
 ID_PROPERTY = "reportc.id"
-_NAME = re.compile(r"^_rc(\d+)_(\d+)_(\d+)$")
+_NAME = re.compile(r"^_rc(\d+)([a-z])_(\d+)_(\d+)$")
+# One letter of the bookmark name says what it marks, so the nearest heading can still be found
+# when only the bookmarks survived.
+_KIND_CODES = {"heading": "h", "list item": "l", "glance row": "g", "glance grade": "g", "contents entry": "c",
+               "grade": "b"}
+_CODE_KINDS = {"h": "heading", "l": "list item", "g": "glance row", "c": "contents entry", "b": "grade",
+               "p": "paragraph"}
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,8 @@ class SourceMap:
     def mark(self, p: etree._Element, bookmark_id: int, span: Span, kind: str) -> None:
         from .docx_ooxml import bookmark_around  # python-docx only on the render side
 
-        name = f"{BOOKMARK_PREFIX}{len(self.marks) + 1}_{span.line}_{span.col}"
+        code = _KIND_CODES.get(kind, "p")
+        name = f"{BOOKMARK_PREFIX}{len(self.marks) + 1}{code}_{span.line}_{span.col}"
         bookmark_around(p, bookmark_id, name)
         self.marks.append(Mark(name, span, kind))
 
@@ -107,7 +114,7 @@ def mark_from_name(name: str, source: str) -> Mark | None:
     match = _NAME.match(name)
     if not match:
         return None
-    return Mark(name, Span(source, int(match.group(2)), int(match.group(3))), "")
+    return Mark(name, Span(source, int(match.group(3)), int(match.group(4))), _CODE_KINDS[match.group(2)])
 
 
 def is_mark_name(name: str) -> bool:
