@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
@@ -22,7 +25,7 @@ from compiler.layout.blocks import Callout, GlanceTable, Heading, ListBlock, Par
 from compiler.model import plain_text
 from compiler.review import review_docx
 from tests.conftest import ROOT, run_reportc
-from tests.docx_fixtures import compose, convert_with_libreoffice, paragraphs, render_docx, soffice
+from tests.docx_fixtures import FIXTURES, compose, convert_with_libreoffice, paragraphs, render_docx, soffice
 
 DRAFT = ROOT / "sources" / "eastmoor-fire-2026-draft" / "report.yaml"
 JANE, DATE = "Jane Smith", "2026-05-01T10:00:00Z"
@@ -318,3 +321,55 @@ def test_every_traced_paragraph_of_the_draft_has_a_source_mark(draft):
                                                                  "Cover Details", "Cover Status", "Cover Logo",
                                                                  "TOC Heading", "Table Header")]
     assert body and all(p._p in marked for p in body), [p.text for p in body if p._p not in marked][:3]
+
+
+# ---- reviewed in LibreOffice itself -------------------------------------------------------------
+
+
+def uno_python() -> str | None:
+    """A Python that can drive LibreOffice (Debian's python3-uno); None when there is none."""
+    for candidate in ("/usr/bin/python3", shutil.which("python3")):
+        if candidate and soffice() and subprocess.run([candidate, "-c", "import uno"],
+                                                      capture_output=True).returncode == 0:
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def reviewed_in_libreoffice(draft, tmp_path_factory) -> Path:
+    python = uno_python()
+    if python is None:
+        pytest.skip("LibreOffice with python3-uno is not installed")
+    out = tmp_path_factory.mktemp("lo-uno")
+    source, target = out / "draft.docx", out / "reviewed.docx"
+    source.write_bytes(render_docx(draft))
+    pipe = f"reportc_test_{os.getpid()}"
+    office = subprocess.Popen([soffice(), f"-env:UserInstallation=file://{out / 'profile'}", "--headless",
+                               "--invisible", "--norestore", f"--accept=pipe,name={pipe};urp;"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    actions = [["comment", "high-risk buildings", "Only two high-risk buildings"],
+               ["comment", "Areas for improvement", "Heading comment"],
+               ["replace", "2024 to 2028", "2024 to 2027"]]
+    try:
+        subprocess.run([python, str(FIXTURES / "lo_review.py"), pipe, str(source), str(target), "Lee Office",
+                        json.dumps(actions)], check=True, capture_output=True, timeout=120)
+    finally:
+        office.terminate()
+        office.wait(timeout=30)
+    return target
+
+
+def test_comments_and_changes_made_in_libreoffice_are_traced(reviewed_in_libreoffice, draft):
+    remarks = {(r.kind, r.text or r.change): r for r in review_docx(reviewed_in_libreoffice).remarks}
+    assert len(remarks) == 3
+    body = remarks[("comment", "Only two high-risk buildings")]
+    assert (body.span, body.author, body.date, body.anchor, body.traced) == \
+           (span_of(draft, "The service has a good understanding"), "Lee Office", "2026-05-01",
+            "high-risk buildings", True)
+    heading = remarks[("comment", "Heading comment")]
+    first_areas = next(b for b in walk(draft.body) if isinstance(b, Heading)
+                       and plain_text(b.content) == "Areas for improvement")
+    assert (heading.span, heading.anchor, heading.field) == (first_areas.span, "Areas for improvement", "heading")
+    change = remarks[("change", "replace")]
+    assert (change.span, change.author, change.deleted, change.inserted) == \
+           (span_of(draft, "The service has a thorough community"), "Lee Office", "2024 to 2028", "2024 to 2027")

@@ -31,7 +31,7 @@ from ..layout.blocks import (Badge, Block, Callout, Contents, Cover, Document, G
 from ..model import Emph, Inlines, Link, Strong, Text
 from . import Rendered, RenderOptions
 from .docx_numbering import LEVELS, Numbering
-from .docx_ooxml import (EMU_PER_MM, bookmark_around, bookmark_name, el, external_link, field_end,
+from .docx_ooxml import (bookmark_around, bookmark_name, el, external_link, field_end,
                          field_runs, field_start, internal_link, paragraph, paragraph_properties,
                          sub, tab_run, text_run, twips, watermark_run)
 from .docx_package import finish_package
