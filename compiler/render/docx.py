@@ -32,7 +32,7 @@ from ..model import Emph, Inlines, Link, Strong, Text
 from . import Rendered, RenderOptions
 from .docx_numbering import LEVELS, Numbering
 from .docx_ooxml import (bookmark_around, bookmark_name, el, external_link, field_end,
-                         field_runs, field_start, internal_link, paragraph, paragraph_properties,
+                         field_runs, field_start, internal_link, paragraph, paragraph_properties, shading,
                          sub, tab_run, text_run, twips, watermark_run)
 from .docx_package import finish_package
 from .docx_sourcemap import SourceMap
@@ -200,7 +200,7 @@ class DocxBuilder:
             self.trace(p, self._anchor_spans.get(row.anchor), "glance row")
             question.append(p)
             tc_pr = grade.find(qn("w:tcPr"))
-            tc_pr.append(el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": row.badge.fill.lstrip("#").upper()}))
+            tc_pr.append(shading(row.badge.fill))  # a cell's fill cannot come from a style per grade
             badge = self.new_paragraph(self.styles.id("Glance Grade"))
             badge.append(text_run(row.badge.label, (self.styles.grade(row.badge.label, row.badge.fill,
                                                                        row.badge.text_colour), False, False)))

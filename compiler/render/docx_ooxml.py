@@ -30,14 +30,11 @@ def OxmlElement(tag: str) -> etree._Element:
     return oxml_parser.makeelement(qn(tag))
 
 
-W_P = qn("w:p")
-W_R = qn("w:r")
 W_T = qn("w:t")
 W_VAL = qn("w:val")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 TWIPS_PER_MM = 1440 / 25.4
-EMU_PER_MM = 36000
 
 
 def twips(mm: float) -> str:
@@ -68,10 +65,6 @@ def sub(parent: etree._Element, tag: str, attrs: dict[str, str] | None = None) -
     for key, value in (attrs or {}).items():
         node.set(qn(key), value)
     return node
-
-
-def val(tag: str, value: str) -> etree._Element:
-    return el(tag, {"w:val": value})
 
 
 # ---- paragraphs and runs ---------------------------------------------------------------
