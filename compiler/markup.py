@@ -3,9 +3,13 @@
 Inline markup is exactly `**bold**`, `*italic*` and `[text](url)`; everything else, `<`, `&`,
 entities, tags, emoji, is literal text. Parsing never raises: text that does not form markup
 stays as written. A link with a scheme other than http, https or mailto is reported.
+
+Parsing takes time linear in the text (a source may hold megabytes of hostile text), and markup
+nests at most MAX_NESTING deep; deeper delimiters stay literal.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Callable
 
@@ -14,9 +18,11 @@ from .model import (Block, BulletList, Emph, Inline, Inlines, Link, ListItem, Nu
                     Paragraph, Strong, SubHeading, Text)
 
 LINK_SCHEMES = ("http", "https", "mailto")
+MAX_NESTING = 6  # levels of markup inside markup; real text nests three at most (link, bold, italic)
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)")
-_STRONG = re.compile(r"\*\*(?=\S)(.+?)(?<=\S)\*\*(?!\*)", re.S)
-_EMPH = re.compile(r"\*(?!\*)(?=\S)((?:\*\*(?=\S).+?(?<=\S)\*\*|[^*])+?)(?<=\S)\*(?!\*)", re.S)
+_STAR = re.compile(r"\*")
+_MARKUP_START = re.compile(r"[*\[]")
+_STRONG_CLOSER = re.compile(r"(?<=\S)(?=\*\*(?!\*))")  # zero-width, so overlapping ones are all found
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _BULLET = re.compile(r"- (.*)\Z", re.S)
 _NUMBERED = re.compile(r"(\d{1,9})\. (.*)\Z", re.S)
@@ -41,15 +47,19 @@ def parse_inline(text: str, span: Span, diagnostics: Diagnostics) -> Inlines:
         if problem:
             diagnostics.error(span, problem)
 
-    return tuple(_merge_text(_inlines(text, report, allow_links=True)))
+    return tuple(_merge_text(_inlines(text, report, allow_links=True, depth=1)))
 
 
-def _inlines(text: str, report: LinkCheck, allow_links: bool) -> list[Inline]:
+def _inlines(text: str, report: LinkCheck, allow_links: bool, depth: int) -> list[Inline]:
+    if depth > MAX_NESTING or not _MARKUP_START.search(text):
+        return [Text(text)] if text else []
+    stars = _Stars(text)
+    starts = _MARKUP_START if allow_links else _STAR
     out: list[Inline] = []
-    position = 0
-    literal_start = 0
-    while position < len(text):
-        node, end = _markup_at(text, position, report, allow_links)
+    position = literal_start = 0
+    while found := starts.search(text, position):
+        position = found.start()
+        node, end = _markup_at(text, position, stars, report, allow_links, depth)
         if node is None:
             position += 1
             continue
@@ -62,20 +72,107 @@ def _inlines(text: str, report: LinkCheck, allow_links: bool) -> list[Inline]:
     return out
 
 
-def _markup_at(text: str, position: int, report: LinkCheck, allow_links: bool) -> tuple[Inline | None, int]:
-    char = text[position]
-    if char == "[" and allow_links:
+def _markup_at(text: str, position: int, stars: "_Stars", report: LinkCheck, allow_links: bool,
+               depth: int) -> tuple[Inline | None, int]:
+    if text[position] == "[":
         match = _LINK.match(text, position)
-        if match:
+        if match and allow_links:
             report(match.group(2))
-            children = tuple(_inlines(match.group(1), report, allow_links=False))
+            children = tuple(_inlines(match.group(1), report, allow_links=False, depth=depth + 1))
             return Link(match.group(2), children), match.end()
-    elif char == "*":
-        for pattern, kind in ((_STRONG, Strong), (_EMPH, Emph)):
-            match = pattern.match(text, position)
-            if match:
-                return kind(tuple(_inlines(match.group(1), report, allow_links))), match.end()
+        return None, position
+    close = stars.strong_close(position)
+    if close is not None:
+        return Strong(tuple(_inlines(text[position + 2:close], report, allow_links, depth + 1))), close + 2
+    close = stars.emph_close(position)
+    if close is not None:
+        return Emph(tuple(_inlines(text[position + 1:close], report, allow_links, depth + 1))), close + 1
     return None, position
+
+
+class _Stars:
+    """Where each `**bold**` and `*italic*` opened in one text closes, found once for the whole
+    text in time linear in its number of `*`.
+
+    The rules (a "solid" character is any but white space):
+    - `**` followed by a solid character opens bold; it closes at the first `**` at least one
+      character later that follows a solid character and is not followed by a third `*`.
+    - `*` not followed by `*` but by a solid character opens italic. Italic holds characters
+      other than `*` and bold-like spans (`**` before a solid character, to a `**` after one),
+      and closes at a `*` after a solid character and not before another `*`: the first such
+      closing reachable, trying the nearest end of each bold-like span first.
+
+    These are the rules of the backtracking patterns reportc used before, which took quadratic
+    time or worse on hostile text (many unclosed `*`); tests/test_markup.py checks the two agree.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.stars = [match.start() for match in _STAR.finditer(text)]
+        self.strong_closers = [match.start() for match in _STRONG_CLOSER.finditer(text)]
+        self._italic_close_at: dict[int, int | None] | None = None  # computed when italic is first tried
+
+    @property
+    def italic_close_at(self) -> dict[int, int | None]:
+        if self._italic_close_at is None:
+            self._italic_close_at = self._italic_closes()
+        return self._italic_close_at
+
+    def _italic_closes(self) -> dict[int, int | None]:
+        """For each `*` met inside italic: where the italic closes, continuing from there.
+
+        Computed from the last `*` back to the first, so every jump forward is already known;
+        one tight loop, as hostile text may hold a million `*`."""
+        text, stars, length = self.text, self.stars, len(self.text)
+        closes: dict[int, int | None] = {}
+        good_span_ends: list[int] = []  # negated closers of bold-like spans after which italic closes
+        following = len(stars)  # index in `stars` of the first `*` at or after star + 2
+        for index in range(len(stars) - 1, -1, -1):
+            star = stars[index]
+            while following > 0 and stars[following - 1] >= star + 2:
+                following -= 1
+            solid_before = star > 0 and not text[star - 1].isspace()
+            double = star + 1 < length and text[star + 1] == "*"
+            close = None
+            if solid_before and not double:
+                close = star
+            elif double and star + 2 < length and not text[star + 2].isspace():  # a bold-like span opens
+                found = bisect.bisect_right(good_span_ends, -(star + 3)) - 1
+                if found >= 0:
+                    close = self._italic_close_from(-good_span_ends[found] + 2, closes)
+            closes[star] = close
+            if double and solid_before and following < len(stars) and closes[stars[following]] is not None:
+                good_span_ends.append(-star)
+        return closes
+
+    def _italic_close_from(self, position: int, closes: dict[int, int | None] | None = None) -> int | None:
+        """Inside italic, at `position`: characters other than `*` are content up to the next `*`."""
+        index = bisect.bisect_left(self.stars, position)
+        if index == len(self.stars):
+            return None
+        return (self.italic_close_at if closes is None else closes)[self.stars[index]]
+
+    def _solid(self, index: int) -> bool:
+        return 0 <= index < len(self.text) and not self.text[index].isspace()
+
+    def _is_star(self, index: int) -> bool:
+        return 0 <= index < len(self.text) and self.text[index] == "*"
+
+    def _double(self, index: int) -> bool:
+        return self._is_star(index) and self._is_star(index + 1)
+
+    def strong_close(self, position: int) -> int | None:
+        """Where bold opened at `position` closes (the index of the closing `**`), or None."""
+        if not (self._double(position) and self._solid(position + 2)):
+            return None
+        index = bisect.bisect_left(self.strong_closers, position + 3)
+        return self.strong_closers[index] if index < len(self.strong_closers) else None
+
+    def emph_close(self, position: int) -> int | None:
+        """Where italic opened at `position` closes (the index of the closing `*`), or None."""
+        if not (self._is_star(position) and not self._is_star(position + 1) and self._solid(position + 1)):
+            return None
+        return self._italic_close_from(position + 2)
 
 
 def _merge_text(nodes: list[Inline]) -> list[Inline]:
