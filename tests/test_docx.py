@@ -412,3 +412,17 @@ def test_libreoffice_output_shows_the_text(libreoffice_pdfs, built):
     assert "City of London PEEL 2018" in text
     assert "Page 2 of" in text
     assert "How effective is the force at investigating crime and reducing re-offending?" in text
+
+
+def test_rebuild_in_another_process_gives_identical_bytes(tmp_path):
+    """Set and dict order must not leak into the file: two processes, two hash seeds, one result."""
+    from tests.conftest import run_reportc
+
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        result = run_reportc("build", "sources", "--format", "docx", "--out", str(out), "-q",
+                             env={"PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": "1700000000"})
+        assert result.returncode == 0, result.stderr
+        outputs.append({p.name: p.read_bytes() for p in sorted(out.glob("*.docx"))})
+    assert len(outputs[0]) == 3 and outputs[0] == outputs[1]
