@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import traceback
 from pathlib import Path
 
 from . import __version__
@@ -25,7 +23,23 @@ def _formats(value: str) -> tuple[str, ...]:
     return chosen
 
 
-def make_parser() -> argparse.ArgumentParser:
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number of at least 1; got {value!r}")
+    return int(value)
+
+
+def _shard(value: str):
+    from .shard import parse
+
+    try:
+        return parse(value)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def make_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; `command`, when known, leaves out the other commands' costly set-up."""
     parser = argparse.ArgumentParser(prog="reportc", description="Compile YAML inspection findings into "
                                                                  "branded PDF and DOCX reports.")
     parser.add_argument("--version", action="version", version=f"reportc {__version__}")
@@ -42,18 +56,40 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--format", type=_formats, default=FORMATS, help="pdf,docx (default: both)")
     build.add_argument("--print", dest="print_marks", action="store_true",
                        help="add crop marks and 3 mm bleed to the PDF")
+    build.add_argument("-j", "--jobs", type=_jobs, default=None,
+                       help="worker processes (default: the number of CPUs); 1 builds in this process")
+    build.add_argument("--force", action="store_true", help="rebuild every report, even those up to date")
+    build.add_argument("--fail-fast", action="store_true", help="stop at the first report that fails")
+    build.add_argument("--shard", type=_shard, default=None, metavar="K/N",
+                       help="build only the K-th of N stable parts of the sources (CI matrices)")
+    build.add_argument("-v", "--verbose", action="store_true",
+                       help="a line per report, skipped ones too, with why it was rebuilt")
+    build.add_argument("--json", action="store_true", help="print a JSON summary of the build on stdout")
+
+    verify = commands.add_parser("verify", help="check built artefacts against their manifest.json")
+    verify.add_argument("folder", nargs="?", type=Path, default=Path("build"), metavar="DIR",
+                        help="the build folder, or a manifest file (default: build/)")
+    verify.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+
+    manifests = commands.add_parser("manifest", help="work with build manifests")
+    manifest_commands = manifests.add_subparsers(dest="manifest_command", metavar="ACTION", required=True)
+    merge = manifest_commands.add_parser("merge", help="join the manifests of CI shards into one")
+    merge.add_argument("inputs", nargs="+", type=Path, metavar="MANIFEST")
+    merge.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
+                       help="where to write the merged manifest (the artefacts' folder)")
 
     commands.add_parser("validate", parents=[common], help="check sources without building")
     commands.add_parser("schema", help="print the JSON Schema of report files")
-    from .review import add_review_parser
+    if command in (None, "review"):  # importing it costs more than a whole no-op build: only when it can run
+        from .review import add_review_parser
 
-    add_review_parser(commands)
+        add_review_parser(commands)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        args = make_parser().parse_args(argv)
+        args = make_parser(_command(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0) and EXIT_USAGE
     if args.command == "schema":
@@ -65,16 +101,29 @@ def main(argv: list[str] | None = None) -> int:
         from .review import run_review
 
         return EXIT_OK if run_review(args.docx, args.json) else EXIT_INVALID
+    if args.command == "verify":
+        return _verify(args)
+    if args.command == "manifest":
+        return _merge(args)
     try:
-        return _run(args)
+        return _build(args) if args.command == "build" else _run(args)
     except KeyboardInterrupt:
+        print("reportc: interrupted", file=sys.stderr)
         return 130
 
 
-def _run(args) -> int:
-    from .diagnostics import Diagnostics
+def _command(argv: list[str]) -> str | None:
+    """The command named, when it is one that needs no other command's parser; else None
+    (help, a typo: the full parser lists every command)."""
+    first = next((word for word in argv if not word.startswith("-")), None)
+    asking_help = any(word in ("-h", "--help") for word in argv[:1])
+    return first if first in ("build", "validate", "schema", "verify", "manifest") and not asking_help else None
+
+
+def _setup(args):
+    """(roots, source date), or an exit code for a usage error."""
     from .paths import Roots
-    from .pipeline import BuildOptions, build_report, discover_sources, load_all, source_date_from_env
+    from .pipeline import source_date_from_env
 
     root = (args.root or Path.cwd())
     if not root.is_dir():
@@ -85,37 +134,138 @@ def _run(args) -> int:
     except (ValueError, OverflowError, OSError):
         print("reportc: error: SOURCE_DATE_EPOCH must be a whole number of seconds", file=sys.stderr)
         return EXIT_USAGE
-    roots = Roots.at(root)
+    return Roots.at(root), source_date
+
+
+def _run(args) -> int:
+    """validate: every source loaded and checked in this process, nothing rendered."""
+    from .diagnostics import Diagnostics
+    from .pipeline import discover_sources, load_all
+
+    setup = _setup(args)
+    if isinstance(setup, int):
+        return setup
+    roots, _ = setup
     found = Diagnostics()
     sources = discover_sources(args.paths, roots, found)
     _print(found, args.quiet)
     loaded = load_all(sources, roots, args.strict)
-    failed = found.has_errors
     for item in loaded:
-        if args.command == "build" and item.ok:
-            options = BuildOptions(roots, args.out, args.format, args.strict, args.print_marks, source_date)
-            _build_one(item, options)
         _print(item.diagnostics, args.quiet)
-        failed = failed or not item.ok or item.diagnostics.has_errors
     if not sources and not found.has_errors:
         print("reportc: no sources found", file=sys.stderr)
         return EXIT_INVALID
+    failed = found.has_errors or any(not item.ok for item in loaded)
     return EXIT_INVALID if failed else EXIT_OK
 
 
-def _build_one(item, options) -> None:
-    from .diagnostics import Span
-    from .pipeline import build_report
+def _build(args) -> int:
+    from .pipeline import BatchOptions, BuildOptions, build_batch
 
-    try:
-        build_report(item, options)
-    except OSError as error:
-        item.diagnostics.error(Span(item.file, 1, 1), f"cannot write the output: {error.strerror or error}")
-    except Exception as error:  # a bug in reportc, not in the source: say so, briefly
-        if os.environ.get("REPORTC_DEBUG"):
-            traceback.print_exc()
-        item.diagnostics.error(Span(item.file, 1, 1), f"internal error while building ({type(error).__name__}: "
-                                                      f"{error}); please report it (REPORTC_DEBUG=1 shows details)")
+    setup = _setup(args)
+    if isinstance(setup, int):
+        return setup
+    roots, source_date = setup
+    options = BatchOptions(BuildOptions(roots, args.out, args.format, args.strict, args.print_marks, source_date),
+                           jobs=args.jobs, force=args.force, fail_fast=args.fail_fast,
+                           shard=args.shard)
+    result = build_batch(args.paths, options, _Progress(args))
+    _print(result.diagnostics, args.quiet)
+    if not result.reports and not result.diagnostics.has_errors:
+        if args.shard is None:
+            print("reportc: no sources found", file=sys.stderr)
+            return EXIT_INVALID
+    if not args.quiet:
+        print(_summary(result), file=sys.stderr)
+    if args.json:
+        print(json.dumps(_json_summary(result, options), indent=2, ensure_ascii=False))
+    return EXIT_OK if not result.diagnostics.has_errors and all(
+        report.status in ("built", "skipped") for report in result.reports) else EXIT_INVALID
+
+
+class _Progress:
+    """Each report's diagnostics as it finishes, and a line for it: on a terminal (not for
+    skipped ones), or always with --verbose."""
+
+    def __init__(self, args) -> None:
+        self.quiet, self.verbose = args.quiet, args.verbose
+        self.lines = args.verbose or (sys.stderr.isatty() and not args.quiet)
+
+    def __call__(self, report) -> None:
+        from .diagnostics import Diagnostics
+
+        _print(Diagnostics(list(report.diagnostics)), self.quiet)
+        if self.lines and (report.status != "skipped" or self.verbose):
+            print(_report_line(report, self.verbose), file=sys.stderr)
+
+
+def _report_line(report, verbose: bool) -> str:
+    names = ", ".join(output.name for output in report.outputs)
+    details = [f"{report.pages} pages"] if report.pages and report.status == "built" else []
+    if report.status in ("built", "failed"):
+        details.append(f"{report.seconds:.2f} s")
+    if verbose or report.status == "not built":
+        details.append(report.reason)
+    arrow = f" -> {names}" if names and report.status == "built" else ""
+    return f"{report.status:<9} {report.file}{arrow}" + (f"  ({', '.join(d for d in details if d)})" if details else "")
+
+
+def _summary(result) -> str:
+    counts = [f"{result.count('built')} built", f"{result.count('skipped')} skipped", f"{result.count('failed')} failed"]
+    if result.count("not built"):
+        counts.append(f"{result.count('not built')} not built")
+    return f"reportc: {', '.join(counts)}; {result.pages} pages in {result.seconds:.2f} s"
+
+
+def _json_summary(result, options) -> dict:
+    from dataclasses import asdict
+
+    def diagnostics(items) -> list[dict]:
+        return [{"file": d.span.file, "line": d.span.line, "col": d.span.col, "severity": d.severity,
+                 "message": d.message} for d in items]
+
+    reports = [{"source": r.file, "id": r.id, "status": r.status, "reason": r.reason, "seconds": round(r.seconds, 3),
+                "pages": r.pages, "artefacts": [asdict(record) for record in r.records()],
+                "diagnostics": diagnostics(r.diagnostics)} for r in sorted(result.reports, key=lambda r: r.file)]
+    return {"built": result.count("built"), "skipped": result.count("skipped"), "failed": result.count("failed"),
+            "not_built": result.count("not built"), "pages": result.pages, "seconds": round(result.seconds, 3),
+            "workers": result.workers, "shard": str(options.shard) if options.shard else None,
+            "out": str(options.build.out_dir), "reports": reports, "diagnostics": diagnostics(result.diagnostics)}
+
+
+def _verify(args) -> int:
+    from . import manifest
+    from .diagnostics import Diagnostics
+
+    diagnostics = Diagnostics()
+    path = args.folder if args.folder.is_file() else args.folder / manifest.MANIFEST_NAME
+    found = manifest.read(path, diagnostics)
+    checked = manifest.verify(path.parent, found, diagnostics) if found else 0
+    _print(diagnostics, args.quiet)
+    if diagnostics.has_errors:
+        print(f"reportc: {len(diagnostics.errors)} problem(s) in {path.parent}", file=sys.stderr)
+        return EXIT_INVALID
+    if not args.quiet:
+        print(f"reportc: all {checked} artefacts match {path}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _merge(args) -> int:
+    from . import manifest
+    from .diagnostics import Diagnostics, Span
+    from .pipeline import write_atomic
+
+    diagnostics = Diagnostics()
+    read = [(str(path), manifest.read(path, diagnostics)) for path in args.inputs]
+    merged = manifest.merge(read, diagnostics) if not diagnostics.has_errors else None
+    if merged is not None:
+        try:
+            args.output.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(args.output, manifest.dump(merged))
+        except OSError as error:
+            diagnostics.error(Span(str(args.output)), f"cannot write ({error.strerror or error})")
+    _print(diagnostics, False)
+    return EXIT_INVALID if diagnostics.has_errors else EXIT_OK
 
 
 def _print(diagnostics, quiet: bool) -> None:

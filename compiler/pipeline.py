@@ -1,28 +1,38 @@
-"""The only module that knows the stage order: load -> validate -> layout -> render -> write.
+"""The only module that knows the stage order.
+
+One source:  load (parse, validate) -> compose the layout -> render each format -> write
+A batch:     discover -> shard -> plan (what is up to date) -> claim ids -> build the rest in a
+             worker pool -> record (build cache, manifest)
 
     discover_sources   PATH arguments -> source files
     load_report        source -> (Report, Style), all diagnostics collected
     check_id_clashes   one id per build, both files named
     build_report       Report + Style -> Document -> bytes per format -> files, atomically
+    build_batch        a whole build: incremental, in parallel, recorded in a manifest
+
+YAML, validation, layout and the renderers are imported where they are first needed: a no-op
+rebuild only reads the build cache and hashes a few files, and must not pay for them.
 """
 from __future__ import annotations
 
 import os
-import tempfile
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+import re
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Callable
 
-from . import __version__
-from .diagnostics import Diagnostics, Span
-from .model import Report
+from . import __version__, buildcache, manifest
+from .diagnostics import Diagnostic, Diagnostics, Span
 from .paths import Roots, resolve_file
-from .schema import REPORT_SCHEMA
-from .schemacheck import check
-from .style import StyleLoader, display_name
-from .styletypes import Style
-from .validate import ReportBuilder, report_id
-from .yamltree import Mapping, Scalar, load_bytes
+from .shard import Shard, select
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from .model import Report
+    from .style import StyleLoader
+    from .styletypes import Style
 
 DEFAULT_STYLE = "default"
 CREATOR = f"reportc {__version__}"
@@ -55,6 +65,8 @@ class Loaded:
 
 def source_date_from_env(environ=os.environ) -> date | None:
     """SOURCE_DATE_EPOCH as a date; None when unset. ValueError when it is not an integer."""
+    from datetime import datetime, timezone
+
     value = environ.get("SOURCE_DATE_EPOCH")
     if value is None or value == "":
         return None
@@ -83,6 +95,12 @@ def discover_sources(arguments: list[str], roots: Roots, diagnostics: Diagnostic
 
 
 def load_report(path: Path, roots: Roots, styles: StyleLoader, strict: bool = False) -> Loaded:
+    from .schema import REPORT_SCHEMA
+    from .schemacheck import check
+    from .style import display_name
+    from .validate import ReportBuilder, report_id
+    from .yamltree import Mapping, Scalar, load_bytes
+
     loaded = Loaded(path, display_name(path, roots))
     diagnostics = loaded.diagnostics
     tree = load_bytes(path.read_bytes(), loaded.file, diagnostics)
@@ -106,17 +124,29 @@ def load_report(path: Path, roots: Roots, styles: StyleLoader, strict: bool = Fa
 
 def check_id_clashes(loaded: list[Loaded]) -> None:
     """Two sources with one id would overwrite each other's outputs: an error naming both."""
-    first: dict[str, Loaded] = {}
+    claims = [(item.file, item.report.id) for item in loaded if item.report is not None]
+    clashes = id_clashes(claims)
     for item in loaded:
-        if item.report is None:
+        if item.file in clashes:
+            item.diagnostics.error(Span(item.file, 1, 1), clashes[item.file])
+
+
+def id_clashes(claims: list[tuple[str, str | None]]) -> dict[str, str]:
+    """file -> why it may not have its id. The first file claiming an id keeps it."""
+    first: dict[str, str] = {}
+    clashes = {}
+    for file, the_id in claims:
+        if the_id is None:
             continue
-        other = first.setdefault(item.report.id, item)
-        if other is not item:
-            item.diagnostics.error(Span(item.file, 1, 1), f"id '{item.report.id}' is also the id of "
-                                                          f"{other.file}; give one of them another `id:`")
+        other = first.setdefault(the_id, file)
+        if other != file:
+            clashes[file] = f"id '{the_id}' is also the id of {other}; give one of them another `id:`"
+    return clashes
 
 
 def load_all(paths: list[Path], roots: Roots, strict: bool = False) -> list[Loaded]:
+    from .style import StyleLoader
+
     styles = StyleLoader(roots)
     loaded = [load_report(path, roots, styles, strict) for path in paths]
     check_id_clashes(loaded)
@@ -129,6 +159,7 @@ class Artefact:
     format: str
     size: int
     pages: int
+    sha256: str = ""
 
 
 def compose_document(loaded: Loaded, source_date: date | None):
@@ -159,7 +190,7 @@ def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
     for fmt, result in rendered.items():
         target = options.out_dir / f"{document.id}.{fmt}"
         write_atomic(target, result.data)
-        artefacts.append(Artefact(target, fmt, len(result.data), result.pages))
+        artefacts.append(Artefact(target, fmt, len(result.data), result.pages, buildcache.sha256_bytes(result.data)))
     return artefacts
 
 
@@ -172,6 +203,8 @@ def _umask() -> int:
 def write_atomic(target: Path, data: bytes) -> None:
     """Write to a temporary file in the same folder and rename it into place: readers see the
     previous complete file or the new complete file, never a partial one."""
+    import tempfile
+
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         os.fchmod(handle, 0o666 & ~_umask())  # mkstemp makes 0600; artefacts are ordinary files
@@ -183,3 +216,293 @@ def write_atomic(target: Path, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def remove_leftovers(out_dir: Path) -> None:
+    """Temporary files of a build that was killed before it could clean up (a clean exit never
+    leaves any). Only names write_atomic makes for our own outputs are touched."""
+    if out_dir.is_dir():
+        for path in out_dir.glob(".*.tmp"):
+            if _LEFTOVER.match(path.name):
+                path.unlink(missing_ok=True)
+
+
+_LEFTOVER = re.compile(r"\..+\.(pdf|docx|json)\.[A-Za-z0-9_]{8}\.tmp\Z")
+
+# ---- a batch ------------------------------------------------------------------------------
+
+BUILT, SKIPPED, FAILED, NOT_BUILT = "built", "skipped", "failed", "not built"
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    build: BuildOptions
+    jobs: int | None = None  # worker processes; None: one per CPU
+    force: bool = False
+    fail_fast: bool = False
+    shard: Shard | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """One source for a worker: plain, picklable data."""
+
+    path: Path
+    file: str
+    expected_id: str | None  # claimed before building; the worker refuses any other
+    reason: str  # why it is rebuilt
+    options: BuildOptions
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    file: str
+    status: str  # BUILT, SKIPPED, FAILED or NOT_BUILT
+    id: str | None = None
+    reason: str = ""  # why it was rebuilt (built) or left alone (not built)
+    seconds: float = 0.0
+    outputs: tuple[buildcache.Output, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    inputs: dict = field(default_factory=dict)  # file -> SHA-256, what it was built from
+
+    @property
+    def pages(self) -> int:
+        return max((output.pages or 0 for output in self.outputs), default=0)
+
+    def records(self) -> list[manifest.Record]:
+        return [manifest.Record(output.name, output.format, self.file, self.id or "", output.size, output.pages,
+                                output.sha256) for output in self.outputs]
+
+
+@dataclass
+class BatchResult:
+    reports: list[ReportResult] = field(default_factory=list)
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)  # discovery, cache, manifest
+    seconds: float = 0.0
+    workers: int = 0  # processes that built reports (1: this one; 0: nothing to build)
+
+    def count(self, status: str) -> int:
+        return sum(report.status == status for report in self.reports)
+
+    @property
+    def pages(self) -> int:
+        return sum(report.pages for report in self.reports if report.status in (BUILT, SKIPPED))
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.reports) and not self.diagnostics.has_errors and all(
+            report.status in (BUILT, SKIPPED) for report in self.reports)
+
+
+def build_batch(paths: list[str], options: BatchOptions,
+                on_report: Callable[[ReportResult], None] = lambda report: None) -> BatchResult:
+    """Build every source named by `paths`; `on_report` sees each report as it finishes."""
+    started = time.perf_counter()
+    build = options.build
+    result = BatchResult()
+    sources = discover_sources(paths, build.roots, result.diagnostics)
+    names = [buildcache.file_key(path, build.roots) for path in sources]
+    if options.shard:
+        sources, names = select(sources, names, options.shard), select(names, names, options.shard)
+    remove_leftovers(build.out_dir)
+    cache = buildcache.load(build.out_dir)
+    done, jobs = _plan(sources, names, cache, options)
+    if options.fail_fast and (result.diagnostics.has_errors or any(r.status == FAILED for r in done)):
+        done += [_not_built(job) for job in jobs]
+        jobs = []
+    for report in done:
+        on_report(report)
+    result.reports = done
+    try:
+        result.reports += _run(jobs, options, result, on_report)
+    finally:  # Ctrl-C too: what was built is recorded, so the next build skips it
+        _record(result, cache, build)
+        result.seconds = time.perf_counter() - started
+    return result
+
+
+def _plan(sources: list[Path], names: list[str], cache: dict, options: BatchOptions
+          ) -> tuple[list[ReportResult], list[Job]]:
+    """Up-to-date reports (skipped), reports whose id is taken (failed), and jobs for the rest."""
+    build = options.build
+    key = _options_key(build)
+    hasher = buildcache.Hasher(build.roots)
+    stale: dict[str, str] = {}
+    for path, name in zip(sources, names):
+        reason = "--force" if options.force else buildcache.stale_reason(cache.get(name), key, hasher, build.out_dir)
+        if reason:
+            stale[name] = reason
+    ids = {name: peek_id(path) if name in stale else cache[name].id for path, name in zip(sources, names)}
+    clashes = id_clashes([(name, ids[name]) for name in names])
+    done, jobs = [], []
+    for path, name in zip(sources, names):
+        if name in clashes:
+            done.append(ReportResult(name, FAILED, ids[name], diagnostics=(Diagnostic("error", Span(name), clashes[name]),)))
+        elif name in stale:
+            jobs.append(Job(path, name, ids[name], stale[name], build))
+        else:
+            done.append(_skipped(cache[name], build.out_dir))
+    return done, jobs
+
+
+def _options_key(build: BuildOptions) -> dict:
+    return buildcache.options_key(build.formats, build.print_marks, build.strict, build.source_date)
+
+
+def _skipped(entry: buildcache.Entry, out_dir: Path) -> ReportResult:
+    # The outputs were just found intact; their current mtimes spare the next run a re-hash.
+    outputs = tuple(replace(output, mtime_ns=(out_dir / output.name).stat().st_mtime_ns) for output in entry.outputs)
+    return ReportResult(entry.source, SKIPPED, entry.id, "up to date", outputs=outputs, inputs=dict(entry.inputs))
+
+
+def _not_built(job: Job) -> ReportResult:
+    return ReportResult(job.file, NOT_BUILT, job.expected_id, "stopped by --fail-fast")
+
+
+def peek_id(path: Path) -> str | None:
+    """The id a source will have, read without validating it, so that ids are claimed before any
+    worker writes <id>.pdf (the worker checks the real id is this one). None when unreadable:
+    the worker will then report why."""
+    import yaml
+
+    from .validate import default_id
+    from .yamltree import MAX_SOURCE_BYTES, NULL_WORDS
+
+    try:
+        data = path.read_bytes()
+        if len(data) > MAX_SOURCE_BYTES:
+            return None
+        root = yaml.compose(data.decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "id":
+            if isinstance(value, yaml.ScalarNode):
+                return default_id(path) if value.style is None and value.value in NULL_WORDS else value.value
+            return None
+    return default_id(path)
+
+
+def _run(jobs: list[Job], options: BatchOptions, result: BatchResult,
+         on_report: Callable[[ReportResult], None]) -> list[ReportResult]:
+    results: list[ReportResult] = []
+    if not jobs:
+        return results
+    stop = (lambda outcome: outcome.result is None or outcome.result.status == FAILED) if options.fail_fast \
+        else (lambda outcome: False)
+    from . import batch  # the pool's imports (multiprocessing) are not paid when nothing is stale
+
+    initargs = (options.build.roots, options.build.formats)
+    result.workers = batch.pool_size(options.jobs, len(jobs))
+    for outcome in batch.run(build_job, jobs, result.workers, init_worker, initargs, stop):
+        report = outcome.result or ReportResult(outcome.job.file, FAILED, outcome.job.expected_id, diagnostics=(
+            Diagnostic("error", Span(outcome.job.file), outcome.lost),))
+        results.append(report)
+        on_report(report)
+    finished = {report.file for report in results}
+    for job in jobs:
+        if job.file not in finished:
+            results.append(_not_built(job))
+            on_report(results[-1])
+    return results
+
+
+def _record(result: BatchResult, cache: dict, build: BuildOptions) -> None:
+    """The build cache and the manifest of this build's good reports. Nothing is written for a
+    build that produced nothing into a folder that does not exist."""
+    if not build.out_dir.is_dir():
+        return
+    entries = dict(cache)
+    records = []
+    for report in result.reports:
+        if report.status in (BUILT, SKIPPED):
+            entries[report.file] = buildcache.Entry(report.file, report.id or "", _options_key(build),
+                                                    report.inputs, report.outputs)
+            records += report.records()
+        elif report.status == FAILED:
+            entries.pop(report.file, None)
+    for name, data in ((buildcache.CACHE_NAME, buildcache.dump(entries)),
+                       (manifest.MANIFEST_NAME, manifest.dump(manifest.make(records, build.source_date)))):
+        try:
+            _write_if_changed(build.out_dir / name, data)
+        except OSError as error:
+            result.diagnostics.error(Span(str(build.out_dir / name)), f"cannot write ({error.strerror or error})")
+
+
+def _write_if_changed(target: Path, data: bytes) -> None:
+    """A no-op build leaves the cache and manifest untouched: no write, no fsync, same mtime."""
+    try:
+        if target.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(target, data)
+
+
+# ---- in a worker --------------------------------------------------------------------------
+
+_styles: StyleLoader | None = None  # one per worker process: each style and logo is loaded once
+
+
+def init_worker(roots: Roots, formats: tuple[str, ...]) -> None:
+    """Pay the imports (and the renderers' module-level set-up) once per worker, before its
+    first report, and start a fresh style cache for this build."""
+    global _styles
+    from .layout import compose  # noqa: F401
+    from .render import renderer_for
+    from .style import StyleLoader
+
+    _styles = StyleLoader(roots)
+    for fmt in formats:
+        renderer_for(fmt)
+
+
+def build_job(job: Job) -> ReportResult:
+    """One source, loaded, built and written. Never raises: a bug becomes a diagnostic."""
+    started = time.perf_counter()
+    try:
+        result = _build_job(job)
+    except Exception as error:  # a bug in reportc, not in the source: say so, briefly
+        result = ReportResult(job.file, FAILED, job.expected_id, diagnostics=(
+            Diagnostic("error", Span(job.file), _internal_error(error)),))
+    return replace(result, reason=job.reason, seconds=time.perf_counter() - started)
+
+
+def _build_job(job: Job) -> ReportResult:
+    options = job.options
+    if _styles is None:
+        init_worker(options.roots, options.formats)
+    # Hashed before loading: a source edited while it builds is rebuilt next time.
+    source_sha256 = buildcache.sha256_file(job.path) or ""
+    loaded = load_report(job.path, options.roots, _styles, options.strict)
+    if loaded.ok and loaded.report.id != job.expected_id:
+        loaded.diagnostics.error(Span(loaded.file), f"the id read before building ({job.expected_id}) is not the "
+                                                    f"id '{loaded.report.id}'; please report this")
+    artefacts = _write(loaded, options) if loaded.ok and not loaded.diagnostics.has_errors else []
+    diagnostics = tuple(loaded.diagnostics.sorted())
+    the_id = loaded.report.id if loaded.report else job.expected_id
+    if not artefacts or loaded.diagnostics.has_errors:
+        return ReportResult(job.file, FAILED, the_id, diagnostics=diagnostics)
+    outputs = tuple(buildcache.Output(a.path.name, a.format, a.size, a.pages or None, a.sha256,
+                                      a.path.stat().st_mtime_ns) for a in artefacts)
+    inputs = buildcache.input_hashes(job.path, source_sha256, loaded.style, options.roots)
+    return ReportResult(job.file, BUILT, the_id, outputs=outputs, diagnostics=diagnostics, inputs=inputs)
+
+
+def _write(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
+    try:
+        return build_report(loaded, options)
+    except OSError as error:
+        loaded.diagnostics.error(Span(loaded.file), f"cannot write the output: {error.strerror or error}")
+    return []
+
+
+def _internal_error(error: Exception) -> str:
+    if os.environ.get("REPORTC_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    return (f"internal error while building ({type(error).__name__}: {error}); please report it "
+            "(REPORTC_DEBUG=1 shows details)")

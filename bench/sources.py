@@ -1,0 +1,73 @@
+"""Synthetic PEEL-like report sources for the benchmarks, deterministic from a seed.
+
+A typical report has 3 pillars and 11 questions, each question 2 to 6 areas for improvement and
+3 to 10 paragraphs of findings, as published PEEL 2018/19 force reports do (about 23 pages).
+A large one repeats that shape over many more questions (about 526 pages).
+"""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+GRADES = ("outstanding", "good", "adequate", "requires improvement", "inadequate")
+PILLARS = ("Effectiveness", "Efficiency", "Legitimacy")
+WORDS = """force officers staff victims crime investigation public safety neighbourhood policing
+response calls demand supervision training vulnerable people risk partners council safeguarding
+domestic abuse exploitation children missing records quality workforce wellbeing leaders
+planning budget savings technology data analysis evidence outcomes community confidence trust
+complaints misconduct fairness stop search use of force ethics culture scrutiny improvement
+understanding priorities resources capability capacity collaboration prevention problem solving
+""".split()
+VERBS = ("has improved", "should review", "is developing", "needs to make sure", "understands",
+         "does not always record", "works closely with", "has invested in", "monitors", "could do more on")
+
+
+def sentence(rng: random.Random) -> str:
+    words = [rng.choice(WORDS) for _ in range(rng.randint(8, 18))]
+    words.insert(rng.randint(1, 4), rng.choice(VERBS))
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + "."
+
+
+def paragraph(rng: random.Random) -> str:
+    return " ".join(sentence(rng) for _ in range(rng.randint(4, 7)))
+
+
+def block(rng: random.Random, paragraphs: int, indent: str) -> str:
+    body = "\n\n".join(paragraph(rng) for _ in range(paragraphs))
+    return "|\n" + "\n".join(indent + line if line else "" for line in body.split("\n"))
+
+
+def quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def report(name: str, seed: int, questions: int = 11) -> str:
+    """One source: `questions` questions spread over three pillars."""
+    rng = random.Random(seed)
+    lines = [f"title: {quoted('PEEL 2018/19: ' + name)}", f"subject: {quoted(name.title() + ' Police')}",
+             'programme: "PEEL: police effectiveness, efficiency and legitimacy 2018/19"',
+             "published: 2019-05-02", "style: hmicfrs", "pillars:"]
+    per_pillar = [questions // 3 + (1 if i < questions % 3 else 0) for i in range(3)]
+    number = 0
+    for title, count in zip(PILLARS, per_pillar):
+        lines += [f"  - title: {title}", f"    question: {quoted('How ' + sentence(rng)[:-1].lower() + '?')}",
+                  f"    grade: {rng.choice(GRADES)}", "    updated: 2019-05-02",
+                  f"    summary: {block(rng, 2, '      ')}", "    questions:"]
+        for _ in range(count):
+            number += 1
+            lines += [f"      - number: {number}", f"        title: {quoted('How well ' + sentence(rng)[:-1].lower() + '?')}",
+                      f"        grade: {rng.choice(GRADES)}", "        areas_for_improvement:"]
+            lines += [f"          - {quoted(sentence(rng))}" for _ in range(rng.randint(2, 6))]
+            lines += [f"        findings: {block(rng, rng.randint(3, 10), '          ')}"]
+    return "\n".join(lines) + "\n"
+
+
+def write_batch(folder: Path, count: int, questions: int = 11, prefix: str = "force") -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        path = folder / f"{prefix}-{index + 1:02d}.yaml"
+        path.write_text(report(f"{prefix} {index + 1}", seed=index + 1, questions=questions), encoding="utf-8")
+        paths.append(path)
+    return paths

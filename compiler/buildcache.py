@@ -1,0 +1,253 @@
+"""Incremental builds: what each report was built from, kept in OUT/.reportc-cache.json.
+
+A report is up to date when all of these are unchanged since it was built:
+- the bytes of its source, of every style file in its chain and of the files those name (logo,
+  fonts), compared by SHA-256. A style found by bare name in reportc's shipped styles is also
+  recorded as absent from the project's styles/, because adding one there changes what the
+  name means;
+- the engine: reportc's version, a hash of its own code (an editable install changes without a
+  version bump) and the versions of the libraries that shape the bytes;
+- the options that shape the bytes: formats, --print, --strict, SOURCE_DATE_EPOCH;
+- its outputs: still there, with the size (and SHA-256, when the mtime moved) recorded.
+
+Checking reads JSON, hashes a few small files and stats the outputs: no YAML, no reportlab and
+no python-docx are imported, so a no-op rebuild of a whole batch costs a few milliseconds.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+from . import __version__
+from .paths import SHIPPED_STYLES, Roots
+
+if TYPE_CHECKING:
+    from .styletypes import Style
+
+CACHE_NAME = ".reportc-cache.json"
+CACHE_FORMAT = 1
+# Libraries whose version changes the bytes we write: (module, distribution name).
+_LIBRARIES = (("reportlab", "reportlab"), ("docx", "python_docx"), ("PIL", "pillow"), ("yaml", "pyyaml"))
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class Output:
+    """One artefact as it was written."""
+
+    name: str  # file name in the output folder
+    format: str
+    size: int
+    pages: int | None
+    sha256: str
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One source's last successful build."""
+
+    source: str  # as diagnostics name it
+    id: str
+    options: Mapping[str, object]  # see options_key()
+    inputs: Mapping[str, str | None]  # file key -> SHA-256; None: the file must not exist
+    outputs: tuple[Output, ...] = field(default=())
+
+
+def options_key(formats: Iterable[str], print_marks: bool, strict: bool, source_date: object) -> dict:
+    """The options that change what a build writes, as plain JSON values."""
+    return {"formats": list(formats), "print": print_marks, "strict": strict,
+            "source_date": None if source_date is None else str(source_date)}
+
+
+def file_key(path: Path, roots: Roots) -> str:
+    """Files inside the project by relative path, so a cache restored into another checkout
+    (a CI cache) still matches; anything else (shipped styles) by absolute path."""
+    try:
+        return path.relative_to(roots.project).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def key_path(key: str, roots: Roots) -> Path:
+    return Path(key) if Path(key).is_absolute() else roots.project / key
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str | None:
+    """None when the file does not exist or cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as stream:
+            for chunk in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+class Hasher:
+    """Hashes each file once per run: a batch shares its styles and fonts."""
+
+    def __init__(self, roots: Roots) -> None:
+        self.roots = roots
+        self._memo: dict[str, str | None] = {}
+
+    def of(self, key: str) -> str | None:
+        if key not in self._memo:
+            self._memo[key] = sha256_file(key_path(key, self.roots))
+        return self._memo[key]
+
+
+@lru_cache(maxsize=1)
+def engine_fingerprint() -> str:
+    """reportc's version, its code and its libraries' versions: any change rebuilds everything."""
+    digest = hashlib.sha256(f"reportc {__version__}\n".encode())
+    for path in sorted(_PACKAGE.rglob("*.py")):
+        digest.update(f"{path.relative_to(_PACKAGE).as_posix()}\n".encode())
+        digest.update(path.read_bytes())
+    for module, distribution in _LIBRARIES:
+        digest.update(f"{_library_version(module, distribution)}\n".encode())
+    return digest.hexdigest()
+
+
+def _library_version(module: str, distribution: str) -> str:
+    """The library's dist-info folder name (it carries the version), found without importing
+    the library: importlib.metadata alone costs more than a whole no-op rebuild."""
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        return f"{distribution} missing"
+    folder = Path(spec.origin).parent.parent
+    prefix = f"{distribution}-"
+    names = sorted(entry for entry in os.listdir(folder)
+                   if entry.lower().replace("-", "_").startswith(prefix.replace("-", "_"))
+                   and entry.endswith(".dist-info"))
+    return names[0] if names else f"{distribution} at {folder}"
+
+
+# ---- reading and writing the cache -------------------------------------------------------
+
+def load(out_dir: Path) -> dict[str, Entry]:
+    """The entries of a previous build with this engine; empty when there is none or it is
+    unreadable (a damaged cache only costs a rebuild)."""
+    try:
+        raw = json.loads((out_dir / CACHE_NAME).read_bytes())
+        if raw.get("format") != CACHE_FORMAT or raw.get("engine") != engine_fingerprint():
+            return {}
+        return {source: _entry(source, value) for source, value in raw["entries"].items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def _entry(source: str, value: dict) -> Entry:
+    outputs = tuple(Output(**output) for output in value["outputs"])
+    return Entry(source, value["id"], value["options"], value["inputs"], outputs)
+
+
+def dump(entries: Mapping[str, Entry]) -> bytes:
+    # Compact JSON: the C encoder, ten times faster than indented output, matters in a no-op build.
+    body = {"format": CACHE_FORMAT, "engine": engine_fingerprint(),
+            "entries": {source: _plain(entries[source]) for source in sorted(entries)}}
+    return (json.dumps(body, sort_keys=True, separators=(",", ":")) + "\n").encode()
+
+
+def _plain(entry: Entry) -> dict:
+    # By hand, not dataclasses.asdict: its deep copy costs more than the rest of a no-op build.
+    outputs = [{"name": o.name, "format": o.format, "size": o.size, "pages": o.pages, "sha256": o.sha256,
+                "mtime_ns": o.mtime_ns} for o in entry.outputs]
+    return {"id": entry.id, "options": dict(entry.options), "inputs": dict(entry.inputs), "outputs": outputs}
+
+
+# ---- freshness ----------------------------------------------------------------------------
+
+def stale_reason(entry: Entry | None, options: Mapping, hasher: Hasher, out_dir: Path) -> str | None:
+    """None when the recorded build still stands, else why it does not (for --verbose)."""
+    if entry is None:
+        return "not built before"
+    if dict(entry.options) != dict(options):
+        return "options changed"
+    for key, recorded in entry.inputs.items():
+        if hasher.of(key) != recorded:
+            return f"{key} {'changed' if recorded else 'appeared'}" if hasher.of(key) else f"{key} is gone"
+    for output in entry.outputs:
+        problem = _output_problem(out_dir / output.name, output)
+        if problem:
+            return f"{output.name} {problem}"
+    return None
+
+
+def _output_problem(path: Path, output: Output) -> str | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return "is missing"
+    if status.st_size != output.size:
+        return "was changed"
+    # Same size and mtime: ours. Otherwise (a restored CI cache, a touch) let the bytes decide.
+    if status.st_mtime_ns != output.mtime_ns and sha256_file(path) != output.sha256:
+        return "was changed"
+    return None
+
+
+# ---- what a built report depended on ------------------------------------------------------
+
+def style_inputs(style: "Style", roots: Roots) -> list[Path | tuple[Path, None]]:
+    """The style chain, the files it names, the fonts, and project style names that must stay
+    absent. Runs in the worker after loading, so importing the YAML loader here is free."""
+    files: list = []
+    for style_file in style.files:
+        files.append(style_file)
+        files += _named_files(style_file, roots)
+        shadow = roots.project / "styles" / style_file.name
+        if style_file.is_relative_to(SHIPPED_STYLES) and not shadow.exists():
+            files.append((shadow, None))
+    fonts = style.fonts
+    files += [fonts.regular, fonts.bold, fonts.italic, fonts.bold_italic]
+    return files
+
+
+def _named_files(style_file: Path, roots: Roots) -> list[Path]:
+    """Every path-typed value in one style file (logo, fonts), resolved as the style loader
+    resolves it. Reading the chain's files again costs far less than keeping a style's
+    every resolved path in the Style type, and new path keys in the schema are picked up."""
+    from .diagnostics import Diagnostics
+    from .paths import resolve_file
+    from .schema import STYLE_SCHEMA
+    from .yamltree import Mapping as TreeMapping, Scalar, load_bytes
+
+    tree = load_bytes(style_file.read_bytes(), style_file.name, Diagnostics())
+    found: list[Path] = []
+
+    def walk(node, schema: dict) -> None:
+        if isinstance(node, TreeMapping):
+            properties = schema.get("properties", {})
+            for key, (_, value) in node.entries.items():
+                if key != "extends" or schema is not STYLE_SCHEMA:
+                    walk(value, properties.get(key) or schema.get("additionalProperties") or {})
+        elif isinstance(node, Scalar) and schema.get("x-text") == "path" and not node.is_null:
+            path, _ = resolve_file(node.value, style_file.parent, roots)
+            if path is not None:
+                found.append(path)
+
+    walk(tree, STYLE_SCHEMA)
+    return found
+
+
+def input_hashes(source: Path, source_sha256: str, style: "Style", roots: Roots) -> dict[str, str | None]:
+    hashes = {file_key(source, roots): source_sha256}
+    for item in style_inputs(style, roots):
+        if isinstance(item, tuple):
+            hashes[file_key(item[0], roots)] = None
+        else:
+            hashes[file_key(item, roots)] = sha256_file(item)
+    return hashes
