@@ -14,7 +14,7 @@ from .diagnostics import Diagnostics, Span
 from .paths import SHIPPED_STYLES, Roots, resolve_file, resolve_style
 from .schemacheck import check
 from .styletypes import Colours, Cover, Fonts, Grade, Page, Print, Style, frozen_mapping
-from .yamltree import Mapping, Node, Scalar, load_bytes
+from .yamltree import Mapping, Node, Scalar, load_file
 
 MAX_EXTENDS = 8
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -59,7 +59,7 @@ class StyleLoader:
     def _load_chain(self, path: Path, diagnostics: Diagnostics, chain: tuple[Path, ...]) -> dict | None:
         """The merged raw settings of a style and its ancestors, paths resolved."""
         file = display_name(path, self.roots)
-        tree = load_bytes(path.read_bytes(), file, diagnostics)
+        tree = load_file(path, file, diagnostics)
         if tree is None:
             return None
         errors_before = len(diagnostics.errors)

@@ -10,8 +10,10 @@ iterative builder has no recursion limit to hit on hostile nesting.
 """
 from __future__ import annotations
 
+import os
 import unicodedata
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Union
 
 import yaml
@@ -75,11 +77,25 @@ def describe(node: Node) -> str:
     return "nothing" if node.is_null else "text"
 
 
-def load_bytes(data: bytes, file: str, diagnostics: Diagnostics) -> Node | None:
+def load_file(path: Path, file: str, diagnostics: Diagnostics) -> Node | None:
+    """Read and parse one file. Reads at most one byte over the limit, so a huge file (or one
+    that grows while read) costs no more memory than an allowed one."""
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_SOURCE_BYTES + 1)
+            size = max(len(data), os.fstat(stream.fileno()).st_size)
+    except OSError as error:
+        diagnostics.error(Span(file, 1, 1), f"cannot read the file: {error.strerror or error}")
+        return None
+    return load_bytes(data, file, diagnostics, size)
+
+
+def load_bytes(data: bytes, file: str, diagnostics: Diagnostics, size: int | None = None) -> Node | None:
     """Parse one YAML document; every problem goes to `diagnostics`. None when unusable."""
     start = Span(file, 1, 1)
-    if len(data) > MAX_SOURCE_BYTES:
-        diagnostics.error(start, f"file is {len(data):,} bytes, over the {MAX_SOURCE_BYTES:,}-byte limit; "
+    size = len(data) if size is None else size
+    if size > MAX_SOURCE_BYTES:
+        diagnostics.error(start, f"file is {size:,} bytes, over the {MAX_SOURCE_BYTES:,}-byte limit; "
                                  "split the report or move large text out")
         return None
     text = _decode(data, file, diagnostics)

@@ -80,3 +80,24 @@ def test_label_templates_allow_only_their_placeholders(tmp_path):
         "styles/s.yaml:6:16: error: `labels.page_x_of_y`: unknown placeholder {total}; this label may use "
         "{page} and {pages}",
     ]
+
+
+def test_a_huge_style_is_refused_after_reading_at_most_the_limit(tmp_path):
+    # the whole file was read into memory before its size was checked
+    (tmp_path / "styles").mkdir()
+    with open(tmp_path / "styles" / "huge.yaml", "wb") as stream:
+        stream.truncate(8 * 2**30)  # sparse: 8 GB that take no disk
+    started = time.perf_counter()
+    [message] = validate(tmp_path, "style: huge\n" + GOOD)
+    assert message == ("styles/huge.yaml:1:1: error: file is 8,589,934,592 bytes, over the 2,097,152-byte "
+                       "limit; split the report or move large text out")
+    assert time.perf_counter() - started < 5
+
+
+def test_a_file_that_cannot_be_read_is_an_error():
+    from compiler.diagnostics import Diagnostics
+    from compiler.yamltree import load_file
+
+    diagnostics = Diagnostics()
+    assert load_file(Path(__file__).parent, "tests", diagnostics) is None
+    assert [d.format() for d in diagnostics] == ["tests:1:1: error: cannot read the file: Is a directory"]
