@@ -13,11 +13,13 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True, order=True)
 class Span:
-    """A position in a source file: 1-based line and column."""
+    """A position in a source file: 1-based line and column, and the field there, such as
+    `pillars[0].questions[2].findings` (empty where no field applies)."""
 
     file: str
     line: int = 1
     col: int = 1
+    path: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.col}"

@@ -397,6 +397,7 @@ def format_json(review: Review) -> str:
         item = asdict(remark)
         item.pop("order")
         span = item.pop("span")
-        remarks.append({"file": span["file"], "line": span["line"], "col": span["col"], **item})
+        remarks.append({"file": span["file"], "line": span["line"], "col": span["col"], "path": span["path"],
+                        **item})
     return json.dumps({"docx": review.docx, "report": review.report_id, "source": review.source,
                        "remarks": remarks}, indent=2, ensure_ascii=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Union
 
@@ -46,7 +46,7 @@ class Scalar:
     def line_span(self, index: int) -> Span:
         """The position of the index-th line of the value (exact for literal block scalars)."""
         if self.style == "|":
-            return Span(self.span.file, self.content_line + index, self.content_col)
+            return Span(self.span.file, self.content_line + index, self.content_col, self.span.path)
         return self.span
 
 
@@ -181,6 +181,11 @@ def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
     return builder.root
 
 
+def _set_path(node: Node, path: str) -> None:
+    """Record the field a node fills, for tools that map output back to the source (review)."""
+    node.span = replace(node.span, path=path)
+
+
 class _TreeBuilder:
     """Turns libyaml events into Scalar / Mapping / Sequence nodes with spans."""
 
@@ -256,12 +261,14 @@ class _TreeBuilder:
         frame = self.stack[-1]
         container = frame[0]
         if isinstance(container, Sequence):
+            _set_path(node, f"{container.span.path}[{len(container.items)}]")
             container.items.append(node)
         elif frame[1] is None:
             frame[1] = self.key(node)
         else:
             key = frame[1]
             frame[1] = None
+            _set_path(node, f"{container.span.path}.{key.value}" if container.span.path else key.value)
             if key.value == "<<" and key.style == "":
                 self.diagnostics.error(key.span, "merge key '<<' is not allowed; write the mapping out in full")
             elif key.value in container.entries:

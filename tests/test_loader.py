@@ -74,3 +74,11 @@ def test_deep_nesting_is_refused_without_recursion():
 def test_second_document_is_refused():
     assert diagnose(b"title: a\n---\ntitle: b\n") == [
         "r.yaml:2:1: error: a second YAML document ('---'); a file holds one report"]
+
+
+def test_every_node_knows_the_field_it_fills():
+    diagnostics = Diagnostics()
+    tree = load_bytes(b"pillars:\n  - questions:\n      - findings: |\n          one\n", "r.yaml", diagnostics)
+    findings = tree.get("pillars").items[0].get("questions").items[0].get("findings")
+    assert findings.span.path == "pillars[0].questions[0].findings"
+    assert findings.line_span(0).path == "pillars[0].questions[0].findings"

@@ -252,7 +252,8 @@ def test_json_gives_the_same_remarks_as_data(reviewed):
     assert data["report"] == "eastmoor-fire-2026-draft"
     text = {r["text"]: r for r in data["remarks"] if r["kind"] == "comment"}
     assert text["Grade disputed"]["author"] == "Sam Patel"
-    assert {"file", "line", "col", "author", "date", "anchor", "traced", "field"} <= set(text["Grade disputed"])
+    assert {"file", "line", "col", "path", "author", "date", "anchor", "traced", "field"} <= set(text["Grade disputed"])
+    assert text["Grade disputed"]["path"].startswith("pillars[")
     assert len(data["remarks"]) == len(review_docx(reviewed).remarks)
 
 

@@ -67,7 +67,7 @@ class Composer:
     def areas_for_improvement(self, areas: tuple[AreaForImprovement, ...], level: int, span: Span) -> list[Block]:
         if not areas:
             return []
-        entries = tuple(ListEntry(area.text.content, tuple(self.block_text(area.detail, level + 1)), area.span)
+        entries = tuple(ListEntry(area.text.content, tuple(self.block_text(area.detail, level + 1)), area.text.span)
                         for area in areas)
         heading = Heading(level, "subsection-heading", None, _text(self.label("areas_for_improvement")),
                           None, None, False, areas[0].span)
@@ -102,7 +102,7 @@ class Composer:
         number = str(question.number)
         out: list[Block] = [Heading(2, "question-heading", number, question.title.content,
                                     badge_for(question.grade, self.style),
-                                    question_anchor(pillar_index, question.number), True, question.span)]
+                                    question_anchor(pillar_index, question.number), True, question.title.span)]
         out += self.carried_over(question.carried_over, question.span)
         out += self.findings(question.areas_for_improvement, question.causes_of_concern, question.findings,
                              3, question.span)
@@ -114,7 +114,7 @@ class Composer:
     def pillar(self, pillar: Pillar, index: int) -> list[Block]:
         out: list[Block] = [PageBreak(), Heading(1, "pillar-heading", None, pillar.title.content,
                                                  badge_for(pillar.grade, self.style), pillar_anchor(index),
-                                                 True, pillar.span)]
+                                                 True, pillar.title.span)]
         if pillar.question:
             out.append(Para("question-lead", pillar.question.content, pillar.question.span))
         if pillar.updated:
@@ -134,7 +134,7 @@ class Composer:
 
     def section(self, section: Section, anchor: str) -> list[Block]:
         return [PageBreak(), Heading(1, "section-heading", None, section.title.content, None, anchor, True,
-                                     section.span), *self.block_text(section.body, 2)]
+                                     section.title.span), *self.block_text(section.body, 2)]
 
     def glance(self) -> GlanceTable:
         rows: list[GlanceRow] = []

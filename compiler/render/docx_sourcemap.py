@@ -5,7 +5,8 @@ Two carriers, so that either survives a word processor on its own:
               leading underscore hides it from Word's bookmark list, and Word and LibreOffice
               keep bookmarks through editing, comments and tracked changes
   custom XML  customXml/itemN.xml, a reportc:sourcemap listing every bookmark with its file,
-              line, column and what kind of text it marks (a custom XML data part, which Word
+              line, column, field path (such as pillars[0].questions[2].findings) and what kind of
+              text it marks (a custom XML data part, which Word
               keeps untouched and LibreOffice carries through a save)
 The source file is also a custom document property, so a draft whose custom XML was lost still
 names its source. Nothing here is printed; the pages are the same with or without it.
@@ -74,6 +75,8 @@ class SourceMap:
             node.set("line", str(mark.span.line))
             node.set("col", str(mark.span.col))
             node.set("kind", mark.kind)
+            if mark.span.path:
+                node.set("path", mark.span.path)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def item_id(self) -> str:
@@ -102,7 +105,8 @@ def parse_map(data: bytes) -> LoadedMap | None:
     marks = {}
     for node in root.iter(f"{{{NAMESPACE}}}mark"):
         try:
-            span = Span(node.get("file", ""), int(node.get("line", "")), int(node.get("col", "")))
+            span = Span(node.get("file", ""), int(node.get("line", "")), int(node.get("col", "")),
+                        node.get("path", ""))
         except ValueError:
             continue
         marks[node.get("name", "")] = Mark(node.get("name", ""), span, node.get("kind", ""))
