@@ -59,10 +59,22 @@ class Entry:
     outputs: tuple[Output, ...] = field(default=())
 
 
+# A report with a `published` date never uses SOURCE_DATE_EPOCH (layout dates it by publication),
+# so its entry records this instead of the date: CI may set SOURCE_DATE_EPOCH to each commit's
+# time without rebuilding every published report on every commit.
+NOT_DATED_BY_SOURCE_DATE = "published"
+
+
 def options_key(formats: Iterable[str], print_marks: bool, strict: bool, source_date: object) -> dict:
     """The options that change what a build writes, as plain JSON values."""
     return {"formats": list(formats), "print": print_marks, "strict": strict,
             "source_date": None if source_date is None else str(source_date)}
+
+
+def _comparable(recorded: Mapping, options: Mapping) -> dict:
+    if recorded.get("source_date") == NOT_DATED_BY_SOURCE_DATE:
+        return {**options, "source_date": NOT_DATED_BY_SOURCE_DATE}
+    return dict(options)
 
 
 def file_key(path: Path, roots: Roots) -> str:
@@ -174,7 +186,7 @@ def stale_reason(entry: Entry | None, options: Mapping, hasher: Hasher, out_dir:
     """None when the recorded build still stands, else why it does not (for --verbose)."""
     if entry is None:
         return "not built before"
-    if dict(entry.options) != dict(options):
+    if dict(entry.options) != _comparable(entry.options, options):
         return "options changed"
     for key, recorded in entry.inputs.items():
         if hasher.of(key) != recorded:

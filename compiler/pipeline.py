@@ -264,6 +264,7 @@ class ReportResult:
     outputs: tuple[buildcache.Output, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
     inputs: dict = field(default_factory=dict)  # file -> SHA-256, what it was built from
+    dated_by_source_date: bool = True  # False when `published` dates it, whatever SOURCE_DATE_EPOCH says
 
     @property
     def pages(self) -> int:
@@ -345,14 +346,18 @@ def _plan(sources: list[Path], names: list[str], cache: dict, options: BatchOpti
     return done, jobs
 
 
-def _options_key(build: BuildOptions) -> dict:
-    return buildcache.options_key(build.formats, build.print_marks, build.strict, build.source_date)
+def _options_key(build: BuildOptions, report: ReportResult | None = None) -> dict:
+    dated = report is None or report.dated_by_source_date
+    return buildcache.options_key(build.formats, build.print_marks, build.strict,
+                                  build.source_date if dated else buildcache.NOT_DATED_BY_SOURCE_DATE)
 
 
 def _skipped(entry: buildcache.Entry, out_dir: Path) -> ReportResult:
     # The outputs were just found intact; their current mtimes spare the next run a re-hash.
     outputs = tuple(replace(output, mtime_ns=(out_dir / output.name).stat().st_mtime_ns) for output in entry.outputs)
-    return ReportResult(entry.source, SKIPPED, entry.id, "up to date", outputs=outputs, inputs=dict(entry.inputs))
+    dated = entry.options.get("source_date") != buildcache.NOT_DATED_BY_SOURCE_DATE
+    return ReportResult(entry.source, SKIPPED, entry.id, "up to date", outputs=outputs, inputs=dict(entry.inputs),
+                        dated_by_source_date=dated)
 
 
 def _not_built(job: Job) -> ReportResult:
@@ -366,23 +371,47 @@ def peek_id(path: Path) -> str | None:
     import yaml
 
     from .validate import default_id
-    from .yamltree import MAX_SOURCE_BYTES, NULL_WORDS
+    from .yamltree import MAX_SOURCE_BYTES
 
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            data = stream.read(MAX_SOURCE_BYTES + 1)  # never more than the loader would read
         if len(data) > MAX_SOURCE_BYTES:
             return None
-        root = yaml.compose(data.decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return _top_level_id(yaml.parse(data.decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)),
+                             default_id(path))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return None
-    if not isinstance(root, yaml.MappingNode):
-        return None
-    for key, value in root.value:
-        if isinstance(key, yaml.ScalarNode) and key.value == "id":
-            if isinstance(value, yaml.ScalarNode):
-                return default_id(path) if value.style is None and value.value in NULL_WORDS else value.value
+
+
+def _top_level_id(events, default: str) -> str | None:
+    """The top-level `id` scalar from a YAML event stream (the first one), `default` when there is
+    none, None when the file is no mapping. Events, not yaml.compose: composing recurses once per
+    nesting level in C, and a source nested 100,000 deep crashed the whole build with SIGSEGV."""
+    import yaml
+
+    from .yamltree import NULL_WORDS
+
+    depth, at_key, is_id = 0, True, False
+    for event in events:
+        opens = isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent))
+        closes = isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent))
+        if not (opens or closes or isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent))):
+            continue  # stream and document events
+        if depth == 0 and not isinstance(event, yaml.MappingStartEvent):
             return None
-    return default_id(path)
+        if depth == 1 and closes:
+            return default
+        if depth == 1 and not at_key and is_id:
+            if isinstance(event, yaml.ScalarEvent):
+                return default if event.style is None and event.value in NULL_WORDS else event.value
+            return None
+        if depth == 1 and at_key:
+            is_id = isinstance(event, yaml.ScalarEvent) and event.value == "id"
+        depth += 1 if opens else -1 if closes else 0
+        if depth == 1 and not opens:  # a key or a value at the top level ended here
+            at_key = not at_key
+    return default
 
 
 def _run(jobs: list[Job], options: BatchOptions, result: BatchResult,
@@ -418,7 +447,7 @@ def _record(result: BatchResult, cache: dict, build: BuildOptions) -> None:
     records = []
     for report in result.reports:
         if report.status in (BUILT, SKIPPED):
-            entries[report.file] = buildcache.Entry(report.file, report.id or "", _options_key(build),
+            entries[report.file] = buildcache.Entry(report.file, report.id or "", _options_key(build, report),
                                                     report.inputs, report.outputs)
             records += report.records()
         elif report.status == FAILED:
@@ -488,7 +517,8 @@ def _build_job(job: Job) -> ReportResult:
     outputs = tuple(buildcache.Output(a.path.name, a.format, a.size, a.pages or None, a.sha256,
                                       a.path.stat().st_mtime_ns) for a in artefacts)
     inputs = buildcache.input_hashes(job.path, source_sha256, loaded.style, options.roots)
-    return ReportResult(job.file, BUILT, the_id, outputs=outputs, diagnostics=diagnostics, inputs=inputs)
+    return ReportResult(job.file, BUILT, the_id, outputs=outputs, diagnostics=diagnostics, inputs=inputs,
+                        dated_by_source_date=loaded.report.published is None)
 
 
 def _write(loaded: Loaded, options: BuildOptions) -> list[Artefact]:

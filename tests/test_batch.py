@@ -139,6 +139,16 @@ def test_options_that_change_the_bytes_rebuild(tmp_path, build, change):
     assert code == 0 and summary["built"] == 2
 
 
+def test_source_date_epoch_only_rebuilds_reports_it_dates(tmp_path, build):
+    """CI sets SOURCE_DATE_EPOCH to each commit's time: a report with `published` ignores it."""
+    project = make_project(tmp_path, {"sources/dated.yaml": "published: 2019-05-02\n" + GOOD.format(n=1),
+                                      "sources/undated.yaml": GOOD.format(n=2)})
+    assert build(project, epoch="1700000000")[0] == 0
+    code, summary = build(project, epoch="1800000000")
+    assert summary["status"] == {"sources/dated.yaml": "skipped", "sources/undated.yaml": "built"}
+    assert json.loads((project / "build/manifest.json").read_text())["source_date"] == "2027-01-15"
+
+
 def test_a_changed_or_missing_output_is_rebuilt(tmp_path, build):
     project = make_project(tmp_path, sources(3))
     assert build(project)[0] == 0
