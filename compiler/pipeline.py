@@ -305,6 +305,8 @@ def build_batch(paths: list[str], options: BatchOptions,
     names = [buildcache.file_key(path, build.roots) for path in sources]
     if options.shard:
         sources, names = select(sources, names, options.shard), select(names, names, options.shard)
+    if options.shard:  # a shard's job always leaves a manifest, even an empty one, for the merge
+        build.out_dir.mkdir(parents=True, exist_ok=True)
     remove_leftovers(build.out_dir)
     cache = buildcache.load(build.out_dir)
     done, jobs = _plan(sources, names, cache, options)
@@ -452,12 +454,27 @@ def _record(result: BatchResult, cache: dict, build: BuildOptions) -> None:
             records += report.records()
         elif report.status == FAILED:
             entries.pop(report.file, None)
+    _remove_replaced_outputs(result, cache, build.out_dir)
     for name, data in ((buildcache.CACHE_NAME, buildcache.dump(entries)),
                        (manifest.MANIFEST_NAME, manifest.dump(manifest.make(records, build.source_date)))):
         try:
             _write_if_changed(build.out_dir / name, data)
         except OSError as error:
             result.diagnostics.error(Span(str(build.out_dir / name)), f"cannot write ({error.strerror or error})")
+
+
+def _remove_replaced_outputs(result: BatchResult, cache: dict, out_dir: Path) -> None:
+    """A rebuilt report whose id or formats changed no longer writes some files it wrote before:
+    remove those, when no report of this build wrote them and they are still the bytes we wrote."""
+    produced = {output.name for report in result.reports for output in report.outputs}
+    for report in result.reports:
+        previous = cache.get(report.file)
+        if report.status != BUILT or previous is None:
+            continue
+        for output in previous.outputs:
+            path = out_dir / output.name
+            if output.name not in produced and buildcache.sha256_file(path) == output.sha256:
+                path.unlink(missing_ok=True)
 
 
 def _write_if_changed(target: Path, data: bytes) -> None:

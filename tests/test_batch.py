@@ -183,6 +183,25 @@ def test_ids_are_claimed_across_the_batch(tmp_path, build):
                                                "sources/c.yaml": "failed"}
 
 
+def test_outputs_a_report_no_longer_writes_are_removed(tmp_path, build):
+    project = make_project(tmp_path, sources(2))
+    assert build(project)[0] == 0
+    (project / "sources/r1.yaml").write_text("id: renamed\n" + GOOD.format(n=1))
+    (project / "build/r2.pdf").write_bytes(b"edited by hand")  # not ours any more: left alone
+    (project / "sources/r2.yaml").write_text("id: also-renamed\n" + GOOD.format(n=2))
+    assert build(project, "--format", "docx")[0] == 0
+    assert sorted(p.name for p in (project / "build").iterdir() if not p.name.startswith(".")) == [
+        "also-renamed.docx", "manifest.json", "r2.pdf", "renamed.docx"]
+
+
+def test_an_empty_shard_still_writes_a_manifest(tmp_path, build):
+    project = make_project(tmp_path, sources(1))
+    codes = [build(project, "--shard", f"{k}/2", "--out", f"s{k}")[0] for k in (1, 2)]
+    assert codes == [0, 0]
+    counts = sorted(len(json.loads((project / f"s{k}/manifest.json").read_text())["artefacts"]) for k in (1, 2))
+    assert counts == [0, 2]
+
+
 def test_fail_fast_stops_at_the_first_failure(tmp_path, build):
     project = make_project(tmp_path, {"sources/a.yaml": "title: [\n", **sources(2)})
     code, summary = build(project, "--fail-fast", "--jobs", "1")
