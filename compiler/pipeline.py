@@ -392,7 +392,7 @@ def _top_level_id(events, default: str) -> str | None:
     nesting level in C, and a source nested 100,000 deep crashed the whole build with SIGSEGV."""
     import yaml
 
-    from .yamltree import NULL_WORDS
+    from .yamltree import MAX_DEPTH, NULL_WORDS
 
     depth, at_key, is_id = 0, True, False
     for event in events:
@@ -411,6 +411,8 @@ def _top_level_id(events, default: str) -> str | None:
         if depth == 1 and at_key:
             is_id = isinstance(event, yaml.ScalarEvent) and event.value == "id"
         depth += 1 if opens else -1 if closes else 0
+        if depth > MAX_DEPTH:  # the loader refuses it; libyaml is quadratic in depth, so stop now
+            return None
         if depth == 1 and not opens:  # a key or a value at the top level ended here
             at_key = not at_key
     return default

@@ -178,7 +178,7 @@ def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
     except yaml.YAMLError as error:  # reader errors without a mark
         diagnostics.error(Span(file, 1, 1), f"invalid YAML: {error}")
         return None
-    return builder.root
+    return None if builder.too_deep else builder.root
 
 
 def _set_path(node: Node, path: str) -> None:
@@ -222,10 +222,13 @@ class _TreeBuilder:
             node = Mapping(span) if kind == "MappingStartEvent" else Sequence(span)
             self.add(node)
             self.stack.append([node, None])
-            if len(self.stack) > MAX_DEPTH and not self.too_deep:
+            if len(self.stack) > MAX_DEPTH:
+                # Stop here: libyaml takes time quadratic in the nesting depth (100,000 levels of
+                # '[' took a minute), and nothing below this level can be a valid report.
                 self.too_deep = True
                 self.diagnostics.error(span, f"nesting deeper than {MAX_DEPTH} levels; "
                                              "a report is at most a few levels deep")
+                return False
         elif kind in ("MappingEndEvent", "SequenceEndEvent"):
             self.stack.pop()
         return True

@@ -101,3 +101,23 @@ def test_a_file_that_cannot_be_read_is_an_error():
     diagnostics = Diagnostics()
     assert load_file(Path(__file__).parent, "tests", diagnostics) is None
     assert [d.format() for d in diagnostics] == ["tests:1:1: error: cannot read the file: Is a directory"]
+
+
+def test_hostile_nesting_is_refused_quickly_and_never_crashes_a_build(tmp_path):
+    # yaml.compose (used to peek at ids before a batch build) recursed once per level in C and
+    # the build died with SIGSEGV; libyaml also took a minute on 100,000 levels before the
+    # loader's depth check saw them, as it scanned the whole nest.
+    from .conftest import run_reportc
+
+    depth = 100_000
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "lists.yaml").write_text("a: " + "[" * depth + "]" * depth + "\n")
+    (tmp_path / "sources" / "maps.yaml").write_text("a: " + "{a: " * depth + "}" * depth + "\n")
+    (tmp_path / "sources" / "ok.yaml").write_text(GOOD)
+    started = time.perf_counter()
+    result = run_reportc("build", "--out", "out", cwd=tmp_path)
+    assert time.perf_counter() - started < 60
+    assert result.returncode == 1, result.stderr
+    assert "sources/lists.yaml:1:35: error: nesting deeper than 32 levels" in result.stderr
+    assert "sources/maps.yaml:1:" in result.stderr and "Traceback" not in result.stderr
+    assert sorted(p.name for p in (tmp_path / "out").glob("ok.*")) == ["ok.docx", "ok.pdf"]
