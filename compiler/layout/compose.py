@@ -64,7 +64,7 @@ class Composer:
 
     # ---- findings ------------------------------------------------------------------------
 
-    def areas_for_improvement(self, areas: tuple[AreaForImprovement, ...], level: int, span: Span) -> list[Block]:
+    def areas_for_improvement(self, areas: tuple[AreaForImprovement, ...], level: int) -> list[Block]:
         if not areas:
             return []
         entries = tuple(ListEntry(area.text.content, tuple(self.block_text(area.detail, level + 1)), area.text.span)
@@ -87,8 +87,9 @@ class Composer:
             blocks.append(ListBlock("recommendations", True, 1, entries, cause.recommendations[0].span))
         return Callout("cause-of-concern", tuple(blocks), cause.span)
 
-    def findings(self, areas, causes, findings: BlockText | None, level: int, span: Span) -> list[Block]:
-        out = self.areas_for_improvement(areas, level, span)
+    def findings(self, areas: tuple[AreaForImprovement, ...], causes: tuple[CauseOfConcern, ...],
+                 findings: BlockText | None, level: int) -> list[Block]:
+        out = self.areas_for_improvement(areas, level)
         out += [self.cause_of_concern(cause, level) for cause in causes]
         out += self.block_text(findings, level)
         return out
@@ -104,8 +105,7 @@ class Composer:
                                     badge_for(question.grade, self.style),
                                     question_anchor(pillar_index, question.number), True, question.title.span)]
         out += self.carried_over(question.carried_over, question.span)
-        out += self.findings(question.areas_for_improvement, question.causes_of_concern, question.findings,
-                             3, question.span)
+        out += self.findings(question.areas_for_improvement, question.causes_of_concern, question.findings, 3)
         if question.detailed_findings:
             link = Link(question.detailed_findings, _text(self.label("detailed_findings", number=number)))
             out.append(Para("detailed-findings", (link,), question.span))
@@ -124,7 +124,7 @@ class Composer:
             out.append(Para("last-updated", _text(updated), pillar.span))
         out += self.carried_over(pillar.carried_over, pillar.span)
         out += self.block_text(pillar.summary, 2)
-        out += self.findings(pillar.areas_for_improvement, pillar.causes_of_concern, pillar.findings, 2, pillar.span)
+        out += self.findings(pillar.areas_for_improvement, pillar.causes_of_concern, pillar.findings, 2)
         if pillar.questions:
             title = self.label("questions_for", pillar=pillar.title.plain)
             out.append(Heading(2, "section-heading", None, _text(title), None, None, False, pillar.span))
