@@ -466,8 +466,9 @@ def _record(result: BatchResult, cache: dict, build: BuildOptions) -> None:
 
 
 def _remove_replaced_outputs(result: BatchResult, cache: dict, out_dir: Path) -> None:
-    """A rebuilt report whose id or formats changed no longer writes some files it wrote before:
-    remove those, when no report of this build wrote them and they are still the bytes we wrote."""
+    """A rebuilt report whose id changed no longer writes the files it wrote before: remove them,
+    when no report of this build wrote them and they are still the bytes we wrote. Formats not
+    built this time are kept (`--format docx` for a quick look must not delete the PDFs)."""
     produced = {output.name for report in result.reports for output in report.outputs}
     for report in result.reports:
         previous = cache.get(report.file)
@@ -475,7 +476,8 @@ def _remove_replaced_outputs(result: BatchResult, cache: dict, out_dir: Path) ->
             continue
         for output in previous.outputs:
             path = out_dir / output.name
-            if output.name not in produced and buildcache.sha256_file(path) == output.sha256:
+            replaced = output.format in {o.format for o in report.outputs} and output.name not in produced
+            if replaced and buildcache.sha256_file(path) == output.sha256:
                 path.unlink(missing_ok=True)
 
 

