@@ -7,6 +7,7 @@ Stages, each in its own module:
   pdf_story     blocks -> flowables
   pdf_page      cover, running header and footer, marking, watermark
   pdf_canvas    the canvas: print marks, links, numbers filled in at the end
+  pdf_tagging   the structure tree and marked content (PDF/UA-1), always on
 """
 from __future__ import annotations
 
@@ -29,30 +30,44 @@ from .pdf_page import PagePainter
 from .pdf_story import Frame as TextFrame
 from .pdf_story import StoryBuilder, destinations
 from .pdf_styles import build_typography
+from .pdf_tagging import Structure, Tagger, Untagged, XmpFacts
 
 
 # Compressed streams are binary already; reportlab's default ASCII85 layer on top makes files
 # a quarter larger and costs a fifth of the render time on long reports.
 rl_config.useA85 = 0
+PRODUCER = "ReportLab PDF Library"  # the Info and XMP producer must agree
 
 
 def render(document: Document, options: RenderOptions, diagnostics: Diagnostics) -> Rendered:
+    return render_pdf(document, options, diagnostics)
+
+
+def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnostics,
+               tagged: bool = True) -> Rendered:
+    """`tagged=False` exists only to measure what tagging costs: every PDF reportc writes is tagged."""
     style = document.style
     fonts = register_fonts(style.fonts)
     typography = build_typography(style, fonts)
     links = LinkTable()
-    markup = MarkupWriter(links, LinkStyle(style.colours.accent))
+    structure = Structure()
+    markup = MarkupWriter(links, LinkStyle(style.colours.accent), structure)
     names = destinations(document.body)
     page = style.page
     width, height = page.width_mm * mm, page.height_mm * mm
     column = width - (page.margin_left_mm + page.margin_right_mm) * mm
     story = StoryBuilder(document, typography, fonts, markup, GlyphCheck(fonts, diagnostics),
-                         TextFrame(column), names).build()
-    painter = PagePainter(document, fonts, typography)
+                         TextFrame(column), names, structure).build()
+    painter = PagePainter(document, fonts, typography, structure)
     _check_page_text(document, painter, diagnostics, fonts)
 
     marks = print_marks(style.print.bleed_mm) if (options.print_marks or style.print.crop_marks) else None
-    setup = CanvasSetup(fonts, links, names, marks, pdf_date(document.metadata.date))
+    meta = document.metadata
+    creator = meta.creator or _creator()
+    xmp = XmpFacts(meta.title, meta.author, meta.subject, ", ".join(meta.keywords), meta.language, creator,
+                   PRODUCER, meta.date)
+    tagger = Tagger(structure) if tagged else Untagged(structure)
+    setup = CanvasSetup(fonts, links, names, marks, pdf_date(meta.date), tagger, xmp)
     buffer = io.BytesIO()
     template = _doc_template(buffer, document, fonts.regular, width, height)
     frame = Frame(page.margin_left_mm * mm, page.margin_bottom_mm * mm, column,
@@ -73,7 +88,7 @@ def _doc_template(buffer: io.BytesIO, document: Document, initial_font: str, wid
     template = BaseDocTemplate(
         buffer, pagesize=(width, height), title=meta.title, author=meta.author, subject=meta.subject,
         keywords=list(meta.keywords), creator=meta.creator or _creator(), lang=meta.language,
-        displayDocTitle=True,
+        displayDocTitle=True, producer=PRODUCER,
         # Byte-identical output: no clock, no random ids.
         invariant=1, pageCompression=1,
         # The canvas starts on an embedded face, so no Helvetica is ever referenced.

@@ -1,4 +1,5 @@
-"""The canvas every page is drawn on: one layout pass, numbers filled in at the end.
+"""The canvas every page is drawn on: one layout pass, numbers filled in at the end, every
+drawing call tagged.
 
 Page numbers that are not known while a page is drawn ("of Y", a contents entry's page) are
 written as placeholders into the page's content stream and replaced when the document is
@@ -8,21 +9,26 @@ replacement costs one string substitution per page instead of a second layout pa
 With print marks, every page is drawn translated into a larger media box so the 3 mm bleed
 and the crop marks fit around the trim box; translating through the canvas API keeps link
 rectangles and bookmark positions right.
+
+Tagging: text goes through `drawText` and shapes through the painting methods below; each
+asks the `Tagger` whether it is content of the element being drawn or an artifact.
 """
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable, Iterator, Mapping
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFPageLabel, PDFString
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFPageLabel, PDFString
 from reportlab.pdfgen.canvas import Canvas
 
 from .pdf_fonts import FontSet
-from .pdf_markup import LinkTable
+from .pdf_markup import LINK_END, LINK_START, LinkTable, LinkTarget
+from .pdf_tagging import DECORATION, Context, Element, Tagger, XmpFacts
 
 # NUL never survives into a content stream otherwise: reportlab writes text as escaped
 # string literals, so a raw NUL can only be one of these placeholders.
@@ -81,14 +87,37 @@ class CanvasSetup:
     destinations: Mapping[str, str]  # heading anchor -> PDF destination name
     marks: PrintMarks | None
     created: str  # the document date as a PDF date string, never the clock
+    tagger: Tagger
+    xmp: XmpFacts
     anchor_pages: dict[str, int] = field(default_factory=dict)
     pages: int = 0  # known once saved
 
 
+def _painting(method):
+    """Wraps a painting method so what it draws is marked (an artifact, or a figure)."""
+
+    def marked(self, *args, **kwargs):
+        if self._painting_depth:
+            return method(self, *args, **kwargs)
+        start = len(self._code)
+        self._painting_depth += 1
+        try:
+            result = method(self, *args, **kwargs)
+        finally:
+            self._painting_depth -= 1
+        self.setup.tagger.graphics(self._code, start)
+        return result
+
+    marked.__name__ = method.__name__
+    marked.__doc__ = method.__doc__
+    return marked
+
+
 class ReportCanvas(Canvas):
     def __init__(self, filename, *, setup: CanvasSetup, **kwargs) -> None:
-        super().__init__(filename, **kwargs)
+        self._painting_depth = 0
         self.setup = setup
+        super().__init__(filename, **kwargs)
         self._deferred: list[DeferredText] = []
         self._deferred_pages: list[list[int]] = [[]]  # per page: placeholder numbers on it
         self._begin_page()
@@ -104,6 +133,7 @@ class ReportCanvas(Canvas):
     def _startPage(self) -> None:
         super()._startPage()
         self._deferred_pages.append([])
+        self.setup.tagger.new_page()
         self._begin_page()
 
     def showPage(self) -> None:
@@ -137,22 +167,105 @@ class ReportCanvas(Canvas):
         self.decoration(lambda: self.lines(lines))
         self.restoreState()
 
+    # ---- tagging -------------------------------------------------------------------------
+
+    @contextmanager
+    def tagged(self, element: Element | None, label: Element | None = None, whole: bool = False) -> Iterator[None]:
+        """What is drawn inside is the content of `element` (its first text `label`'s).
+        `whole`: one marked-content sequence around all of it, shapes included."""
+        with self._context(Context(element, label=label, whole=whole)):
+            yield
+
+    @contextmanager
+    def artifact(self, kind: str = DECORATION) -> Iterator[None]:
+        with self._context(Context(None, artifact=kind)):
+            yield
+
+    @contextmanager
+    def _context(self, context: Context) -> Iterator[None]:
+        self.enter(context)
+        try:
+            yield
+        finally:
+            self.leave()
+
+    def enter(self, context: Context) -> None:
+        opening = self.setup.tagger.push(context)
+        if opening:
+            self._code.append(opening)
+
+    def leave(self) -> None:
+        closing = self.setup.tagger.pop()
+        if closing:
+            self._code.append(closing)
+
     def decoration(self, draw: Callable[[], None]) -> None:
         """Draws something that is not content (rules, marks, backgrounds)."""
-        draw()
+        with self.artifact(DECORATION):
+            draw()
+
+    def drawText(self, aTextObject) -> None:
+        self._code.append(self.setup.tagger.text(str(aTextObject.getCode()), aTextObject))
+
+    line = _painting(Canvas.line)
+    lines = _painting(Canvas.lines)
+    rect = _painting(Canvas.rect)
+    roundRect = _painting(Canvas.roundRect)
+    circle = _painting(Canvas.circle)
+    ellipse = _painting(Canvas.ellipse)
+    wedge = _painting(Canvas.wedge)
+    arc = _painting(Canvas.arc)
+    bezier = _painting(Canvas.bezier)
+    grid = _painting(Canvas.grid)
+    drawPath = _painting(Canvas.drawPath)
+    drawImage = _painting(Canvas.drawImage)
+    drawInlineImage = _painting(Canvas.drawInlineImage)
+    doForm = _painting(Canvas.doForm)
+
+    def getNamedCB(self, name):
+        """The paragraph callbacks that switch marked content at a link's start and end."""
+        if name == LINK_START:
+            return self._link_start
+        if name == LINK_END:
+            return self._link_end
+        return super().getNamedCB(name)
+
+    def _link_start(self, canvas, kind, label) -> None:
+        target = self.setup.links.lookup(label)
+        if target is not None and target.element is not None:
+            self.setup.tagger.link_start(self._curr_tx_info["tx"], target.element)
+
+    def _link_end(self, canvas, kind, label) -> None:
+        target = self.setup.links.lookup(label)
+        if target is not None and target.element is not None:
+            self.setup.tagger.link_end(self._curr_tx_info["tx"], target.element)
 
     # ---- links and anchors ---------------------------------------------------------------
 
     def linkURL(self, url, rect, relative=0, thickness=0, color=None, dashArray=None, kind="URI", **kw):
-        found = self.setup.links.lookup(url)
-        if found is None:  # not one of ours: reportlab's own use, passed through
+        target = self.setup.links.lookup(url)
+        if target is None:  # not one of ours: reportlab's own use, passed through
             return super().linkURL(url, rect, relative, thickness, color, dashArray, kind, **kw)
-        _, target = found
+        self.link(target, rect, relative)
+
+    def link(self, target: LinkTarget, rect, relative: int = 1, element: Element | None = None) -> None:
+        """A link annotation, described for screen readers and tied to its Link element."""
+        annotation = PDFDictionary({
+            "Type": PDFName("Annot"), "Subtype": PDFName("Link"),
+            "Rect": PDFArray(self._absRect(rect, relative)),
+            "Border": PDFArray([0, 0, 0]),
+            "Contents": PDFString(target.description),
+        })
         if target.destination is not None:
-            return self.linkRect(target.description, self.setup.destinations[target.destination], rect,
-                                 relative=relative, thickness=0)
-        return super().linkURL(target.uri, rect, relative, thickness=0,
-                               Contents=PDFString(target.description), **kw)
+            annotation["Dest"] = self._bookmarkReference(self.setup.destinations[target.destination])
+        else:
+            annotation["A"] = PDFDictionary({"Type": PDFName("Action"), "S": PDFName("URI"),
+                                             "URI": PDFString(target.uri)})
+        self._annotationCount += 1
+        name = f"L{self._annotationCount}"
+        annotation._rc_name = self._doc.annotationName(name)
+        self._addAnnotation(annotation, name)
+        self.setup.tagger.annotation(annotation, element or target.element)
 
     def mark_anchor(self, anchor: str, top: float) -> None:
         """Records a heading's page and makes it a link and outline destination."""
@@ -165,7 +278,7 @@ class ReportCanvas(Canvas):
         number = len(self._deferred)
         self._deferred.append(text)
         self._deferred_pages[-1].append(number)
-        self._code.append(_PLACEHOLDER.format(number))
+        self._code.append(self.setup.tagger.deferred(_PLACEHOLDER.format(number)))
 
     def save(self) -> None:
         if len(self._code) > self._page_start:
@@ -189,6 +302,7 @@ class ReportCanvas(Canvas):
         self._doc.info._dateFormatter = lambda *_: created
         if self.setup.anchor_pages:
             self.showOutline()  # open the bookmarks panel on start
+        self.setup.tagger.finish(self._doc, pages, self.setup.xmp)
 
     def _deferred_code(self, item: DeferredText, finished: Finished) -> str:
         text = item.text(finished)

@@ -1,7 +1,8 @@
 """The report's own flowables: badges, headings, contents lines, shaded callouts, keep-with-next.
 
-Everything here draws through `ReportCanvas`, so decoration (badge shapes, rules, shading)
-goes through `canvas.decoration` and real content through ordinary text calls.
+Everything here draws through `ReportCanvas`. A flowable with a structure `element` draws
+inside `canvas.tagged(element)`, so its text becomes that element's content; shapes, rules
+and shading are artifacts (see pdf_tagging).
 """
 from __future__ import annotations
 
@@ -15,6 +16,42 @@ from reportlab.platypus.flowables import CondPageBreak, UseUpSpace
 
 from ..layout import blocks
 from .pdf_canvas import DeferredText
+from .pdf_markup import LinkTarget
+from .pdf_tagging import Context, Element
+
+
+class Tagged:
+    """Mixin: draws the flowable as the content of its structure element."""
+
+    element: Element | None = None
+    label: Element | None = None  # a list item's Lbl: receives the bullet
+    whole = False  # one marked-content sequence for all of it (see HeadingBlock)
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        if self.element is None:
+            return super().drawOn(canvas, x, y, _sW)
+        canvas.enter(Context(self.element, label=self.label, whole=self.whole))
+        try:
+            return super().drawOn(canvas, x, y, _sW)
+        finally:
+            canvas.leave()
+
+
+class TaggedParagraph(Tagged, Paragraph):
+    """A paragraph whose parts, when split across pages, stay one structure element."""
+
+    def __init__(self, text, style, bulletText=None, frags=None, element: Element | None = None,
+                 label: Element | None = None, **kwargs) -> None:
+        super().__init__(text, style, bulletText=bulletText, frags=frags, **kwargs)
+        self.element = element
+        self.label = label
+
+    def split(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        for index, part in enumerate(parts):
+            part.element = self.element
+            part.label = self.label if index == 0 else None  # the bullet is drawn on the first part
+        return parts
 
 
 @dataclass(frozen=True)
@@ -34,11 +71,13 @@ class BadgeLook:
         return stringWidth(label, self.face, self.size) + 2 * self.padding
 
 
-class Badge(Flowable):
+class Badge(Tagged, Flowable):
     """A grade: a filled rounded shape in the grade's colour with its label as real text."""
 
-    def __init__(self, badge: blocks.Badge, look: BadgeLook, min_width: float = 0) -> None:
+    def __init__(self, badge: blocks.Badge, look: BadgeLook, min_width: float = 0,
+                 element: Element | None = None) -> None:
         super().__init__()
+        self.element = element
         self.badge = badge
         self.look = look
         self.width = max(look.width(badge.label), min_width)
@@ -66,14 +105,19 @@ class OutlineEntry:
     level: int  # 0 = top
 
 
-class HeadingBlock(Flowable):
-    """A heading paragraph with its badge beside it; a bookmark, outline entry and link target."""
+class HeadingBlock(Tagged, Flowable):
+    """A heading paragraph with its badge beside it; a bookmark, outline entry and link target.
+    The badge's label is drawn inside the heading element, so it is read with the heading."""
 
     GAP = 10
+    # Number, text and badge in one sequence: the heading's /K is a single MCID, which is how
+    # heading checkers (pdfua's among them) expect to find a heading's text.
+    whole = True
 
     def __init__(self, paragraph: Paragraph, badge: Badge | None, anchor: str | None,
-                 outline: OutlineEntry | None) -> None:
+                 outline: OutlineEntry | None, element: Element | None = None) -> None:
         super().__init__()
+        self.element = element
         self.paragraph = paragraph
         self.badge = badge
         self.anchor = anchor
@@ -110,14 +154,16 @@ class HeadingBlock(Flowable):
             self.badge.drawOn(canvas, self.width - self.badge.width, self.height - drop - self.badge.height)
 
 
-class ContentsLine(Flowable):
-    """One contents entry: its text, dot leaders, and a page number filled in at the end."""
+class ContentsLine(Tagged, Flowable):
+    """One contents entry: its text, dot leaders, and a page number filled in at the end.
+    Text, number and link annotation all belong to the entry's Link element."""
 
     LEADER_GAP = 6
 
     def __init__(self, paragraph: Paragraph, anchor: str, number_face: str, number_width: float,
-                 colour: str, description: str) -> None:
+                 colour: str, description: str, element: Element | None = None) -> None:
         super().__init__()
+        self.element = element
         self.paragraph = paragraph
         self.anchor = anchor
         self.number_face = number_face
@@ -156,8 +202,8 @@ class ContentsLine(Flowable):
         anchor = self.anchor
         canvas.draw_deferred(DeferredText(self.width, baseline, "right", self.number_face, style.fontSize,
                                           self.colour, lambda done: done.label(done.anchor_pages[anchor])))
-        canvas.linkRect(self.description, canvas.setup.destinations[anchor], (0, 0, self.width, self.height),
-                        relative=1, thickness=0)
+        canvas.link(LinkTarget(None, anchor, self.description), (0, 0, self.width, self.height), relative=1,
+                    element=self.element)
 
 
 def _extra_space(line) -> float:
@@ -283,5 +329,5 @@ def _has_size(flowable: Flowable) -> bool:
     return not isinstance(flowable, (CondPageBreak, ActionFlowable, UseUpSpace))
 
 
-__all__ = ["Badge", "BadgeLook", "ContentsLine", "HeadingBlock", "KeepWithNext", "OutlineEntry",
-           "Shaded", "is_heading", "keep_headings_with_next"]
+__all__ = ["Badge", "BadgeLook", "ContentsLine", "HeadingBlock", "KeepWithNext", "OutlineEntry", "Shaded", "Tagged",
+           "TaggedParagraph", "is_heading", "keep_headings_with_next"]

@@ -5,6 +5,9 @@ that escapes: `escape` turns &, < and > into entities and nothing else ever buil
 from user text. Link targets never enter the markup at all: each link is numbered in a
 `LinkTable` and reportlab sees only `rcl:N`; the canvas looks the real target up when it
 writes the annotation (so it can also describe and tag it).
+
+A link with a structure element is bracketed by two zero-width `onDraw` callbacks, so the
+canvas can switch marked content to the Link element exactly where its text is drawn.
 """
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from dataclasses import dataclass
 from typing import Iterator
 
 from ..model import Emph, Inline, Inlines, Link, Strong, Text, plain_text
+from .pdf_tagging import Element, Structure
 
 LINK_SCHEME = "rcl:"
 
@@ -25,6 +29,7 @@ class LinkTarget:
     uri: str | None  # external target (http, https, mailto)
     destination: str | None  # internal named destination
     description: str  # the annotation's /Contents: what a screen reader announces
+    element: Element | None = None  # the Link structure element the annotation belongs to
 
 
 class LinkTable:
@@ -37,11 +42,10 @@ class LinkTable:
         self.targets.append(target)
         return f"{LINK_SCHEME}{len(self.targets) - 1}"
 
-    def lookup(self, token: str) -> tuple[int, LinkTarget] | None:
+    def lookup(self, token: str) -> LinkTarget | None:
         if not token.startswith(LINK_SCHEME):
             return None
-        index = int(token[len(LINK_SCHEME):])
-        return index, self.targets[index]
+        return self.targets[int(token[len(LINK_SCHEME):])]
 
 
 @dataclass(frozen=True)
@@ -49,41 +53,54 @@ class LinkStyle:
     colour: str  # "#RRGGBB"
 
 
-class MarkupWriter:
-    """Converts inlines for one document; knows its link table and link colour."""
+LINK_START = "rcLinkStart"
+LINK_END = "rcLinkEnd"
 
-    def __init__(self, links: LinkTable, link_style: LinkStyle) -> None:
+
+class MarkupWriter:
+    """Converts inlines for one document; knows its link table, link colour and structure."""
+
+    def __init__(self, links: LinkTable, link_style: LinkStyle, structure: Structure) -> None:
         self.links = links
         self.link_style = link_style
+        self.structure = structure
 
-    def inlines(self, content: Inlines) -> str:
-        return "".join(self._inline(node) for node in content)
+    def inlines(self, content: Inlines, parent: Element | None = None) -> str:
+        """Markup for `content`; its links become Link elements under `parent`."""
+        return "".join(self._inline(node, parent) for node in content)
 
-    def text(self, text: str) -> str:
-        return escape(text)
+    def internal_link(self, destination: str, description: str, inner_markup: str,
+                      parent: Element | None = None) -> str:
+        element = self.structure.add("Link", parent) if parent is not None else None
+        token = self.links.add(LinkTarget(None, destination, description, element))
+        return self._bracket(token, element, f'<a href="{escape(token)}">{inner_markup}</a>')
 
-    def link(self, token: str, inner_markup: str) -> str:
-        # Links are underlined as well as coloured: colour alone must never carry meaning.
-        return (f'<a href="{escape(token)}" color="{self.link_style.colour}" underline="1">'
-                f"{inner_markup}</a>")
-
-    def internal_link(self, destination: str, description: str, inner_markup: str) -> str:
-        token = self.links.add(LinkTarget(None, destination, description))
-        return f'<a href="{escape(token)}">{inner_markup}</a>'
-
-    def _inline(self, node: Inline) -> str:
+    def _inline(self, node: Inline, parent: Element | None) -> str:
         if isinstance(node, Text):
             return escape(node.text)
         if isinstance(node, Strong):
-            return f"<b>{self.inlines(node.children)}</b>"
+            return f"<b>{self.inlines(node.children, parent)}</b>"
         if isinstance(node, Emph):
-            return f"<i>{self.inlines(node.children)}</i>"
+            return f"<i>{self.inlines(node.children, parent)}</i>"
         if isinstance(node, Link):
             label = plain_text(node.children)
             description = label if label == node.target else f"{label} ({node.target})"
-            token = self.links.add(LinkTarget(node.target, None, description))
-            return self.link(token, self.inlines(node.children))
+            element = self.structure.add("Link", parent) if parent is not None else None
+            token = self.links.add(LinkTarget(node.target, None, description, element))
+            inner = self.inlines(node.children)  # a link's own text holds no further links
+            # Underlined as well as coloured: colour alone must never carry meaning.
+            markup = (f'<a href="{escape(token)}" color="{self.link_style.colour}" underline="1">'
+                      f"{inner}</a>")
+            return self._bracket(token, element, markup)
         raise TypeError(f"unknown inline {node!r}")
+
+    @staticmethod
+    def _bracket(token: str, element: Element | None, markup: str) -> str:
+        if element is None:
+            return markup
+        label = escape(token)
+        return (f'<onDraw name="{LINK_START}" label="{label}"/>{markup}'
+                f'<onDraw name="{LINK_END}" label="{label}"/>')
 
 
 def text_runs(content: Inlines, bold: bool = False, italic: bool = False) -> Iterator[tuple[str, bool, bool]]:

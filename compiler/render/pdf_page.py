@@ -3,6 +3,10 @@ protective marking and the DRAFT watermark.
 
 The cover's geometry follows from style data only: the logo's width, the band's colour and
 height, the text colour and title size; positions are derived from the page margins.
+
+The cover's texts and logo are content (P and Figure, first in the structure); everything
+else drawn here is an artifact: running header and footer, page numbers and marking are
+pagination, the watermark a watermark.
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ from .pdf_canvas import DeferredText, Finished, ReportCanvas
 from .pdf_fonts import FontSet
 from .pdf_markup import escape
 from .pdf_styles import Typography
+from .pdf_tagging import PAGINATION, WATERMARK, Structure
 
 LOGO_GAP = 16 * mm  # between the logo and the title
 TEXT_GAP = 6 * mm  # between the title, subject and programme
@@ -29,8 +34,10 @@ RUNNING_GAP = 9 * mm  # from the text column to the header and footer baselines
 
 
 class PagePainter:
-    def __init__(self, document: blocks.Document, fonts: FontSet, typography: Typography) -> None:
+    def __init__(self, document: blocks.Document, fonts: FontSet, typography: Typography,
+                 structure: Structure) -> None:
         self.document = document
+        self.structure = structure
         self.style = document.style
         self.fonts = fonts
         self.typography = typography
@@ -56,7 +63,8 @@ class PagePainter:
         self.draw_marking(canvas)
 
     def page_end(self, canvas: ReportCanvas, doc) -> None:
-        self.draw_watermark(canvas)
+        with canvas.artifact(WATERMARK):
+            self.draw_watermark(canvas)
 
     # ---- cover --------------------------------------------------------------------------------
 
@@ -85,16 +93,19 @@ class PagePainter:
                                               self.height - band_bottom + bleed, stroke=0, fill=1))
         canvas.restoreState()
         if logo_box is not None:
-            self.draw_logo(canvas, *logo_box)
+            with canvas.tagged(self.structure.add("Figure", self.structure.root, alt=cover.logo.alt)):
+                self.draw_logo(canvas, *logo_box)
         for paragraph in band_paragraphs:
-            paragraph.drawOn(canvas, self.left, y - paragraph.height)
+            with canvas.tagged(self.structure.add("P", self.structure.root)):
+                paragraph.drawOn(canvas, self.left, y - paragraph.height)
             y -= paragraph.height + TEXT_GAP
         y = band_bottom - BAND_PADDING
         for text, role in ((cover.date_text, "cover-detail"), (cover.status_text, "cover-status"),
                            (cover.version_text, "cover-detail")):
             if text:
                 paragraph = self._paragraph(text, role, column)
-                paragraph.drawOn(canvas, self.left, y - paragraph.height)
+                with canvas.tagged(self.structure.add("P", self.structure.root)):
+                    paragraph.drawOn(canvas, self.left, y - paragraph.height)
                 y -= paragraph.height + 3 * mm
 
     def draw_logo(self, canvas: ReportCanvas, x: float, y: float, width: float, height: float) -> None:
@@ -108,6 +119,10 @@ class PagePainter:
     # ---- running header and footer ------------------------------------------------------------
 
     def draw_running(self, canvas: ReportCanvas) -> None:
+        with canvas.artifact(PAGINATION):
+            self._draw_running(canvas)
+
+    def _draw_running(self, canvas: ReportCanvas) -> None:
         running, colours = self.document.running, self.style.colours
         size = self.typography.running_size
         face = self.fonts.regular
@@ -136,6 +151,10 @@ class PagePainter:
         marking = self.document.running.marking
         if not marking:
             return
+        with canvas.artifact(PAGINATION):
+            self._draw_marking(canvas, marking, top_colour)
+
+    def _draw_marking(self, canvas: ReportCanvas, marking: str, top_colour: str | None) -> None:
         canvas.saveState()
         canvas.setFont(self.fonts.bold, self.typography.marking_size)
         centre = self.width / 2

@@ -1,8 +1,12 @@
-"""Layout blocks -> reportlab flowables, in source order.
+"""Layout blocks -> reportlab flowables and their structure elements, in source order.
 
 One function per block kind. Nesting (list items inside list items, detail under an area for
 improvement) indents through the paragraph styles rather than reportlab's Indenter, so a
 shaded callout keeps its full width around indented content.
+
+Structure: every level-1 heading and every heading in the outline opens a Sect (a pillar's
+Sect holds its questions' Sects); lists are L > LI > Lbl + LBody; a callout is a Div; the
+glance table is Table > THead/TBody > TR > TH/TD; the contents are TOC > TOCI > Reference > Link.
 """
 from __future__ import annotations
 
@@ -18,10 +22,11 @@ from ..diagnostics import Span
 from ..model import Inlines, plain_text
 from ..layout import blocks
 from .pdf_flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEntry, Shaded,
-                            keep_headings_with_next)
+                            TaggedParagraph, keep_headings_with_next)
 from .pdf_fonts import FontSet, GlyphCheck
 from .pdf_markup import MarkupWriter, escape, text_runs
 from .pdf_styles import Typography
+from .pdf_tagging import Element, Structure
 
 HEADING_ROLES_BOLD = True  # every heading style is set in the bold face
 RULE_COLOUR = "#B1B4B6"
@@ -58,8 +63,10 @@ def _headings(body: Iterable[blocks.Block]) -> Iterable[blocks.Heading]:
 class StoryBuilder:
     def __init__(self, document: blocks.Document, typography: Typography, fonts: FontSet,
                  markup: MarkupWriter, glyphs: GlyphCheck, frame: Frame,
-                 destinations: Mapping[str, str]) -> None:
+                 destinations: Mapping[str, str], structure: Structure) -> None:
         self.document = document
+        self.structure = structure
+        self._sections: list[tuple[int, Element]] = []  # open Sects, outermost first
         self.style = document.style
         self.typography = typography
         self.fonts = fonts
@@ -79,64 +86,79 @@ class StoryBuilder:
         flowables = self.blocks(self.document.body, depth=0)
         return keep_headings_with_next(flowables, follower_room=self.typography["body"].leading * 2.2)
 
-    def blocks(self, items: Iterable[blocks.Block], depth: int) -> list[Flowable]:
+    def blocks(self, items: Iterable[blocks.Block], depth: int, parent: Element | None = None) -> list[Flowable]:
+        """Flowables for `items`; their elements go under `parent`, or the open section when None."""
         out: list[Flowable] = []
         previous = None
         for block in items:
-            out.extend(self.block(block, depth, after_heading=isinstance(previous, blocks.Heading)))
+            out.extend(self.block(block, depth, parent, after_heading=isinstance(previous, blocks.Heading)))
             previous = block
         return out
 
-    def block(self, block: blocks.Block, depth: int, after_heading: bool = False) -> list[Flowable]:
+    def block(self, block: blocks.Block, depth: int, parent: Element | None,
+              after_heading: bool = False) -> list[Flowable]:
         if isinstance(block, blocks.Heading):
-            return [self.heading(block)]
-        if isinstance(block, blocks.Para):
-            return [self.para(block, depth)]
-        if isinstance(block, blocks.ListBlock):
-            return self.list_block(block, depth)
-        if isinstance(block, blocks.Callout):
-            return self.callout(block, depth)
-        if isinstance(block, blocks.GlanceTable):
-            # Layout usually heads the table with a real (outlined) heading of the same words.
-            return self.glance(block, titled=not after_heading)
-        if isinstance(block, blocks.Contents):
-            return self.contents(block)
+            return [self.heading(block, parent)]
         if isinstance(block, blocks.PageBreak):
             return [PageBreak()]
+        if isinstance(block, blocks.Contents):
+            return self.contents(block)
+        container = parent or self._section()
+        if isinstance(block, blocks.Para):
+            return [self.para(block, depth, container)]
+        if isinstance(block, blocks.ListBlock):
+            return self.list_block(block, depth, container)
+        if isinstance(block, blocks.Callout):
+            return self.callout(block, depth, container)
+        if isinstance(block, blocks.GlanceTable):
+            # Layout usually heads the table with a real (outlined) heading of the same words.
+            return self.glance(block, container, titled=not after_heading)
         raise TypeError(f"unknown block {block!r}")
 
     # ---- text blocks -----------------------------------------------------------------------
 
-    def heading(self, heading: blocks.Heading) -> HeadingBlock:
+    def heading(self, heading: blocks.Heading, parent: Element | None) -> HeadingBlock:
         self._check(heading.content, heading.span, bold=HEADING_ROLES_BOLD)
+        if parent is None:
+            parent = self._open_section(heading)
+        element = self.structure.add(f"H{min(heading.level, 6)}", parent)
         style = self.typography.heading(heading.role, heading.level)
         bullet = None
         if heading.number is not None:
             bullet = f"{heading.number}."
             style = self._numbered(style, self._number_width.get(heading.role, 0))
-        paragraph = Paragraph(self.markup.inlines(heading.content), style, bulletText=bullet)
+        paragraph = Paragraph(self.markup.inlines(heading.content, element), style, bulletText=bullet)
         badge = Badge(heading.badge, self.badge_look) if heading.badge else None
         return HeadingBlock(paragraph, badge, heading.anchor if heading.anchor in self.destinations else None,
-                            self._outline(heading))
+                            self._outline(heading), element)
 
-    def para(self, para: blocks.Para, depth: int) -> Paragraph:
+    def para(self, para: blocks.Para, depth: int, parent: Element) -> Paragraph:
         self._check(para.content, para.span)
-        return Paragraph(self.markup.inlines(para.content), self._indented(para.role, depth))
+        element = self.structure.add("P", parent)
+        return TaggedParagraph(self.markup.inlines(para.content, element), self._indented(para.role, depth),
+                               element=element)
 
-    def list_block(self, block: blocks.ListBlock, depth: int) -> list[Flowable]:
+    def list_block(self, block: blocks.ListBlock, depth: int, parent: Element) -> list[Flowable]:
         labels = [f"{block.start + index}." if block.ordered else "\u2022" for index in range(len(block.items))]
         base = self.typography["list-item"]
-        label_width = max(stringWidth(label, base.fontName, base.fontSize) for label in labels) + base.fontSize * BULLET_GAP_EM
+        label_width = (max(stringWidth(label, base.fontName, base.fontSize) for label in labels)
+                       + base.fontSize * BULLET_GAP_EM)
         style = self._list_style(depth, label_width)
+        numbering = "Decimal" if block.ordered else "Disc"
+        list_element = self.structure.add("L", parent, attributes={"O": "List", "ListNumbering": numbering})
         out: list[Flowable] = []
         for label, item in zip(labels, block.items):
             self._check(item.content, item.span)
-            out.append(Paragraph(self.markup.inlines(item.content), style, bulletText=label))
-            out.extend(self.blocks(item.children, depth + 1))
+            entry = self.structure.add("LI", list_element)
+            label_element = self.structure.add("Lbl", entry)
+            body = self.structure.add("LBody", entry)
+            out.append(TaggedParagraph(self.markup.inlines(item.content, body), style, bulletText=label,
+                                       element=body, label=label_element))
+            out.extend(self.blocks(item.children, depth + 1, body))
         return out
 
-    def callout(self, callout: blocks.Callout, depth: int) -> list[Flowable]:
-        inner = self.blocks(callout.blocks, depth)
+    def callout(self, callout: blocks.Callout, depth: int, parent: Element) -> list[Flowable]:
+        inner = self.blocks(callout.blocks, depth, self.structure.add("Div", parent))
         colours = self.style.colours
         return [Shaded(flowable, colours.callout, colours.callout_rule, rule_width=3.5,
                        padding=self.style.fonts.size, first=index == 0, last=index == len(inner) - 1)
@@ -145,7 +167,9 @@ class StoryBuilder:
     # ---- navigation blocks -------------------------------------------------------------------
 
     def contents(self, contents: blocks.Contents) -> list[Flowable]:
-        out: list[Flowable] = [self._title(contents.title)]
+        section = self._open_section(None)
+        out: list[Flowable] = [self._title(contents.title, self.structure.add("H1", section))]
+        toc = self.structure.add("TOC", section)
         numbers = [f"{entry.number}." for entry in contents.entries if entry.number]
         number_width: dict[str, float] = {}
         for entry in contents.entries:
@@ -164,22 +188,33 @@ class StoryBuilder:
                 style = self._derived(style, leftIndent=style.leftIndent + width, bulletIndent=style.leftIndent,
                                       bulletFontName=style.fontName, bulletFontSize=style.fontSize)
                 bullet = f"{entry.number}."
-            paragraph = Paragraph(escape(entry.text), style, bulletText=bullet)
+            item = self.structure.add("TOCI", toc)
             if entry.anchor not in self.destinations:
-                out.append(paragraph)
+                out.append(TaggedParagraph(escape(entry.text), style, bulletText=bullet,
+                                           element=self.structure.add("P", item)))
                 continue
+            link = self.structure.add("Link", self.structure.add("Reference", item))
+            paragraph = Paragraph(escape(entry.text), style, bulletText=bullet)
             out.append(ContentsLine(paragraph, entry.anchor, style.fontName,
                                     stringWidth("8888", style.fontName, style.fontSize), self.style.colours.text,
-                                    description=text))
+                                    description=text, element=link))
         return out
 
-    def glance(self, table: blocks.GlanceTable, titled: bool) -> list[Flowable]:
+    def glance(self, table: blocks.GlanceTable, parent: Element, titled: bool) -> list[Flowable]:
+        title = self._title(table.title, self.structure.add("P", parent)) if titled else None
+        table_element = self.structure.add("Table", parent)
+        head_row = self.structure.add("TR", self.structure.add("THead", table_element))
+        body = self.structure.add("TBody", table_element)
         look = self.badge_look
         badge_width = max([look.width(grade.label) for grade in self.style.grades]
                           + [look.width(row.badge.label) for row in table.rows])
         pad = 6
         badge_column = badge_width + 2 * pad
-        header = [Paragraph(escape(text), self.typography["glance-header"]) for text in table.header]
+        # Header cells are drawn again on every page the table spans; only the first counts.
+        column_header = {"O": "Table", "Scope": "Column"}
+        header = [TaggedParagraph(escape(text), self.typography["glance-header"],
+                                  element=self.structure.add("TH", head_row, attributes=column_header, repeatable=True))
+                  for text in table.header]
         data: list[list[Flowable]] = [header]
         commands = [
             # Cells hold flowables, but reportlab still sets the cell font: never a base-14 one.
@@ -196,22 +231,39 @@ class StoryBuilder:
             self._check(row.content, self._document_span(), bold=row.level <= 1)
             number = f"{escape(row.number)}. " if row.number else ""
             text = (f"{row.number}. " if row.number else "") + plain_text(row.content)
+            row_element = self.structure.add("TR", body)
+            row_header = self.structure.add("TH", row_element, attributes={"O": "Table", "Scope": "Row"})
             inner = number + self.markup.inlines(row.content)
             if row.anchor in self.destinations:
-                inner = self.markup.internal_link(row.anchor, text, inner)
+                inner = self.markup.internal_link(row.anchor, text, inner, row_header)
             style = self.typography["glance-1" if row.level <= 1 else "glance-2"]
-            data.append([Paragraph(inner, style), Badge(row.badge, look, min_width=badge_width)])
+            data.append([TaggedParagraph(inner, style, element=row_header),
+                         Badge(row.badge, look, min_width=badge_width, element=self.structure.add("TD", row_element))])
             if row.level <= 1:
                 commands.append(("BACKGROUND", (0, index), (-1, index), HexColor(self.style.colours.table_stripe)))
         grid = Table(data, colWidths=[self.frame.width - badge_column, badge_column], repeatRows=1,
                      style=TableStyle(commands), hAlign="LEFT")
-        return [self._title(table.title), grid] if titled else [grid]
+        return [title, grid] if title else [grid]
 
     # ---- helpers -----------------------------------------------------------------------------
 
-    def _title(self, text: str) -> HeadingBlock:
+    def _title(self, text: str, element: Element) -> HeadingBlock:
         self.glyphs.check(text, self._document_span(), bold=True)
-        return HeadingBlock(Paragraph(escape(text), self.typography["section-heading"]), None, None, None)
+        return HeadingBlock(Paragraph(escape(text), self.typography["section-heading"]), None, None, None, element)
+
+    def _section(self) -> Element:
+        return self._sections[-1][1] if self._sections else self.structure.root
+
+    def _open_section(self, heading: blocks.Heading | None) -> Element:
+        """The Sect a heading starts (level 1 and outlined headings), else the one it is in."""
+        level = heading.level if heading else 1
+        if heading is not None and level > 1 and not heading.in_outline:
+            return self._section()
+        while self._sections and self._sections[-1][0] >= level:
+            self._sections.pop()
+        section = self.structure.add("Sect", self._section())
+        self._sections.append((level, section))
+        return section
 
     def _outline(self, heading: blocks.Heading) -> OutlineEntry | None:
         if not heading.in_outline or heading.anchor not in self.destinations:
@@ -234,7 +286,8 @@ class StoryBuilder:
         for heading in _headings(body):
             if heading.number is not None:
                 style = self.typography.heading(heading.role, heading.level)
-                width = stringWidth(f"{heading.number}.", style.fontName, style.fontSize) + style.fontSize * BULLET_GAP_EM
+                width = (stringWidth(f"{heading.number}.", style.fontName, style.fontSize)
+                         + style.fontSize * BULLET_GAP_EM)
                 widths[heading.role] = max(widths.get(heading.role, 0.0), width)
         return widths
 
