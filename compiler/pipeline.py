@@ -317,7 +317,7 @@ def build_batch(paths: list[str], options: BatchOptions,
         on_report(report)
     result.reports = done
     try:
-        result.reports += _run(jobs, options, result, on_report)
+        _run(jobs, options, result, on_report)
     finally:  # Ctrl-C too: what was built is recorded, so the next build skips it
         _record(result, cache, build)
         result.seconds = time.perf_counter() - started
@@ -419,27 +419,29 @@ def _top_level_id(events, default: str) -> str | None:
 
 
 def _run(jobs: list[Job], options: BatchOptions, result: BatchResult,
-         on_report: Callable[[ReportResult], None]) -> list[ReportResult]:
-    results: list[ReportResult] = []
+         on_report: Callable[[ReportResult], None]) -> None:
+    """Build the jobs, adding each report to `result` as it finishes (so an interrupted build
+    still records what it built)."""
     if not jobs:
-        return results
-    stop = (lambda outcome: outcome.result is None or outcome.result.status == FAILED) if options.fail_fast \
-        else (lambda outcome: False)
+        return
     from . import batch  # the pool's imports (multiprocessing) are not paid when nothing is stale
+
+    def stop(outcome) -> bool:
+        return options.fail_fast and (outcome.result is None or outcome.result.status == FAILED)
+
+    def finished(report: ReportResult) -> None:
+        result.reports.append(report)
+        on_report(report)
 
     initargs = (options.build.roots, options.build.formats)
     result.workers = batch.pool_size(options.jobs, len(jobs))
     for outcome in batch.run(build_job, jobs, result.workers, init_worker, initargs, stop):
-        report = outcome.result or ReportResult(outcome.job.file, FAILED, outcome.job.expected_id, diagnostics=(
-            Diagnostic("error", Span(outcome.job.file), outcome.lost),))
-        results.append(report)
-        on_report(report)
-    finished = {report.file for report in results}
+        finished(outcome.result or ReportResult(outcome.job.file, FAILED, outcome.job.expected_id, diagnostics=(
+            Diagnostic("error", Span(outcome.job.file), outcome.lost),)))
+    done = {report.file for report in result.reports}
     for job in jobs:
-        if job.file not in finished:
-            results.append(_not_built(job))
-            on_report(results[-1])
-    return results
+        if job.file not in done:
+            finished(_not_built(job))
 
 
 def _record(result: BatchResult, cache: dict, build: BuildOptions) -> None:

@@ -421,3 +421,29 @@ def test_help_validate_and_verify_never_import_the_renderers(tmp_path):
              "print(codes, sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'docx', 'lxml'}))")
     result = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True, text=True)
     assert result.stdout.splitlines()[-1] == "[0, 0, 0, 1] []", result.stderr
+
+
+def test_ctrl_c_stops_cleanly_and_records_what_was_built(tmp_path, build):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    project = make_project(tmp_path, sources(10))
+    out = project / "build"
+    child = subprocess.Popen([sys.executable, "-m", "compiler", "build", "--jobs", "2", "-q"], cwd=project,
+                             env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}, start_new_session=True,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(out.glob("r*.*")) and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.002)
+    os.killpg(child.pid, signal.SIGINT)  # as a terminal's Ctrl-C does: the whole group
+    _, stderr = child.communicate(timeout=60)
+    assert child.returncode == 130 and stderr.strip().endswith("reportc: interrupted"), stderr
+    assert "Traceback" not in stderr
+    assert not list(out.glob(".*.tmp"))
+    assert main(["verify", str(out)]) == 0  # the manifest lists only finished, complete artefacts
+    recorded = len(json.loads((out / "manifest.json").read_text())["artefacts"]) // 2
+    code, summary = build(project)
+    assert code == 0 and summary["skipped"] == recorded and summary["built"] == 10 - recorded
