@@ -171,16 +171,14 @@ def _build(args) -> int:
                            shard=args.shard)
     result = build_batch(args.paths, options, _Progress(args))
     _print(result.diagnostics, args.quiet)
-    if not result.reports and not result.diagnostics.has_errors:
-        if args.shard is None:
-            print("reportc: no sources found", file=sys.stderr)
-            return EXIT_INVALID
+    if not result.reports and not result.diagnostics.has_errors and args.shard is None:  # a shard may be empty
+        print("reportc: no sources found", file=sys.stderr)
+        return EXIT_INVALID
     if not args.quiet:
         print(_summary(result), file=sys.stderr)
     if args.json:
         print(json.dumps(_json_summary(result, options), indent=2, ensure_ascii=False))
-    return EXIT_OK if not result.diagnostics.has_errors and all(
-        report.status in ("built", "skipped") for report in result.reports) else EXIT_INVALID
+    return EXIT_OK if result.ok else EXIT_INVALID
 
 
 class _Progress:

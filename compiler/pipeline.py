@@ -291,8 +291,7 @@ class BatchResult:
 
     @property
     def ok(self) -> bool:
-        return bool(self.reports) and not self.diagnostics.has_errors and all(
-            report.status in (BUILT, SKIPPED) for report in self.reports)
+        return not self.diagnostics.has_errors and all(report.status in (BUILT, SKIPPED) for report in self.reports)
 
 
 def build_batch(paths: list[str], options: BatchOptions,
@@ -301,12 +300,7 @@ def build_batch(paths: list[str], options: BatchOptions,
     started = time.perf_counter()
     build = options.build
     result = BatchResult()
-    sources = discover_sources(paths, build.roots, result.diagnostics)
-    names = [buildcache.file_key(path, build.roots) for path in sources]
-    if options.shard:
-        sources, names = select(sources, names, options.shard), select(names, names, options.shard)
-    if options.shard:  # a shard's job always leaves a manifest, even an empty one, for the merge
-        build.out_dir.mkdir(parents=True, exist_ok=True)
+    sources, names = _sources(paths, options, result.diagnostics)
     remove_leftovers(build.out_dir)
     cache = buildcache.load(build.out_dir)
     done, jobs = _plan(sources, names, cache, options)
@@ -322,6 +316,18 @@ def build_batch(paths: list[str], options: BatchOptions,
         _record(result, cache, build)
         result.seconds = time.perf_counter() - started
     return result
+
+
+def _sources(paths: list[str], options: BatchOptions, diagnostics: Diagnostics) -> tuple[list[Path], list[str]]:
+    """The sources of this build (this shard's part), and their names relative to the project."""
+    roots = options.build.roots
+    sources = discover_sources(paths, roots, diagnostics)
+    names = [buildcache.file_key(path, roots) for path in sources]
+    if options.shard is None:
+        return sources, names
+    # A shard's job always leaves a manifest, even an empty one, for the merge.
+    options.build.out_dir.mkdir(parents=True, exist_ok=True)
+    return select(sources, names, options.shard), select(names, names, options.shard)
 
 
 def _plan(sources: list[Path], names: list[str], cache: dict, options: BatchOptions
