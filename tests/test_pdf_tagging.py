@@ -429,3 +429,12 @@ def test_outline_follows_the_headings(trees, pdfs):
         for title in titles(reader.outline):
             match = next(i for i in range(position, len(headings)) if headings[i].startswith(squash(title)))
             position = match + 1
+
+
+def test_a_paragraph_split_across_pages_stays_one_element(trees):
+    tagged = trees["pdf-stress"]
+    (paragraph,) = [n for n in tagged.nodes("P") if "Sentence1ofthelongparagraph" in squash(tagged.text(n))]
+    assert len({page for page, _ in paragraph.marked()}) >= 2
+    assert "Sentence90ofthelongparagraph" in squash(tagged.text(paragraph))
+    links = paragraph.children("Link")
+    assert [squash(tagged.text(link)) for link in links] == [f"linknumber{n}" for n in range(7, 91, 7)]
