@@ -255,11 +255,16 @@ def _named_files(style_file: Path, roots: Roots) -> list[Path]:
     return found
 
 
-def input_hashes(source: Path, source_sha256: str, style: "Style", roots: Roots) -> dict[str, str | None]:
-    hashes = {file_key(source, roots): source_sha256}
+def style_hashes(style: "Style", roots: Roots) -> dict[str, str | None]:
+    hashes: dict[str, str | None] = {}
     for item in style_inputs(style, roots):
         if isinstance(item, tuple):
             hashes[file_key(item[0], roots)] = None
         else:
             hashes[file_key(item, roots)] = sha256_file(item)
     return hashes
+
+
+def input_hashes(source: Path, source_sha256: str, style_hashes: Mapping[str, str | None],
+                 roots: Roots) -> dict[str, str | None]:
+    return {file_key(source, roots): source_sha256, **style_hashes}

@@ -502,6 +502,9 @@ def _write_if_changed(target: Path, data: bytes) -> None:
 # ---- in a worker --------------------------------------------------------------------------
 
 _styles: StyleLoader | None = None  # one per worker process: each style and logo is loaded once
+# The style chain's hashes, taken when a style is first used: the StyleLoader keeps that version
+# for the whole build, so that is the version the cache must record, even if the file changes.
+_style_hashes: dict[tuple[Path, ...], dict] = {}
 
 
 def init_worker(roots: Roots, formats: tuple[str, ...]) -> None:
@@ -513,6 +516,7 @@ def init_worker(roots: Roots, formats: tuple[str, ...]) -> None:
     from .style import StyleLoader
 
     _styles = StyleLoader(roots)
+    _style_hashes.clear()
     for fmt in formats:
         renderer_for(fmt)
 
@@ -538,16 +542,24 @@ def _build_job(job: Job) -> ReportResult:
     if loaded.ok and loaded.report.id != job.expected_id:
         loaded.diagnostics.error(Span(loaded.file), f"the id read before building ({job.expected_id}) is not the "
                                                     f"id '{loaded.report.id}'; please report this")
-    artefacts = _write(loaded, options) if loaded.ok and not loaded.diagnostics.has_errors else []
-    diagnostics = tuple(loaded.diagnostics.sorted())
     the_id = loaded.report.id if loaded.report else job.expected_id
+    if not loaded.ok or loaded.diagnostics.has_errors:
+        return ReportResult(job.file, FAILED, the_id, diagnostics=tuple(loaded.diagnostics.sorted()))
+    inputs = buildcache.input_hashes(job.path, source_sha256, _hashes_of(loaded.style, options.roots), options.roots)
+    artefacts = _write(loaded, options)
+    diagnostics = tuple(loaded.diagnostics.sorted())
     if not artefacts or loaded.diagnostics.has_errors:
         return ReportResult(job.file, FAILED, the_id, diagnostics=diagnostics)
     outputs = tuple(buildcache.Output(a.path.name, a.format, a.size, a.pages or None, a.sha256,
                                       a.path.stat().st_mtime_ns) for a in artefacts)
-    inputs = buildcache.input_hashes(job.path, source_sha256, loaded.style, options.roots)
     return ReportResult(job.file, BUILT, the_id, outputs=outputs, diagnostics=diagnostics, inputs=inputs,
                         dated_by_source_date=loaded.report.published is None)
+
+
+def _hashes_of(style: Style, roots: Roots) -> dict:
+    if style.files not in _style_hashes:
+        _style_hashes[style.files] = buildcache.style_hashes(style, roots)
+    return _style_hashes[style.files]
 
 
 def _write(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
