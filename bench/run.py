@@ -68,9 +68,14 @@ class Row:
         return "ok" if ok else "**missed**"
 
 
+SNAPSHOT: Path | None = None  # a copy of the compiler package, set by make_project
+
+
 def environment() -> dict:
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     env["SOURCE_DATE_EPOCH"] = "1700000000"
+    if SNAPSHOT is not None:
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SNAPSHOT), env.get("PYTHONPATH")]))
     return env
 
 
@@ -100,6 +105,12 @@ def scenario(name: str, args: list[str], cwd: Path, runs: int, prepare=None, **r
 
 
 def make_project(folder: Path) -> Path:
+    # The runs use a copy of reportc taken now: edits to the working tree during a run (another
+    # session's, or yours) would change its code mid-bench and void the incremental scenarios.
+    global SNAPSHOT
+    SNAPSHOT = folder / "reportc"
+    shutil.copytree(ROOT / "compiler", SNAPSHOT / "compiler",
+                    ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "styles", folder / "styles")
     (folder / "one").mkdir()
     (folder / "one" / "typical.yaml").write_text(report("typical force", seed=7), encoding="utf-8")
@@ -137,6 +148,13 @@ def run_all(project: Path, runs: int, only: set[str]) -> list[Row]:
             rows.append(scenario(f"large ({{large}} pages), {fmt}", [*build, "big", "--out", f"large-{fmt}", "--format", fmt, "-j", "1"],
                                  project, runs, target=f"<= {limit:g} s" + (", <= 256 MiB" if fmt == "pdf" else ""),
                                  limit=limit, memory_limit=256 if fmt == "pdf" else None))
+    if wanted("tagging") and tagging_switch():
+        driver = str(Path(__file__).resolve().parent / "render_pdf.py")
+        for size, source in (("typical ({typical} pages)", "one/typical.yaml"), ("large ({large} pages)", "big/large.yaml")):
+            tagged = scenario(f"{size}, pdf render, tagged", [driver, source], project, runs)
+            untagged = scenario(f"{size}, pdf render, untagged", [driver, source, "--untagged"], project, runs)
+            untagged.note = f"tagging costs {tagged.wall - untagged.wall:+.3f} s wall, {tagged.cpu - untagged.cpu:+.3f} s CPU"
+            rows += [tagged, untagged]
     if wanted("batch"):
         one = scenario(f"batch of {BATCH}, pdf+docx, --jobs 1", [*build, "batch", "--out", "out3", "-j", "1"], project, runs)
         two = scenario(f"batch of {BATCH}, pdf+docx, --jobs 2", [*build, "batch", "--out", "out3", "-j", "2"], project, runs,
@@ -147,6 +165,15 @@ def run_all(project: Path, runs: int, only: set[str]) -> list[Row]:
         rows += [one, two]
         incremental(project, runs, rows)
     return rows
+
+
+def tagging_switch() -> bool:
+    """The PDF renderer's `tagged` parameter, when it has one (measure what exists)."""
+    import inspect
+
+    from compiler.render import pdf
+
+    return "tagged" in inspect.signature(getattr(pdf, "render_pdf", pdf.render)).parameters
 
 
 def incremental(project: Path, runs: int, rows: list[Row]) -> None:
@@ -201,15 +228,15 @@ def record(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", action="append", choices=("startup", "single", "batch"), default=[])
+    parser.add_argument("--only", action="append", choices=("startup", "single", "tagging", "batch"), default=[])
     parser.add_argument("--record", action="store_true", help="write the table into bench/README.md")
     parser.add_argument("--keep", type=Path, help="build the project here and keep it")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="reportc-bench-"))
     try:
         project = make_project(folder)
+        labels = page_counts(project)
         rows = run_all(project, args.runs, set(args.only))
-        labels = {"typical": _pages(project, "typical-pdf", "typical.pdf"), "large": _pages(project, "large-pdf", "large.pdf")}
         text = table(rows, args.runs, labels)
         print(text)
         if args.record:
@@ -219,11 +246,10 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def _pages(project: Path, out: str, name: str) -> object:
-    try:
-        return pages(project / out, name)
-    except (OSError, StopIteration, KeyError, ValueError):
-        return "?"
+def page_counts(project: Path) -> dict[str, int]:
+    """Pages of the typical and the large report, from one build's manifest."""
+    measure(["-m", "compiler", "build", "-q", "one", "big", "--out", "pages", "--format", "pdf"], project)
+    return {"typical": pages(project / "pages", "typical.pdf"), "large": pages(project / "pages", "large.pdf")}
 
 
 if __name__ == "__main__":

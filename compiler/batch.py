@@ -84,7 +84,8 @@ def _outcome(job: Any, future: Future) -> Outcome:
     try:
         return Outcome(job, future.result())
     except BrokenProcessPool:
-        return Outcome(job, lost="the worker process building it stopped (killed, or out of memory)")
+        # The pool cannot tell which job's worker died, and every job still queued is lost with it.
+        return Outcome(job, lost="not built: a worker process stopped unexpectedly (killed, or out of memory)")
 
 
 def _worker_init(initializer: Callable[..., None], initargs: tuple) -> None:

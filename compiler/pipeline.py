@@ -441,13 +441,22 @@ def _run(jobs: list[Job], options: BatchOptions, result: BatchResult,
 
     initargs = (options.build.roots, options.build.formats)
     result.workers = batch.pool_size(options.jobs, len(jobs))
-    for outcome in batch.run(build_job, jobs, result.workers, init_worker, initargs, stop):
+    # Biggest sources first: a long report started last would leave the other workers idle.
+    biggest_first = sorted(jobs, key=lambda job: -_size(job.path)) if result.workers > 1 else jobs
+    for outcome in batch.run(build_job, biggest_first, result.workers, init_worker, initargs, stop):
         finished(outcome.result or ReportResult(outcome.job.file, FAILED, outcome.job.expected_id, diagnostics=(
             Diagnostic("error", Span(outcome.job.file), outcome.lost),)))
     done = {report.file for report in result.reports}
     for job in jobs:
         if job.file not in done:
             finished(_not_built(job))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _record(result: BatchResult, cache: dict, build: BuildOptions) -> None:
