@@ -180,7 +180,6 @@ LABEL_DEFAULTS: dict[str, str] = {
     "version": "Version {version}",
     "published": "Published {date}",
     "logo_alt": "{brand} logo",
-    "grade": "Grade: {grade}",
 }
 
 _GRADE_ENTRY = {

@@ -172,7 +172,7 @@ class Composer:
             title=report.title.plain,
             subject=report.subject.plain,
             programme=report.programme.plain if report.programme else None,
-            date_text=self.date_text(report.published),
+            date_text=self.label("published", date=self.date_text(report.published)) if report.published else None,
             marking=self.marking(),
             status_text=self.label("draft") if report.is_draft else None,
             version_text=self.label("version", version=report.version) if report.is_draft and report.version else None,
