@@ -46,6 +46,17 @@ class TaggedParagraph(Tagged, Paragraph):
         self.element = element
         self.label = label
 
+    _wrapped_width: float | None = None
+
+    def wrap(self, available_width, available_height):
+        # Line breaking depends on the width alone; keep-with-next measures a paragraph just
+        # before the frame places it, and this saves breaking its lines twice. (reportlab drops
+        # blPara when widow and orphan control moves a paragraph on whole: wrap again then.)
+        if available_width != self._wrapped_width or not hasattr(self, "blPara"):
+            super().wrap(available_width, available_height)
+            self._wrapped_width = available_width
+        return self.width, self.height
+
     def split(self, available_width, available_height):
         parts = super().split(available_width, available_height)
         for index, part in enumerate(parts):
@@ -220,8 +231,9 @@ class Shaded(Flowable):
     """
 
     def __init__(self, inner: Flowable, fill: str, rule: str, rule_width: float, padding: float,
-                 first: bool, last: bool) -> None:
+                 first: bool, last: bool, margin: float = 0) -> None:
         super().__init__()
+        self.margin = margin  # space outside the box, above its first slice and below its last
         self.inner = inner
         self.fill = fill
         self.rule = rule
@@ -247,10 +259,10 @@ class Shaded(Flowable):
         return self.width, self.height
 
     def getSpaceBefore(self):
-        return self.inner.getSpaceBefore() if self.first else 0
+        return max(self.margin, self.inner.getSpaceBefore()) if self.first else 0
 
     def getSpaceAfter(self):
-        return self.inner.getSpaceAfter() if self.last else 0
+        return max(self.margin, self.inner.getSpaceAfter()) if self.last else 0
 
     def split(self, available_width, available_height):
         room = available_height - self._top() - self.padding
@@ -258,7 +270,8 @@ class Shaded(Flowable):
         if not parts:
             return []
         return [Shaded(part, self.fill, self.rule, self.rule_width, self.padding,
-                       first=self.first and index == 0, last=self.last and index == len(parts) - 1)
+                       first=self.first and index == 0, last=self.last and index == len(parts) - 1,
+                       margin=self.margin)
                 for index, part in enumerate(parts)]
 
     def draw(self) -> None:
@@ -276,8 +289,8 @@ class KeepWithNext(CondPageBreak):
     """Starts a new page unless the headings and the first lines after them fit here.
 
     reportlab's keepWithNext would move a heading together with the whole of the next
-    paragraph; a heading only needs to carry a couple of lines with it. The follower is not
-    wrapped here (that would lay it out twice): a couple of lines' room is asked for instead.
+    paragraph; a heading only needs to carry the start of it: two lines, or all of a
+    paragraph too short to split (widow and orphan control keep three lines together).
     """
 
     def __init__(self, headings: list[Flowable], follower: Flowable | None, follower_room: float) -> None:
@@ -293,11 +306,19 @@ class KeepWithNext(CondPageBreak):
             if index:
                 need += heading.getSpaceBefore()
         if self.follower is not None:
-            need += self.follower.getSpaceBefore() + self.follower_room
+            need += self.follower.getSpaceBefore() + self._follower_start(available_width, available_height)
         frame = self._doctemplateAttr("frame")
         full = frame._aH if frame is not None else available_height
         self.height = min(need, full * 0.6)
         return super().wrap(available_width, available_height)
+
+    def _follower_start(self, available_width: float, available_height: float) -> float:
+        height = self.follower.wrap(available_width, available_height)[1]
+        inner = self.follower.inner if isinstance(self.follower, Shaded) else self.follower
+        if isinstance(inner, Paragraph):
+            lines = len(inner.blPara.lines)
+            return height if lines <= 3 else height - (lines - 2) * inner.style.leading
+        return min(height, self.follower_room)
 
 
 def is_heading(flowable: Flowable) -> bool:

@@ -33,6 +33,7 @@ RULE_COLOUR = "#B1B4B6"
 # Space after a hanging number or bullet: reportlab pushes the text right whenever the bullet
 # ends less than 0.6 em before the text indent, so anything narrower misaligns long numbers.
 BULLET_GAP_EM = 0.65
+LABEL_INSET_EM = 0.15  # a list's bullets and numbers sit just inside the text column
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ class StoryBuilder:
         labels = [f"{block.start + index}." if block.ordered else "\u2022" for index in range(len(block.items))]
         base = self.typography["list-item"]
         label_width = (max(stringWidth(label, base.fontName, base.fontSize) for label in labels)
-                       + base.fontSize * BULLET_GAP_EM)
+                       + base.fontSize * (LABEL_INSET_EM + BULLET_GAP_EM))
         style = self._list_style(depth, label_width)
         numbering = "Decimal" if block.ordered else "Disc"
         list_element = self.structure.add("L", parent, attributes={"O": "List", "ListNumbering": numbering})
@@ -161,7 +162,8 @@ class StoryBuilder:
         inner = self.blocks(callout.blocks, depth, self.structure.add("Div", parent))
         colours = self.style.colours
         return [Shaded(flowable, colours.callout, colours.callout_rule, rule_width=3.5,
-                       padding=self.style.fonts.size, first=index == 0, last=index == len(inner) - 1)
+                       padding=self.style.fonts.size, first=index == 0, last=index == len(inner) - 1,
+                       margin=self.style.fonts.size)
                 for index, flowable in enumerate(inner)]
 
     # ---- navigation blocks -------------------------------------------------------------------
@@ -308,5 +310,5 @@ class StoryBuilder:
     def _list_style(self, depth: int, label_width: float) -> ParagraphStyle:
         base = self.typography["list-item"]
         left = self.indent_step * depth
-        return self._derived(base, leftIndent=left + label_width, bulletIndent=left + base.fontSize * 0.15,
+        return self._derived(base, leftIndent=left + label_width, bulletIndent=left + base.fontSize * LABEL_INSET_EM,
                              bulletFontName=base.fontName, bulletFontSize=base.fontSize)
