@@ -248,7 +248,6 @@ def _holds_mcid(element, page, mcid) -> bool:
 def test_running_parts_watermark_and_marks_are_artifacts_and_all_other_text_is_tagged(pdfs, documents):
     for report_id, path in pdfs.items():
         running = documents[report_id].running
-        pagination = {running.header_left.split()[0], "Page", running.watermark or "DRAFT"}
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages:
                 for char in page.chars:

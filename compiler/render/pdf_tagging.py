@@ -89,8 +89,6 @@ _OUTSIDE = Context(None)  # nothing pushed: an artifact
 class Tagger:
     """Marks content while the canvas draws; writes the structure tree when it saves."""
 
-    enabled = True
-
     def __init__(self, structure: Structure) -> None:
         self.structure = structure
         self._stack: list[Context] = []
@@ -326,8 +324,6 @@ def _walk(element: Element) -> Iterator[Element]:
 
 class Untagged(Tagger):
     """Draws exactly as `Tagger` does but marks nothing: for measuring what tagging costs."""
-
-    enabled = False
 
     def text(self, code, tx):
         return code
