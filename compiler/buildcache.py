@@ -149,16 +149,20 @@ def _library_version(module: str, distribution: str) -> str:
 
 # ---- reading and writing the cache -------------------------------------------------------
 
-def load(out_dir: Path) -> dict[str, Entry]:
-    """The entries of a previous build with this engine; empty when there is none or it is
-    unreadable (a damaged cache only costs a rebuild)."""
+NEW = "not built before"
+ENGINE_CHANGED = "reportc changed (its version, code or libraries)"
+
+
+def load(out_dir: Path) -> tuple[dict[str, Entry], str]:
+    """The entries of a previous build with this engine, and why a source has none. Empty when
+    there is no cache or it is unreadable: a damaged cache only costs a rebuild."""
     try:
         raw = json.loads((out_dir / CACHE_NAME).read_bytes())
         if raw.get("format") != CACHE_FORMAT or raw.get("engine") != engine_fingerprint():
-            return {}
-        return {source: _entry(source, value) for source, value in raw["entries"].items()}
+            return {}, ENGINE_CHANGED
+        return {source: _entry(source, value) for source, value in raw["entries"].items()}, NEW
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+        return {}, NEW
 
 
 def _entry(source: str, value: dict) -> Entry:
@@ -182,10 +186,11 @@ def _plain(entry: Entry) -> dict:
 
 # ---- freshness ----------------------------------------------------------------------------
 
-def stale_reason(entry: Entry | None, options: Mapping, hasher: Hasher, out_dir: Path) -> str | None:
+def stale_reason(entry: Entry | None, options: Mapping, hasher: Hasher, out_dir: Path,
+                 absent: str = NEW) -> str | None:
     """None when the recorded build still stands, else why it does not (for --verbose)."""
     if entry is None:
-        return "not built before"
+        return absent
     if dict(entry.options) != _comparable(entry.options, options):
         return "options changed"
     for key, recorded in entry.inputs.items():

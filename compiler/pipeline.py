@@ -302,8 +302,8 @@ def build_batch(paths: list[str], options: BatchOptions,
     result = BatchResult()
     sources, names = _sources(paths, options, result.diagnostics)
     remove_leftovers(build.out_dir)
-    cache = buildcache.load(build.out_dir)
-    done, jobs = _plan(sources, names, cache, options)
+    cache, absent = buildcache.load(build.out_dir)
+    done, jobs = _plan(sources, names, cache, absent, options)
     if options.fail_fast and (result.diagnostics.has_errors or any(r.status == FAILED for r in done)):
         done += [_not_built(job) for job in jobs]
         jobs = []
@@ -330,7 +330,7 @@ def _sources(paths: list[str], options: BatchOptions, diagnostics: Diagnostics) 
     return select(sources, names, options.shard), select(names, names, options.shard)
 
 
-def _plan(sources: list[Path], names: list[str], cache: dict, options: BatchOptions
+def _plan(sources: list[Path], names: list[str], cache: dict, absent: str, options: BatchOptions
           ) -> tuple[list[ReportResult], list[Job]]:
     """Up-to-date reports (skipped), reports whose id is taken (failed), and jobs for the rest."""
     build = options.build
@@ -338,7 +338,8 @@ def _plan(sources: list[Path], names: list[str], cache: dict, options: BatchOpti
     hasher = buildcache.Hasher(build.roots)
     stale: dict[str, str] = {}
     for path, name in zip(sources, names):
-        reason = "--force" if options.force else buildcache.stale_reason(cache.get(name), key, hasher, build.out_dir)
+        reason = "--force" if options.force else buildcache.stale_reason(cache.get(name), key, hasher, build.out_dir,
+                                                                           absent)
         if reason:
             stale[name] = reason
     ids = {name: peek_id(path) if name in stale else cache[name].id for path, name in zip(sources, names)}

@@ -149,6 +149,15 @@ def test_source_date_epoch_only_rebuilds_reports_it_dates(tmp_path, build):
     assert json.loads((project / "build/manifest.json").read_text())["source_date"] == "2027-01-15"
 
 
+def test_a_new_reportc_rebuilds_everything(tmp_path, build):
+    project = make_project(tmp_path, sources(2))
+    assert build(project)[0] == 0
+    cache = project / "build" / ".reportc-cache.json"
+    cache.write_text(cache.read_text().replace('"engine":"', '"engine":"0'))  # as if built by another version
+    code, summary = build(project, "--verbose")
+    assert summary["built"] == 2 and "reportc changed (its version, code or libraries)" in summary["stderr"]
+
+
 def test_a_changed_or_missing_output_is_rebuilt(tmp_path, build):
     project = make_project(tmp_path, sources(3))
     assert build(project)[0] == 0
