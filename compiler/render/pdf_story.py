@@ -78,6 +78,7 @@ class StoryBuilder:
         self.badge_look = BadgeLook(fonts.bold, typography.badge_size)
         self.indent_step = self.style.fonts.size * 1.6
         self._styles: dict[tuple, ParagraphStyle] = {}
+        self._hanging_widths: dict[tuple, float] = {}
         self._outline_level = -1
         self._number_width = self._heading_number_widths(document.body)
 
@@ -173,7 +174,6 @@ class StoryBuilder:
         out: list[Flowable] = [self._title(contents.title, self.structure.add("H1", section))]
         toc = self.structure.add("TOC", section)
         numbers = [f"{entry.number}." for entry in contents.entries if entry.number]
-        number_width: dict[str, float] = {}
         for entry in contents.entries:
             style = self.typography["contents-1" if entry.level <= 1 else "contents-2"]
             if entry.level > 2:
@@ -183,12 +183,7 @@ class StoryBuilder:
             bullet = None
             if entry.number:
                 # The number hangs, so a long entry's second line lines up with its text.
-                if style.name not in number_width:
-                    number_width[style.name] = max(stringWidth(n, style.fontName, style.fontSize)
-                                                   for n in numbers) + style.fontSize * BULLET_GAP_EM
-                width = number_width[style.name]
-                style = self._derived(style, leftIndent=style.leftIndent + width, bulletIndent=style.leftIndent,
-                                      bulletFontName=style.fontName, bulletFontSize=style.fontSize)
+                style = self._hanging(style, numbers)
                 bullet = f"{entry.number}."
             item = self.structure.add("TOCI", toc)
             if entry.anchor not in self.destinations:
@@ -229,17 +224,22 @@ class StoryBuilder:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
             ("LINEBELOW", (0, 1), (-1, -1), 0.5, HexColor(RULE_COLOUR)),
         ]
+        numbers = [f"{row.number}." for row in table.rows if row.number]
         for index, row in enumerate(table.rows, start=1):
             self._check(row.content, self._document_span(), bold=row.level <= 1)
-            number = f"{escape(row.number)}. " if row.number else ""
             text = (f"{row.number}. " if row.number else "") + plain_text(row.content)
             row_element = self.structure.add("TR", body)
             row_header = self.structure.add("TH", row_element, attributes={"O": "Table", "Scope": "Row"})
-            inner = number + self.markup.inlines(row.content)
+            inner = self.markup.inlines(row.content)
             if row.anchor in self.destinations:
                 inner = self.markup.internal_link(row.anchor, text, inner, row_header)
             style = self.typography["glance-1" if row.level <= 1 else "glance-2"]
-            data.append([TaggedParagraph(inner, style, element=row_header),
+            bullet = None
+            if row.number:
+                # The number hangs, as in the contents, so a wrapped question lines up with itself.
+                style = self._hanging(style, numbers)
+                bullet = f"{row.number}."
+            data.append([TaggedParagraph(inner, style, bulletText=bullet, element=row_header),
                          Badge(row.badge, look, min_width=badge_width, element=self.structure.add("TD", row_element))])
             if row.level <= 1:
                 commands.append(("BACKGROUND", (0, index), (-1, index), HexColor(self.style.colours.table_stripe)))
@@ -298,6 +298,16 @@ class StoryBuilder:
         if key not in self._styles:
             self._styles[key] = ParagraphStyle(f"{parent.name}+{len(self._styles)}", parent=parent, **changes)
         return self._styles[key]
+
+    def _hanging(self, style: ParagraphStyle, numbers: list[str]) -> ParagraphStyle:
+        """`style` with room for the widest of `numbers` hanging in front of the text."""
+        key = (style.name, tuple(numbers))
+        if key not in self._hanging_widths:
+            self._hanging_widths[key] = (max(stringWidth(n, style.fontName, style.fontSize) for n in numbers)
+                                         + style.fontSize * BULLET_GAP_EM)
+        return self._derived(style, leftIndent=style.leftIndent + self._hanging_widths[key],
+                             bulletIndent=style.leftIndent, bulletFontName=style.fontName,
+                             bulletFontSize=style.fontSize, bulletColor=style.textColor)
 
     def _numbered(self, style: ParagraphStyle, width: float) -> ParagraphStyle:
         return self._derived(style, leftIndent=width, bulletIndent=0, bulletFontName=style.fontName,
