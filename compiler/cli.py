@@ -171,13 +171,13 @@ def _build(args) -> int:
                            shard=args.shard)
     result = build_batch(args.paths, options, _Progress(args))
     _print(result.diagnostics, args.quiet)
+    if args.json:
+        print(json.dumps(_json_summary(result, options), indent=2, ensure_ascii=False))
     if not result.reports and not result.diagnostics.has_errors and args.shard is None:  # a shard may be empty
         print("reportc: no sources found", file=sys.stderr)
         return EXIT_INVALID
     if not args.quiet:
         print(_summary(result), file=sys.stderr)
-    if args.json:
-        print(json.dumps(_json_summary(result, options), indent=2, ensure_ascii=False))
     return EXIT_OK if result.ok else EXIT_INVALID
 
 
