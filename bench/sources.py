@@ -29,12 +29,12 @@ def sentence(rng: random.Random) -> str:
     return text[0].upper() + text[1:] + "."
 
 
-def paragraph(rng: random.Random) -> str:
-    return " ".join(sentence(rng) for _ in range(rng.randint(4, 7)))
+def paragraph(rng: random.Random, sentences: tuple[int, int] = (4, 7)) -> str:
+    return " ".join(sentence(rng) for _ in range(rng.randint(*sentences)))
 
 
-def block(rng: random.Random, paragraphs: int, indent: str) -> str:
-    body = "\n\n".join(paragraph(rng) for _ in range(paragraphs))
+def block(rng: random.Random, paragraphs: int, indent: str, sentences: tuple[int, int] = (4, 7)) -> str:
+    body = "\n\n".join(paragraph(rng, sentences) for _ in range(paragraphs))
     return "|\n" + "\n".join(indent + line if line else "" for line in body.split("\n"))
 
 
@@ -42,8 +42,10 @@ def quoted(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def report(name: str, seed: int, questions: int = 11) -> str:
-    """One source: `questions` questions spread over three pillars."""
+def report(name: str, seed: int, questions: int = 11, sentences: tuple[int, int] = (4, 7),
+           paragraphs: tuple[int, int] = (3, 10)) -> str:
+    """One source: `questions` questions spread over three pillars, each with `paragraphs` of
+    findings of `sentences` each."""
     rng = random.Random(seed)
     lines = [f"title: {quoted('PEEL 2018/19: ' + name)}", f"subject: {quoted(name.title() + ' Police')}",
              'programme: "PEEL: police effectiveness, efficiency and legitimacy 2018/19"',
@@ -56,10 +58,11 @@ def report(name: str, seed: int, questions: int = 11) -> str:
                   f"    summary: {block(rng, 2, '      ')}", "    questions:"]
         for _ in range(count):
             number += 1
-            lines += [f"      - number: {number}", f"        title: {quoted('How well ' + sentence(rng)[:-1].lower() + '?')}",
+            title = "How well " + sentence(rng)[:-1].lower() + "?"
+            lines += [f"      - number: {number}", f"        title: {quoted(title)}",
                       f"        grade: {rng.choice(GRADES)}", "        areas_for_improvement:"]
             lines += [f"          - {quoted(sentence(rng))}" for _ in range(rng.randint(2, 6))]
-            lines += [f"        findings: {block(rng, rng.randint(3, 10), '          ')}"]
+            lines += [f"        findings: {block(rng, rng.randint(*paragraphs), '          ', sentences)}"]
     return "\n".join(lines) + "\n"
 
 

@@ -347,7 +347,8 @@ def _plan(sources: list[Path], names: list[str], cache: dict, absent: str, optio
     done, jobs = [], []
     for path, name in zip(sources, names):
         if name in clashes:
-            done.append(ReportResult(name, FAILED, ids[name], diagnostics=(Diagnostic("error", Span(name), clashes[name]),)))
+            clash = Diagnostic("error", Span(name), clashes[name])
+            done.append(ReportResult(name, FAILED, ids[name], diagnostics=(clash,)))
         elif name in stale:
             jobs.append(Job(path, name, ids[name], stale[name], build))
         else:
@@ -363,10 +364,17 @@ def _options_key(build: BuildOptions, report: ReportResult | None = None) -> dic
 
 def _skipped(entry: buildcache.Entry, out_dir: Path) -> ReportResult:
     # The outputs were just found intact; their current mtimes spare the next run a re-hash.
-    outputs = tuple(replace(output, mtime_ns=(out_dir / output.name).stat().st_mtime_ns) for output in entry.outputs)
+    outputs = tuple(replace(output, mtime_ns=_mtime(out_dir / output.name, output.mtime_ns)) for output in entry.outputs)
     dated = entry.options.get("source_date") != buildcache.NOT_DATED_BY_SOURCE_DATE
     return ReportResult(entry.source, SKIPPED, entry.id, "up to date", outputs=outputs, inputs=dict(entry.inputs),
                         dated_by_source_date=dated)
+
+
+def _mtime(path: Path, otherwise: int) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:  # removed since it was checked: the next build will see it is missing
+        return otherwise
 
 
 def _not_built(job: Job) -> ReportResult:
