@@ -293,8 +293,10 @@ def test_each_worker_is_initialised_once_and_results_cover_every_job(tmp_path):
     outcomes = list(batch.run(_pid_of, list(range(12)), 2, _record_pid, (str(log),)))
     assert sorted(o.result[0] for o in outcomes) == list(range(12))
     workers = {o.result[1] for o in outcomes}
-    assert os.getpid() not in workers and len(workers) <= 2
-    assert sorted(log.read_text().split()) == sorted(map(str, workers))
+    initialised = log.read_text().split()
+    assert os.getpid() not in workers and len(initialised) <= 2
+    assert len(set(initialised)) == len(initialised)  # once per worker, not once per job
+    assert set(map(str, workers)) <= set(initialised)  # a worker may start and find no job left
 
 
 def _die_on_3(job: int) -> int:
