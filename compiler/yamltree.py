@@ -11,6 +11,7 @@ iterative builder has no recursion limit to hit on hostile nesting.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -122,30 +123,24 @@ def _decode(data: bytes, file: str, diagnostics: Diagnostics) -> str | None:
         return None
 
 
+# Unicode categories Cc (controls) and Cs (surrogates), except tab, newline and carriage return.
+# One regex pass instead of a per-character loop: a 2 MB source is scanned in milliseconds.
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def _blank_control_characters(text: str, file: str, diagnostics: Diagnostics) -> str:
     """Report control characters and surrogates, and blank them so parsing can go on."""
-    found = 0
-    chars = list(text)
-    line, line_start = 1, 0
-    for index, char in enumerate(chars):
-        if char == "\n":
-            line, line_start = line + 1, index + 1
-        elif _is_forbidden(char):
-            found += 1
-            if found <= MAX_REPORTED_CHARACTERS:
-                diagnostics.error(Span(file, line, index - line_start + 1),
-                                  f"control character U+{ord(char):04X} ({_char_name(char)}) is not allowed; "
-                                  "delete it (only tab and newline may appear)")
-            chars[index] = "_"  # printable and structure-neutral, so parsing can go on
-    if found > MAX_REPORTED_CHARACTERS:
-        diagnostics.error(Span(file, 1, 1), f"and {found - MAX_REPORTED_CHARACTERS} more control characters")
-    return "".join(chars) if found else text
-
-
-def _is_forbidden(char: str) -> bool:
-    if char in "\t\n\r":
-        return False
-    return unicodedata.category(char) in ("Cc", "Cs")
+    matches = list(_FORBIDDEN.finditer(text))
+    for match in matches[:MAX_REPORTED_CHARACTERS]:
+        index, char = match.start(), match.group()
+        line = text.count("\n", 0, index) + 1
+        col = index - (text.rfind("\n", 0, index) + 1) + 1
+        diagnostics.error(Span(file, line, col), f"control character U+{ord(char):04X} ({_char_name(char)}) "
+                                                 "is not allowed; delete it (only tab and newline may appear)")
+    if len(matches) > MAX_REPORTED_CHARACTERS:
+        diagnostics.error(Span(file, 1, 1), f"and {len(matches) - MAX_REPORTED_CHARACTERS} more control characters")
+    # "_" is printable and structure-neutral, so parsing can go on and find the other problems
+    return _FORBIDDEN.sub("_", text) if matches else text
 
 
 def _char_name(char: str) -> str:
@@ -243,7 +238,7 @@ class _TreeBuilder:
 
     def scalar(self, event) -> Scalar:
         span = self.span(event.start_mark)
-        bad = sorted({char for char in event.value if _is_forbidden(char)})
+        bad = sorted(set(_FORBIDDEN.findall(event.value)))
         if bad:  # written as escapes such as "\a" or "\x00" in a quoted scalar
             names = ", ".join(f"U+{ord(char):04X}" for char in bad)
             self.diagnostics.error(span, f"control character {names} in this text is not allowed; "
