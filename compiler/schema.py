@@ -15,10 +15,18 @@ from typing import Any
 SCHEMA_ID = "https://reportc.dev/schema/report-v1.json"
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# Titles are headings (which cannot break across pages) and, with the subject, marking, version
+# and the style's labels, are printed in the running header and footer of every page.
+MAX_TITLE = 250
+MAX_GRADE_LABEL = 40  # "Requires improvement" is 20
 
 
 def _inline(description: str) -> dict[str, Any]:
     return {"type": "string", "x-text": "inline", "description": description}
+
+
+def _title(description: str) -> dict[str, Any]:
+    return {**_inline(description), "maxLength": MAX_TITLE}
 
 
 def _block(description: str) -> dict[str, Any]:
@@ -74,7 +82,7 @@ _QUESTION = {
     "properties": {
         "number": {"type": "integer", "minimum": 1, "maximum": 9999,
                    "description": "Default: the previous number + 1; the first is 1."},
-        "title": _inline("The question, e.g. How effective is the force at ...?"),
+        "title": _title("The question, e.g. How effective is the force at ...?"),
         "grade": _GRADE,
         "carried_over": _free_text("The inspection the judgment was carried over from, e.g. 2017/18."),
         **_FINDINGS_KEYS,
@@ -88,7 +96,7 @@ _QUESTION = {
 _PILLAR = {
     "type": "object",
     "properties": {
-        "title": _inline("e.g. Effectiveness"),
+        "title": _title("e.g. Effectiveness"),
         "question": _inline("The pillar's headline question."),
         "grade": _GRADE,
         "updated": _date("Last updated (YYYY-MM-DD)."),
@@ -103,7 +111,7 @@ _PILLAR = {
 
 _SECTION = {
     "type": "object",
-    "properties": {"title": _inline("Section title."), "body": _block("Section text (block text).")},
+    "properties": {"title": _title("Section title."), "body": _block("Section text (block text).")},
     "required": ["title"],
     "additionalProperties": False,
 }
@@ -116,15 +124,15 @@ REPORT_SCHEMA: dict[str, Any] = {
     "properties": {
         "id": {"type": "string", "pattern": ID_PATTERN, "maxLength": 100,
                "description": "Output name build/<id>.pdf; default: the file stem."},
-        "title": _inline("The report title, e.g. PEEL 2018/19."),
-        "subject": _inline("The organisation inspected."),
-        "programme": _inline("The inspection programme."),
+        "title": _title("The report title, e.g. PEEL 2018/19."),
+        "subject": _title("The organisation inspected."),
+        "programme": _title("The inspection programme."),
         "published": _date("Publication date (YYYY-MM-DD)."),
         "language": {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
                      "description": "BCP 47 language tag; default: the style's language."},
         "status": {"type": "string", "enum": ["draft", "final"], "default": "final"},
-        "marking": {"type": "string", "description": "Protective marking, e.g. OFFICIAL."},
-        "version": _free_text("Draft version, e.g. 0.3."),
+        "marking": {"type": "string", "maxLength": MAX_TITLE, "description": "Protective marking, e.g. OFFICIAL."},
+        "version": {**_free_text("Draft version, e.g. 0.3."), "maxLength": MAX_TITLE},
         "style": {"type": "string", "x-text": "path",
                   "description": "A shipped or project style by name, or a path to a style file."},
         "summary": _block("Report-level overview (block text)."),
@@ -157,7 +165,7 @@ def _path(default: str | None, description: str) -> dict[str, Any]:
 
 
 def _label(default: str) -> dict[str, Any]:
-    return {"type": "string", "default": default}
+    return {"type": "string", "default": default, "maxLength": MAX_TITLE}
 
 
 LABEL_DEFAULTS: dict[str, str] = {
@@ -185,7 +193,8 @@ LABEL_DEFAULTS: dict[str, str] = {
 _GRADE_ENTRY = {
     "type": "object",
     "properties": {
-        "label": {"type": "string", "description": "Printed on the badge, e.g. Good."},
+        # a badge is one line, beside headings and in the judgments-at-a-glance table
+        "label": {"type": "string", "maxLength": MAX_GRADE_LABEL, "description": "Printed on the badge, e.g. Good."},
         "colour": {**_COLOUR, "description": "Badge fill; the text colour is chosen for contrast."},
     },
     "required": ["label", "colour"],
@@ -201,14 +210,17 @@ STYLE_SCHEMA: dict[str, Any] = {
         "brand": {
             "type": "object",
             "properties": {
-                "name": {"type": "string", "default": "reportc", "description": "Author of the documents."},
+                "name": {"type": "string", "default": "reportc", "maxLength": MAX_TITLE,
+                         "description": "Author of the documents."},
                 "logo": _path(None, "PNG or JPEG logo for the cover."),
-                "logo_alt": {"type": "string", "description": "Alt text for the logo; default from labels.logo_alt."},
+                "logo_alt": {"type": "string", "maxLength": MAX_TITLE,
+                             "description": "Alt text for the logo; default from labels.logo_alt."},
             },
             "additionalProperties": False,
         },
         "language": {"type": "string", "default": "en-GB", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"},
-        "date_format": {"type": "string", "default": "%d/%m/%Y", "description": "strftime format."},
+        "date_format": {"type": "string", "default": "%d/%m/%Y", "maxLength": 40,
+                        "description": "strftime format."},
         "grades": {
             "type": "object",
             "propertyNames": {"pattern": ID_PATTERN},
@@ -223,7 +235,7 @@ STYLE_SCHEMA: dict[str, Any] = {
         "fonts": {
             "type": "object",
             "properties": {
-                "family": {"type": "string", "default": "Liberation Sans",
+                "family": {"type": "string", "default": "Liberation Sans", "maxLength": MAX_TITLE,
                            "description": "Family name written into DOCX styles (Arial-metric compatible)."},
                 "regular": _path("fonts/LiberationSans-Regular.ttf", "TrueType file."),
                 "bold": _path("fonts/LiberationSans-Bold.ttf", "TrueType file."),

@@ -14,14 +14,23 @@ from typing import Callable
 from . import markup
 from .diagnostics import Diagnostics, Span, excerpt
 from .model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
-                    Question, Report, Section)
-from .schema import ID_PATTERN
+                    Question, Report, Section, SubHeading, plain_text)
+from .schema import ID_PATTERN, MAX_TITLE
 from .styletypes import Style
 from .yamltree import Mapping, Node, Scalar, Sequence
 
 WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", "clock$",
                               *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))})
 MAX_ID_LENGTH = 100
+
+# Limits on what one report asks the renderers to lay out, each keeping a build within seconds
+# and a few hundred MB (measured on a 2-core machine; README "Security and limits"):
+MAX_QUESTIONS = 1_000  # 1,000 questions with findings: 250 pages, 4 s, 130 MB
+MAX_TEXT_CHARACTERS = 1_000_000  # about 300 pages of prose: 2 s, 90 MB; a long real report is 200,000
+MAX_BLOCKS = 10_000  # paragraphs, list items, headings and text fields: 10,000 list items are 280 pages
+# One paragraph is laid out in time that grows with the square of its length (a paragraph split
+# across pages is re-wrapped on each): 160,000 characters took 7 s and 320,000 took 39 s.
+MAX_PARAGRAPH_CHARACTERS = 10_000  # about three pages
 
 
 def id_problem(text: str) -> str | None:
@@ -44,6 +53,53 @@ def normalise_grade(text: str) -> str:
     return re.sub(r"[\s_-]+", "-", text.strip().lower())
 
 
+class Budget:
+    """Counts what a report will lay out; each limit exceeded is one error, where it is crossed."""
+
+    def __init__(self, diagnostics: Diagnostics) -> None:
+        self.diagnostics = diagnostics
+        self.questions = 0
+        self.blocks = 0
+
+    def question(self, span: Span) -> bool:
+        """Whether another question fits in the report."""
+        self.questions += 1
+        if self.questions == MAX_QUESTIONS + 1:
+            self.diagnostics.error(span, f"the report has more than {MAX_QUESTIONS:,} questions; "
+                                         "split it into several reports")
+        return self.questions <= MAX_QUESTIONS
+
+    def block(self, length: int, span: Span, heading: bool = False) -> None:
+        """One paragraph, list item, heading or text field of `length` characters."""
+        self.blocks += 1
+        if self.blocks == MAX_BLOCKS + 1:
+            self.diagnostics.error(span, f"the report has more than {MAX_BLOCKS:,} paragraphs, list items, "
+                                         "headings and text fields; split it into several reports")
+        if heading and length > MAX_TITLE:  # a heading cannot break across pages
+            self.diagnostics.error(span, f"this sub-heading has {length:,} characters; at most {MAX_TITLE} "
+                                         "are allowed")
+        elif length > MAX_PARAGRAPH_CHARACTERS:
+            self.diagnostics.error(span, f"this paragraph has {length:,} characters; at most "
+                                         f"{MAX_PARAGRAPH_CHARACTERS:,} are allowed (split it with a blank line)")
+
+    def text_fits(self, root: Node) -> bool:
+        """Whether all text of the report together is within MAX_TEXT_CHARACTERS."""
+        total, pending = 0, [root]
+        while pending:  # iterative: the tree may be as deep as the loader allows
+            node = pending.pop()
+            if isinstance(node, Scalar):
+                total += len(node.value)
+                if total > MAX_TEXT_CHARACTERS:
+                    self.diagnostics.error(node.span, f"the report's text passes {MAX_TEXT_CHARACTERS:,} "
+                                                      "characters here; split it into several reports")
+                    return False
+            elif isinstance(node, Sequence):
+                pending += reversed(node.items)
+            else:
+                pending += reversed([value for _, value in node.entries.values()])
+        return True
+
+
 class ReportBuilder:
     """Builds one Report from a schema-checked tree."""
 
@@ -51,6 +107,7 @@ class ReportBuilder:
         self.file = file
         self.style = style
         self.diagnostics = diagnostics
+        self.budget = Budget(diagnostics)
         self.grades = {normalise_grade(g.key): g.key for g in style.grades}
         self.grades.update({normalise_grade(g.label): g.key for g in style.grades})
 
@@ -65,13 +122,24 @@ class ReportBuilder:
         if not isinstance(node, Scalar) or node.is_null:
             return None
         text = " ".join(node.value.split())  # a line break inside a field is a space
+        self.budget.block(len(text), node.span)
         return InlineText(markup.parse_inline(text, node.span, self.diagnostics), node.span)
 
     def block(self, node: Node | None) -> BlockText | None:
         if not isinstance(node, Scalar) or node.is_null:
             return None
         blocks = markup.parse_blocks(node.value, node.line_span, self.diagnostics)
+        for block in blocks:
+            for part in getattr(block, "items", (block,)):  # a list counts item by item
+                self.budget.block(len(plain_text(part.content)), part.span, isinstance(part, SubHeading))
         return BlockText(blocks, node.span) if blocks else None
+
+    def free_text(self, node: Node | None) -> str | None:
+        """Text printed as written (carried_over, marking, version), within the paragraph limit."""
+        text = self.text(node)
+        if text is not None:
+            self.budget.block(len(text), node.span)
+        return text
 
     def date(self, node: Node | None) -> date | None:
         text = self.text(node)
@@ -131,6 +199,8 @@ class ReportBuilder:
         for item in node.items:
             if not isinstance(item, Mapping):
                 continue
+            if not self.budget.question(item.span):
+                break
             number_node = item.get("number")
             written = self.text(number_node)
             explicit = written is not None and re.fullmatch(r"[1-9][0-9]{0,3}", written) is not None
@@ -155,7 +225,7 @@ class ReportBuilder:
             number=number,
             title=self.inline(node.get("title")),
             grade=self.grade(node.get("grade")),
-            carried_over=self.text(node.get("carried_over")),
+            carried_over=self.free_text(node.get("carried_over")),
             areas_for_improvement=self.items(node.get("areas_for_improvement"), self.area_for_improvement),
             causes_of_concern=self.items(node.get("causes_of_concern"), self.cause_of_concern, Mapping),
             findings=self.block(node.get("findings")),
@@ -169,7 +239,7 @@ class ReportBuilder:
             question=self.inline(node.get("question")),
             grade=self.grade(node.get("grade")),
             updated=self.date(node.get("updated")),
-            carried_over=self.text(node.get("carried_over")),
+            carried_over=self.free_text(node.get("carried_over")),
             summary=self.block(node.get("summary")),
             areas_for_improvement=self.items(node.get("areas_for_improvement"), self.area_for_improvement),
             causes_of_concern=self.items(node.get("causes_of_concern"), self.cause_of_concern, Mapping),
@@ -181,7 +251,10 @@ class ReportBuilder:
     def section(self, node: Mapping) -> Section:
         return Section(self.inline(node.get("title")), self.block(node.get("body")), node.span)
 
-    def report(self, root: Mapping, report_id: str) -> Report:
+    def report(self, root: Mapping, report_id: str) -> Report | None:
+        """The report, or None when it is over the text limit (then nothing else is checked)."""
+        if not self.budget.text_fits(root):
+            return None
         status = self.text(root.get("status")) or "final"
         return Report(
             id=report_id,
@@ -191,8 +264,8 @@ class ReportBuilder:
             published=self.date(root.get("published")),
             language=self.text(root.get("language")) or self.style.language,
             status=status,
-            marking=self.text(root.get("marking")),
-            version=self.text(root.get("version")),
+            marking=self.free_text(root.get("marking")),
+            version=self.free_text(root.get("version")),
             summary=self.block(root.get("summary")),
             front_matter=self.items(root.get("front_matter"), self.section, Mapping),
             pillars=self.items(root.get("pillars"), self.pillar, Mapping),

@@ -52,7 +52,8 @@ def test_messages_quote_long_values_shortened(tmp_path):
     long = "x" * 100_000
     messages = validate(tmp_path, f"title: T\nsubject: S\n{long[:1000]}: 1\npublished: {long}\n"
                                   f"pillars:\n  - title: '[a](ftp://{long})'\n    grade: {long}\n")
-    assert len(messages) == 4
+    for kind in ("unknown key", "is not a valid date", "link 'ftp://", "unknown grade", "characters long"):
+        assert any(kind in message for message in messages), (kind, messages)
     assert all(len(message) < 300 for message in messages), messages
 
 
