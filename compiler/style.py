@@ -5,6 +5,7 @@ parent key by key, except `grades`, which it replaces whole (a scale is one deci
 """
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,8 @@ from .styletypes import Colours, Cover, Fonts, Grade, Page, Print, Style, frozen
 from .yamltree import Mapping, Node, Scalar, load_file
 
 MAX_EXTENDS = 8
+MAX_FONT_BYTES = 20 * 2**20
+TRUETYPE_HEADERS = (b"\x00\x01\x00\x00", b"true")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # Labels the layout and renderers fill in with str.format, and the names each may use: those of
 # its default, and `last_updated` may place the date. Anything else in braces would be evaluated
@@ -68,6 +71,7 @@ class StyleLoader:
             return None
         _check_labels(tree.get("labels"), diagnostics)
         own = _to_plain(tree, schemas.STYLE_SCHEMA, path.parent, self.roots, diagnostics)
+        _check_fonts(tree.get("fonts"), own.get("fonts", {}), diagnostics)
         own["files"] = [path]
         logo = own.get("brand", {}).get("logo")
         if logo is not None:
@@ -89,6 +93,34 @@ class StyleLoader:
             return None
         parent = self._load_chain(parent_path, diagnostics, chain)
         return None if parent is None else _merge(parent, own)
+
+
+def _check_fonts(fonts: Node | None, paths: dict, diagnostics: Diagnostics) -> None:
+    """Font files named by a style are TrueType, and of a sane size, before a renderer reads them."""
+    if not isinstance(fonts, Mapping):
+        return
+    for key, value in paths.items():
+        if isinstance(value, Path):
+            problem = font_problem(value)
+            if problem:
+                diagnostics.error(fonts.get(key).span, f"font '{value.name}' {problem}")
+
+
+def font_problem(path: Path) -> str | None:
+    """Why a file cannot be the TrueType font reportc embeds, judged from its size and header."""
+    try:
+        with open(path, "rb") as stream:
+            header = stream.read(4)
+            size = os.fstat(stream.fileno()).st_size
+    except OSError as error:
+        return f"cannot be read: {error.strerror or error}"
+    if size > MAX_FONT_BYTES:
+        return f"is over {MAX_FONT_BYTES // 2**20} MB; a TrueType font is rarely over 2 MB"
+    if header == b"OTTO":
+        return "has PostScript (CFF) outlines; reportc embeds TrueType fonts (.ttf) only"
+    if header not in TRUETYPE_HEADERS:
+        return "is not a TrueType font (.ttf)"
+    return None
 
 
 def _check_labels(labels: Node | None, diagnostics: Diagnostics) -> None:

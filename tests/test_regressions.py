@@ -8,6 +8,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import pytest
+
 from compiler.paths import Roots
 from compiler.pipeline import load_all
 
@@ -122,3 +124,37 @@ def test_hostile_nesting_is_refused_quickly_and_never_crashes_a_build(tmp_path):
     assert "sources/lists.yaml:1:35: error: nesting deeper than 32 levels" in result.stderr
     assert "sources/maps.yaml:1:" in result.stderr and "Traceback" not in result.stderr
     assert sorted(p.name for p in (tmp_path / "out").glob("ok.*")) == ["ok.docx", "ok.pdf"]
+
+
+FONTS = Path(__file__).resolve().parent.parent / "styles" / "fonts"
+
+
+def test_style_fonts_must_be_truetype(tmp_path):
+    # a garbage, PNG or CFF font reached reportlab and ended as "internal error" at the source's 1:1
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "noise.ttf").write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "styles" / "logo.ttf").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    (tmp_path / "styles" / "cff.otf").write_bytes(b"OTTO" + b"\x00" * 100)
+    style = "extends: default\nfonts:\n  regular: noise.ttf\n  bold: logo.ttf\n  italic: cff.otf\n"
+    assert validate(tmp_path, "style: s\n" + GOOD, {"styles/s.yaml": style}) == [
+        "styles/s.yaml:3:12: error: font 'noise.ttf' is not a TrueType font (.ttf)",
+        "styles/s.yaml:4:9: error: font 'logo.ttf' is not a TrueType font (.ttf)",
+        "styles/s.yaml:5:11: error: font 'cff.otf' has PostScript (CFF) outlines; reportc embeds TrueType fonts "
+        "(.ttf) only",
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="PDF renderer: a TrueType font that is cut short passes the style's "
+                                       "header check and reportlab's struct.error ends as 'internal error' "
+                                       "at the source's 1:1, not naming the font or its style line")
+def test_a_truncated_font_is_reported_at_its_style_line(tmp_path):
+    from .conftest import run_reportc
+
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "cut.ttf").write_bytes((FONTS / "LiberationSans-Regular.ttf").read_bytes()[:100_000])
+    (tmp_path / "styles" / "s.yaml").write_text("extends: default\nfonts:\n  regular: cut.ttf\n")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "r.yaml").write_text("style: s\n" + GOOD)
+    result = run_reportc("build", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "styles/s.yaml:3:12: error: font 'cut.ttf'" in result.stderr, result.stderr
