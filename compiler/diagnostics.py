@@ -5,6 +5,7 @@ writer sees every problem of a run at once; exceptions are reserved for bugs and
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterator, Literal
 
@@ -26,6 +27,11 @@ class Span:
 
 
 EXCERPT_CHARACTERS = 60
+_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _escape(match: re.Match) -> str:
+    return match.group().encode("unicode_escape").decode("ascii")
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARACTERS) -> str:
@@ -40,7 +46,8 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
-        return f"{self.span}: {self.severity}: {self.message}"
+        """One line, whatever a file name or a quoted value holds: tools read diagnostics by line."""
+        return _LINE_BREAKS.sub(_escape, f"{self.span}: {self.severity}: {self.message}")
 
     def sort_key(self) -> tuple:
         return (self.span.file, self.span.line, self.span.col, self.message)

@@ -123,9 +123,10 @@ def _decode(data: bytes, file: str, diagnostics: Diagnostics) -> str | None:
         return None
 
 
-# Unicode categories Cc (controls) and Cs (surrogates), except tab, newline and carriage return.
+# Unicode categories Cc (controls) and Cs (surrogates), except tab, newline and carriage return,
+# and the noncharacters U+FFFE and U+FFFF, which libyaml refuses without a position.
 # One regex pass instead of a per-character loop: a 2 MB source is scanned in milliseconds.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _blank_control_characters(text: str, file: str, diagnostics: Diagnostics) -> str:
@@ -135,7 +136,8 @@ def _blank_control_characters(text: str, file: str, diagnostics: Diagnostics) ->
         index, char = match.start(), match.group()
         line = text.count("\n", 0, index) + 1
         col = index - (text.rfind("\n", 0, index) + 1) + 1
-        diagnostics.error(Span(file, line, col), f"control character U+{ord(char):04X} ({_char_name(char)}) "
+        kind = "character" if char in "\ufffe\uffff" else "control character"
+        diagnostics.error(Span(file, line, col), f"{kind} U+{ord(char):04X} ({_char_name(char)}) "
                                                  "is not allowed; delete it (only tab and newline may appear)")
     if len(matches) > MAX_REPORTED_CHARACTERS:
         diagnostics.error(Span(file, 1, 1), f"and {len(matches) - MAX_REPORTED_CHARACTERS} more control characters")
@@ -144,7 +146,8 @@ def _blank_control_characters(text: str, file: str, diagnostics: Diagnostics) ->
 
 
 def _char_name(char: str) -> str:
-    return unicodedata.name(char, "control" if unicodedata.category(char) == "Cc" else "surrogate")
+    kinds = {"Cc": "control", "Cs": "surrogate"}
+    return unicodedata.name(char, kinds.get(unicodedata.category(char), "noncharacter"))
 
 
 # libyaml's wording -> what a report writer should do
@@ -170,8 +173,8 @@ def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
         span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
         diagnostics.error(span, f"invalid YAML: {message}")
         return None
-    except yaml.YAMLError as error:  # reader errors without a mark
-        diagnostics.error(Span(file, 1, 1), f"invalid YAML: {error}")
+    except yaml.YAMLError as error:  # reader errors without a mark; the message may span lines
+        diagnostics.error(Span(file, 1, 1), f"invalid YAML: {' '.join(str(error).split())}")
         return None
     return None if builder.too_deep else builder.root
 

@@ -158,3 +158,17 @@ def test_a_truncated_font_is_reported_at_its_style_line(tmp_path):
     result = run_reportc("build", "--out", "out", cwd=tmp_path)
     assert result.returncode == 1
     assert "styles/s.yaml:3:12: error: font 'cut.ttf'" in result.stderr, result.stderr
+
+
+def test_noncharacters_are_refused_at_their_position(tmp_path):
+    # libyaml refused U+FFFE itself: the error had no position and a message over two lines
+    [message] = validate(tmp_path, "title: T\nsubject: '\ufffe'\n" + GOOD.split("\n", 2)[2])
+    assert message == ("sources/r.yaml:2:11: error: character U+FFFE (noncharacter) is not allowed; "
+                       "delete it (only tab and newline may appear)")
+
+
+def test_every_diagnostic_is_one_line(tmp_path):
+    # a quoted key or value may hold line breaks; tools read diagnostics line by line
+    messages = validate(tmp_path, GOOD + '    "a\\nb\\u2028c": 1\n    grade: "x\\ry"\n')
+    assert messages and all("\n" not in m and "\r" not in m and "\u2028" not in m for m in messages)
+    assert any("unknown key `a\\nb\\u2028c`" in m for m in messages), messages
