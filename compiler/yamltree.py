@@ -10,6 +10,7 @@ iterative builder has no recursion limit to hit on hostile nesting.
 """
 from __future__ import annotations
 
+import bisect
 import os
 import re
 import unicodedata
@@ -129,13 +130,38 @@ def _decode(data: bytes, file: str, diagnostics: Diagnostics) -> str | None:
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
+class _Lines:
+    """Positions as editors count them: a line ends at \\n, \\r\\n or \\r, nowhere else. libyaml
+    also ends lines at U+2028 and U+2029 (YAML 1.1), which editors show inside a line, so its
+    marks are converted from their character index instead of taken as they are."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based line and column of the character at `index`."""
+        line = bisect.bisect_right(self.starts, index)
+        return line, index - self.starts[line - 1] + 1
+
+    def line(self, number: int) -> str:
+        """The text of a 1-based line, without its line break."""
+        if not 1 <= number <= len(self.starts):
+            return ""
+        end = self.starts[number] if number < len(self.starts) else len(self.text)
+        return self.text[self.starts[number - 1]:end].rstrip("\r\n")
+
+
+_LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
 def _blank_control_characters(text: str, file: str, diagnostics: Diagnostics) -> str:
     """Report control characters and surrogates, and blank them so parsing can go on."""
     matches = list(_FORBIDDEN.finditer(text))
+    lines = _Lines(text) if matches else None
     for match in matches[:MAX_REPORTED_CHARACTERS]:
         index, char = match.start(), match.group()
-        line = text.count("\n", 0, index) + 1
-        col = index - (text.rfind("\n", 0, index) + 1) + 1
+        line, col = lines.position(index)
         kind = "character" if char in "\ufffe\uffff" else "control character"
         diagnostics.error(Span(file, line, col), f"{kind} U+{ord(char):04X} ({_char_name(char)}) "
                                                  "is not allowed; delete it (only tab and newline may appear)")
@@ -161,7 +187,8 @@ _PARSER_HINTS = {
 
 
 def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
-    builder = _TreeBuilder(file, text, diagnostics)
+    lines = _Lines(text)
+    builder = _TreeBuilder(file, lines, diagnostics)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if not builder.feed(event):
@@ -170,7 +197,7 @@ def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or "invalid YAML"
         message = _PARSER_HINTS.get(problem, problem)
-        span = Span(file, mark.line + 1, mark.column + 1) if mark else Span(file, 1, 1)
+        span = Span(file, *lines.position(mark.index)) if mark else Span(file, 1, 1)
         diagnostics.error(span, f"invalid YAML: {message}")
         return None
     except yaml.YAMLError as error:  # reader errors without a mark; the message may span lines
@@ -187,9 +214,9 @@ def _set_path(node: Node, path: str) -> None:
 class _TreeBuilder:
     """Turns libyaml events into Scalar / Mapping / Sequence nodes with spans."""
 
-    def __init__(self, file: str, text: str, diagnostics: Diagnostics) -> None:
+    def __init__(self, file: str, lines: _Lines, diagnostics: Diagnostics) -> None:
         self.file = file
-        self.lines = text.splitlines()
+        self.lines = lines
         self.diagnostics = diagnostics
         self.stack: list[list] = []  # [container, pending_key]
         self.root: Node | None = None
@@ -197,7 +224,7 @@ class _TreeBuilder:
         self.too_deep = False
 
     def span(self, mark) -> Span:
-        return Span(self.file, mark.line + 1, mark.column + 1)
+        return Span(self.file, *self.lines.position(mark.index))
 
     def feed(self, event) -> bool:
         kind = type(event).__name__
@@ -248,8 +275,8 @@ class _TreeBuilder:
                                          "remove the escape sequence")
         style = event.style or ""
         if style in ("|", ">"):
-            line = event.start_mark.line + 2
-            raw = self.lines[line - 1] if line - 1 < len(self.lines) else ""
+            line = span.line + 1
+            raw = self.lines.line(line)
             col = len(raw) - len(raw.lstrip(" ")) + 1
         else:
             line, col = span.line, span.col + (1 if style in ("'", '"') else 0)

@@ -172,3 +172,12 @@ def test_every_diagnostic_is_one_line(tmp_path):
     messages = validate(tmp_path, GOOD + '    "a\\nb\\u2028c": 1\n    grade: "x\\ry"\n')
     assert messages and all("\n" not in m and "\r" not in m and "\u2028" not in m for m in messages)
     assert any("unknown key `a\\nb\\u2028c`" in m for m in messages), messages
+
+
+def test_positions_count_lines_as_editors_do(tmp_path):
+    # libyaml ends lines at U+2028 and U+2029 too (YAML 1.1); editors do not, so every position
+    # after one was a line too far
+    text = "title: 'a\u2028b\u2029c'\nsubject: S\r\npillars:\r  - title: P\n    grade: meh\n"
+    assert validate(tmp_path, text) == [
+        "sources/r.yaml:5:12: error: unknown grade 'meh'; the style 'default' has: Outstanding, Good, "
+        "Requires improvement, Inadequate, Ungraded"]
