@@ -1,0 +1,171 @@
+"""Property tests over generated sources: reportc never crashes, every refusal has a position, and
+text reaches both outputs exactly as written.
+
+Sources are generated structure-aware (tests/sourcegen.py): valid skeletons whose text is
+hostile (every Unicode category, control characters, escaped surrogates, astral characters,
+markup-looking text, YAML 1.1 literals), then mutated (unknown keys, wrong types, dropped and
+duplicated keys, tags and anchors). Validation runs in-process through the command line's own
+entry point, thousands of times per run; full builds, which render, tens of times.
+Failures found are kept below as @example cases, or in tests/test_regressions.py.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings, strategies as st
+
+from compiler import cli
+from compiler.paths import Roots
+from compiler.pipeline import BuildOptions, build_report, load_all
+
+from .sourcegen import Map, Seq, Str, emit, hostile_sources, mutate, reports
+
+DIAGNOSTIC = re.compile(r"(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): (?P<message>.+)")
+SOURCE = "sources/gen.yaml"
+# Examples per run; REPORTC_PROPERTY_SCALE=20 (say) multiplies them for a long local run.
+SCALE = int(os.environ.get("REPORTC_PROPERTY_SCALE", "1"))
+VALIDATIONS = settings(max_examples=1200 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SKELETONS = settings(max_examples=500 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BUILDS = settings(max_examples=50 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+LINE_BREAK = re.compile(r"\r\n?|\n")  # as editors, and reportc's positions, count lines
+
+
+@pytest.fixture(scope="module")
+def project() -> Path:
+    """One project folder for a whole module: hypothesis runs many examples per test function,
+    and a function-scoped tmp_path would be shared by all of them anyway."""
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "sources").mkdir()
+        yield root
+
+
+def write(project: Path, text: str) -> Path:
+    path = project / SOURCE
+    path.write_bytes(text.encode("utf-8", "surrogatepass"))  # lone surrogates reach the file as bytes
+    return path
+
+
+def validate(project: Path, path: Path) -> tuple[int, list[str]]:
+    """`reportc validate` in-process: its exit code and its stderr lines."""
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(["validate", "--root", str(project), str(path)])
+    return code, stderr.getvalue().splitlines()
+
+
+def assert_well_formed(code: int, lines: list[str], source_text: str) -> None:
+    """Exit 0, or exit 1 with at least one error; every line a diagnostic pointing into its file."""
+    assert code in (0, 1), (code, lines)
+    assert not any("Traceback" in line or "internal error" in line for line in lines), lines
+    diagnostics = [DIAGNOSTIC.fullmatch(line) for line in lines]
+    assert all(diagnostics), [line for line, d in zip(lines, diagnostics) if not d]
+    errors = [d for d in diagnostics if d["severity"] == "error"]
+    assert (code == 1) == bool(errors), lines
+    line_count = len(LINE_BREAK.findall(source_text)) + 1
+    for d in diagnostics:
+        assert int(d["line"]) >= 1 and int(d["col"]) >= 1
+        if d["file"] == SOURCE:
+            assert int(d["line"]) <= line_count, (d.group(0), line_count)
+
+
+# ---- 1. no input crashes validation --------------------------------------------------------
+
+@VALIDATIONS
+@given(hostile_sources())
+@example("title: T\nsubject: S\npillars:\n  - title: P\n    grade: good\n    questions:\n"
+         f"      - number: {'9' * 5000}\n        title: Q\n")  # int() over 4,300 digits
+@example(f"style: {'x' * 300}\ntitle: T\nsubject: S\npillars: []\n")  # ENAMETOOLONG from stat()
+@example("title: '" + "*" * 3000 + "a" + "*" * 3000 + "'\nsubject: S\npillars: []\n")  # nested markup recursion
+@example("title: T\nsubject: S\nsummary: " + "[" * 5000 + "]" * 5000 + "\npillars: []\n")
+@example("title: '0'\nsubject: '\ufffe'\npillars: []\n")  # libyaml's own refusal: no position, two lines
+@example("title: '\u2028'\ntitel: 1\npillars: []\n")  # libyaml ends lines at U+2028; editors do not
+@example('title: "\\uD800"\nsubject: "\\a\\x00\\U0001F600"\npillars: [{title: "\\u2028", grade: "\\uFFFE"}]\n')
+@example("title: No\nsubject: on\nversion: 1.10\nmarking: 010\npublished: 2019-02-30\npillars: [{title: Yes, grade: good,"
+         " updated: 02/05/2019, carried_over: 2017/18, questions: [{number: 0x1F, title: .inf}]}]\n")
+def test_validation_ends_in_exit_0_or_positioned_errors(project, text):
+    code, lines = validate(project, write(project, text))
+    assert_well_formed(code, lines, text)
+
+
+# ---- 2. valid skeletons with any printable text are valid, and the text stays as written ----
+
+# Printable text: every category but controls and surrogates (refused, tested above), format
+# characters (invisible) and the private and unassigned ranges; '*' and '[' start markup.
+printable = st.text(st.characters(exclude_categories=("Cc", "Cs", "Cf", "Co", "Cn"), exclude_characters="*["),
+                    min_size=1, max_size=40).filter(lambda t: t.strip() and t.strip()[0] not in "-#0123456789")
+
+
+def quoted(text: str) -> Str:
+    return Str(text, '"')
+
+
+def set_key(mapping: Map, key: str, value) -> None:
+    mapping.pairs = [(name, node) for name, node in mapping.pairs if name != key] + [(key, value)]
+
+
+@SKELETONS
+@given(reports(printable.map(quoted)), printable, printable)
+@example(Map([("title", Str("No")), ("subject", Str("on")), ("pillars", Seq([Map([("title", Str("1.10")),
+                                                                                 ("grade", Str("good"))])]))]),
+         "010", "2019-05-02")
+def test_valid_skeletons_are_valid_and_text_stays_as_written(project, tree, version, carried_over):
+    set_key(tree, "version", quoted(version))
+    set_key(tree.get("pillars").items[0], "carried_over", quoted(carried_over))
+    path = write(project, emit(tree))
+    code, lines = validate(project, path)
+    assert code == 0 and not [line for line in lines if ": error: " in line], lines
+    [loaded] = load_all([path], Roots.at(project))
+    report = loaded.report
+    assert report.version == version
+    assert report.pillars[0].carried_over == carried_over
+    assert report.title.plain == " ".join(tree.get("title").text.split())
+    assert report.subject.plain == " ".join(tree.get("subject").text.split())
+
+
+# ---- 3. full builds: exit 0 with both artefacts, or positioned errors and nothing written --
+
+def build(project: Path, text: str) -> tuple[int, list[str], Path]:
+    out = project / "out"
+    for old in out.glob("*"):
+        old.unlink()
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+        code = cli.main(["build", "--root", str(project), "--out", str(out), str(write(project, text))])
+    lines = [line for line in stderr.getvalue().splitlines() if not line.startswith("reportc: ")]
+    assert_well_formed(code, lines, text)
+    written = sorted(p.name for p in out.glob("gen.*"))
+    assert written == (["gen.docx", "gen.pdf"] if code == 0 else [])
+    assert not [p for p in out.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
+    return code, lines, out
+
+
+def assert_readable(out: Path) -> None:
+    from docx import Document
+    from pypdf import PdfReader
+
+    assert len(PdfReader(out / "gen.pdf").pages) >= 2
+    with zipfile.ZipFile(out / "gen.docx") as docx:
+        assert docx.testzip() is None
+    assert Document(str(out / "gen.docx")).paragraphs
+
+
+@BUILDS
+@given(reports(printable.map(quoted)))
+def test_valid_sources_with_any_printable_text_build_both_artefacts(project, tree):
+    code, lines, out = build(project, emit(tree))
+    assert code == 0, lines
+    assert_readable(out)
+
+
+@BUILDS
+@given(st.one_of(hostile_sources(), reports(printable.map(quoted)).flatmap(mutate).map(emit)))
+def test_hostile_builds_write_both_artefacts_or_nothing(project, text):
+    build(project, text)
