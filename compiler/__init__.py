@@ -11,3 +11,13 @@ The pipeline, one module per stage (`pipeline.py` is the only module that knows 
     pipeline    writes each artefact atomically
 """
 __version__ = "0.1.0"
+
+import sys as _sys
+import types as _types
+
+# reportlab, when first imported, runs ~/.reportlab_mods and ~/.reportlab_settings and any
+# `reportlab_mods` or `reportlab_settings` module on the import path. A build must neither run
+# nor depend on files outside the project (outputs would differ from machine to machine), so
+# empty stand-ins answer those imports before reportlab looks for them.
+for _name in ("reportlab_mods", "reportlab_settings"):
+    _sys.modules.setdefault(_name, _types.ModuleType(_name))
