@@ -169,3 +169,78 @@ def test_valid_sources_with_any_printable_text_build_both_artefacts(project, tre
 @given(st.one_of(hostile_sources(), reports(printable.map(quoted)).flatmap(mutate).map(emit)))
 def test_hostile_builds_write_both_artefacts_or_nothing(project, text):
     build(project, text)
+
+
+# ---- 4. text fidelity: what the source says is what both outputs say ------------------------
+
+def font_coverage() -> str:
+    """Printable characters every face of the embedded font draws (Liberation Sans)."""
+    import unicodedata
+
+    from reportlab.pdfbase.ttfonts import TTFontFile
+
+    fonts = Path(__file__).resolve().parent.parent / "styles" / "fonts"
+    faces = [set(TTFontFile(str(path)).charToGlyph) for path in sorted(fonts.glob("LiberationSans-*.ttf"))]
+    common = set.intersection(*faces)
+    return "".join(sorted(chr(code) for code in common
+                          if unicodedata.category(chr(code))[0] in "LNPS" and chr(code) not in "*["))
+
+
+ENTITY_LIKE = ["&", "<", ">", '"', "'", "&copy;", "&#0;", "<b>", "</b>", "&amp;", "&lt;", "&#x41;", "<br/>",
+               "</para>", "<font color=red>", "<img src=x>", "R&D", "a<b", "\\n",
+               # combining marks after a base letter: a mark alone at a word's start has no width,
+               # and text extraction cannot tell its following space from kerning
+               "e\u0301", "a\u0308\u0304", "n\u0303o"]
+
+
+@st.composite
+def literal_text(draw, max_words: int) -> str:
+    """Words of covered characters and entity-like text; short words, so no word is split."""
+    alphabet = draw(st.just(COVERED))
+    word = st.one_of(st.text(st.sampled_from(alphabet), min_size=1, max_size=8), st.sampled_from(ENTITY_LIKE))
+    words = draw(st.lists(word, min_size=1, max_size=max_words))
+    text = " ".join(words)
+    return "X " + text if text.lstrip()[:1] in "-#0123456789" else text  # not a list or heading line
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text by pdfplumber, which keeps the order of right-to-left characters and the
+    spaces beside them as drawn (pypdf moves a space across a Hebrew maqaf, for one)."""
+    import pdfplumber
+
+    from .test_end_to_end import squash
+
+    with pdfplumber.open(path) as pdf:
+        return squash(" ".join(page.extract_text() or "" for page in pdf.pages))
+
+
+COVERED = font_coverage()
+FIDELITY = settings(max_examples=30 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def fidelity_source(title: str, area: str, paragraph: str, recommendation: str) -> str:
+    tree = Map([("title", Str("Fidelity")), ("subject", Str("S")), ("pillars", Seq([Map([
+        ("title", Str("P")), ("grade", Str("good")),
+        ("questions", Seq([Map([
+            ("title", quoted(title)),
+            ("areas_for_improvement", Seq([quoted(area)])),
+            ("causes_of_concern", Seq([Map([("text", Str("C")), ("recommendations", Seq([quoted(recommendation)]))])])),
+            ("findings", quoted(paragraph)),
+        ])])),
+    ])]))])
+    return emit(tree)
+
+
+@FIDELITY
+@given(literal_text(8), literal_text(20), literal_text(60), literal_text(20))
+@example("&copy; &#0; <b> & < > \" '", "R&D <img src=\"/etc/passwd\"/>", "a < b & c > d </para> <br/>", "&amp;")
+def test_text_in_the_pdf_and_the_docx_equals_the_source(project, title, area, paragraph, recommendation):
+    from .test_end_to_end import docx_paragraphs, squash
+
+    code, lines, out = build(project, fidelity_source(title, area, paragraph, recommendation))
+    assert code == 0, lines
+    pdf = pdf_text(out / "gen.pdf")
+    docx = squash(" ".join(docx_paragraphs(out / "gen.docx")))
+    for text in (title, area, paragraph, recommendation):
+        assert squash(text) in pdf, (text, pdf)
+        assert squash(text) in docx, (text, docx)
