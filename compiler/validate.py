@@ -26,7 +26,9 @@ MAX_ID_LENGTH = 100
 # Limits on what one report asks the renderers to lay out, each keeping a build within seconds
 # and a few hundred MB (measured on a 2-core machine; README "Security and limits"):
 MAX_QUESTIONS = 1_000  # 1,000 questions with findings: 250 pages, 4 s, 130 MB
-MAX_TEXT_CHARACTERS = 1_000_000  # about 300 pages of prose: 2 s, 90 MB; a long real report is 200,000
+# About 550 pages of dense prose (a 526-page report is 1.7 million characters): 4 s, 170 MB. Just
+# under what the 2 MB source limit lets through, so it is the binding limit on text, not the file.
+MAX_TEXT_CHARACTERS = 1_800_000
 MAX_BLOCKS = 10_000  # paragraphs, list items, headings and text fields: 10,000 list items are 280 pages
 # One paragraph is laid out in time that grows with the square of its length (a paragraph split
 # across pages is re-wrapped on each): 160,000 characters took 7 s and 320,000 took 39 s.
