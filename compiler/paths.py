@@ -55,6 +55,14 @@ def is_file(path: Path) -> bool:
         return False
 
 
+def is_dir(path: Path) -> bool:
+    """Path.is_dir, with the same tolerance as is_file."""
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
 def resolve_style(text: str, base: Path, roots: Roots) -> tuple[Path | None, str | None]:
     """A style by bare name (project styles/ first, then shipped) or by path."""
     if _BARE_NAME.match(text):

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Callable
 
 from . import __version__, buildcache, manifest
 from .diagnostics import Diagnostic, Diagnostics, Span
-from .paths import Roots, resolve_file
+from .paths import Roots, is_dir, is_file, resolve_file
 from .shard import Shard, select
 
 if TYPE_CHECKING:
@@ -78,9 +78,9 @@ def discover_sources(arguments: list[str], roots: Roots, diagnostics: Diagnostic
     found: list[Path] = []
     for argument in arguments or ["sources"]:
         path = Path(argument)
-        if path.is_dir():
+        if is_dir(path):
             found += sorted(path.glob("*.yaml")) + sorted(path.glob("*/report.yaml"))
-        elif path.is_file():
+        elif is_file(path):
             found.append(path)
         else:
             diagnostics.error(Span(argument, 1, 1), "no such file or folder")
@@ -99,11 +99,11 @@ def load_report(path: Path, roots: Roots, styles: StyleLoader, strict: bool = Fa
     from .schemacheck import check
     from .style import display_name
     from .validate import ReportBuilder, report_id
-    from .yamltree import Mapping, Scalar, load_bytes
+    from .yamltree import Mapping, Scalar, load_file
 
     loaded = Loaded(path, display_name(path, roots))
     diagnostics = loaded.diagnostics
-    tree = load_bytes(path.read_bytes(), loaded.file, diagnostics)
+    tree = load_file(path, loaded.file, diagnostics)
     if tree is None:
         return loaded
     check(tree, REPORT_SCHEMA, diagnostics)

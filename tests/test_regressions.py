@@ -181,3 +181,22 @@ def test_positions_count_lines_as_editors_do(tmp_path):
     assert validate(tmp_path, text) == [
         "sources/r.yaml:5:12: error: unknown grade 'meh'; the style 'default' has: Outstanding, Good, "
         "Requires improvement, Inadequate, Ungraded"]
+
+
+def test_a_command_line_path_too_long_for_the_file_system_is_an_error():
+    from .conftest import run_reportc
+
+    result = run_reportc("validate", "a" * 300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("a" * 300 + ":1:1: error: no such file or folder")
+
+
+def test_a_source_that_cannot_be_read_is_an_error(tmp_path):
+    # sources were read whole with read_bytes(): an OSError escaped, a huge file was read into memory
+    (tmp_path / "sources").mkdir()
+    with open(tmp_path / "sources" / "huge.yaml", "wb") as stream:
+        stream.truncate(4 * 2**30)
+    [loaded] = load_all([tmp_path / "sources" / "huge.yaml"], Roots.at(tmp_path))
+    assert [d.format() for d in loaded.diagnostics] == [
+        "sources/huge.yaml:1:1: error: file is 4,294,967,296 bytes, over the 2,097,152-byte limit; "
+        "split the report or move large text out"]
