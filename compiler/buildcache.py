@@ -94,11 +94,23 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def sha256_file(path: Path) -> str | None:
-    """None when the file does not exist or cannot be read."""
+# Larger than any input reportc accepts (sources and styles 2 MB, logos and fonts 20 MB): such an
+# input is never hashed, only refused by the loader, so a 4 GB file in sources/ costs no time.
+MAX_INPUT_BYTES = 64 * 2**20
+
+
+def sha256_input(path: Path) -> str | None:
+    """The hash of a build input; None also when it is too large to be one."""
+    return sha256_file(path, MAX_INPUT_BYTES)
+
+
+def sha256_file(path: Path, limit: int | None = None) -> str | None:
+    """None when the file does not exist, cannot be read or is over `limit` bytes."""
     digest = hashlib.sha256()
     try:
         with open(path, "rb") as stream:
+            if limit is not None and os.fstat(stream.fileno()).st_size > limit:
+                return None
             for chunk in iter(lambda: stream.read(1 << 20), b""):
                 digest.update(chunk)
     except OSError:
@@ -115,7 +127,7 @@ class Hasher:
 
     def of(self, key: str) -> str | None:
         if key not in self._memo:
-            self._memo[key] = sha256_file(key_path(key, self.roots))
+            self._memo[key] = sha256_input(key_path(key, self.roots))
         return self._memo[key]
 
 
@@ -266,7 +278,7 @@ def style_hashes(style: "Style", roots: Roots) -> dict[str, str | None]:
         if isinstance(item, tuple):
             hashes[file_key(item[0], roots)] = None
         else:
-            hashes[file_key(item, roots)] = sha256_file(item)
+            hashes[file_key(item, roots)] = sha256_input(item)
     return hashes
 
 

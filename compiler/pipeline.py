@@ -555,7 +555,7 @@ def _build_job(job: Job) -> ReportResult:
     if _styles is None:
         init_worker(options.roots, options.formats)
     # Hashed before loading: a source edited while it builds is rebuilt next time.
-    source_sha256 = buildcache.sha256_file(job.path) or ""
+    source_sha256 = buildcache.sha256_input(job.path) or ""
     loaded = load_report(job.path, options.roots, _styles, options.strict)
     if loaded.ok and loaded.report.id != job.expected_id:
         loaded.diagnostics.error(Span(loaded.file), f"the id read before building ({job.expected_id}) is not the "

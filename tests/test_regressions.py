@@ -200,3 +200,18 @@ def test_a_source_that_cannot_be_read_is_an_error(tmp_path):
     assert [d.format() for d in loaded.diagnostics] == [
         "sources/huge.yaml:1:1: error: file is 4,294,967,296 bytes, over the 2,097,152-byte limit; "
         "split the report or move large text out"]
+
+
+def test_a_huge_source_costs_a_build_no_time(tmp_path):
+    # the batch hashed every source before loading it: 4 GB took 9 s, and a bigger file longer
+    from .conftest import run_reportc
+
+    (tmp_path / "sources").mkdir()
+    with open(tmp_path / "sources" / "huge.yaml", "wb") as stream:
+        stream.truncate(64 * 2**30)
+    (tmp_path / "sources" / "ok.yaml").write_text(GOOD)
+    started = time.perf_counter()
+    result = run_reportc("build", "--jobs", "1", "--out", "out", cwd=tmp_path)
+    assert time.perf_counter() - started < 10
+    assert result.returncode == 1 and "sources/huge.yaml:1:1: error: file is 68,719,476,736 bytes" in result.stderr
+    assert (tmp_path / "out" / "ok.pdf").exists()
