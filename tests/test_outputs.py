@@ -195,8 +195,11 @@ main(sys.argv[3:])
 """
 
 
-@pytest.mark.parametrize("step", ["write", "fsync", "rename", "renamed"])
-@pytest.mark.parametrize("target", ["r.pdf", "r.docx", "manifest.json"])
+KILLS = [(step, target) for target in ("r.pdf", "r.docx") for step in ("write", "fsync", "rename", "renamed")]
+KILLS += [("write", "manifest.json"), ("renamed", "manifest.json")]
+
+
+@pytest.mark.parametrize("step, target", KILLS)
 def test_a_kill_at_any_step_leaves_complete_files(project, step, target):
     root = project["root"]
     args = ["build", "--root", str(root), "--jobs", "1", "--out", str(project["out"]), str(root / "sources" / "r.yaml")]

@@ -31,9 +31,9 @@ DIAGNOSTIC = re.compile(r"(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severi
 SOURCE = "sources/gen.yaml"
 # Examples per run; REPORTC_PROPERTY_SCALE=20 (say) multiplies them for a long local run.
 SCALE = int(os.environ.get("REPORTC_PROPERTY_SCALE", "1"))
-VALIDATIONS = settings(max_examples=1200 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SKELETONS = settings(max_examples=500 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-BUILDS = settings(max_examples=50 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+VALIDATIONS = settings(max_examples=1000 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SKELETONS = settings(max_examples=400 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BUILDS = settings(max_examples=40 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LINE_BREAK = re.compile(r"\r\n?|\n")  # as editors, and reportc's positions, count lines
 
 
@@ -215,7 +215,7 @@ def pdf_text(path: Path) -> str:
 
 
 COVERED = font_coverage()
-FIDELITY = settings(max_examples=30 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FIDELITY = settings(max_examples=25 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def fidelity_source(title: str, area: str, paragraph: str, recommendation: str) -> str:
