@@ -9,6 +9,7 @@ entry: the same inputs must give the same bytes.
 from __future__ import annotations
 
 import io
+import unicodedata
 import zipfile
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -87,22 +88,44 @@ def set_core_properties(word: "WordDocument", document: "Document") -> None:
     core.author = _fit(meta.author)
     core.last_modified_by = _fit(meta.author)
     core.keywords = _fit_keywords(meta.keywords)
-    core.language = meta.language
+    core.language = _fit(meta.language)
     core.created = stamp
     core.modified = stamp
     core.revision = 1
     core.comments = ""
     core.category = ""
-    core.identifier = document.id
+    core.identifier = _fit(document.id)
     core.content_status = "Draft" if meta.draft else "Final"
-    core.version = meta.version or ""
+    core.version = _fit(meta.version or "")
 
 
 _CORE_LIMIT = 255  # characters per core property, as Office (and python-docx) allow
 
 
 def _fit(text: str) -> str:
-    return text if len(text) <= _CORE_LIMIT else text[: _CORE_LIMIT - 1] + "\u2026"
+    """`text`, or its start and an ellipsis within the limit: python-docx raises past it.
+
+    Every string property goes through here, not just the ones a schema limit leaves long,
+    because a renderer is handed documents the schema never saw (tests, other front ends).
+    """
+    if len(text) <= _CORE_LIMIT:
+        return text
+    return text[: _cluster_start(text, _CORE_LIMIT - 1)] + "\u2026"
+
+
+def _cluster_start(text: str, cut: int) -> int:
+    """`cut`, moved back to the start of the character it falls in: a combining mark or joiner
+    left before the ellipsis would lose its partner, or decorate the ellipsis instead."""
+    while cut > 0 and (_continues(text[cut]) or text[cut - 1] == "\u200d"):
+        cut -= 1
+    return cut
+
+
+def _continues(char: str) -> bool:
+    return bool(unicodedata.combining(char)) or char in _JOINERS
+
+
+_JOINERS = frozenset("\u200c\u200d\ufe0e\ufe0f")  # ZWNJ, ZWJ, text/emoji variation selectors
 
 
 def _fit_keywords(keywords: tuple[str, ...]) -> str:
