@@ -6,6 +6,7 @@ and shading are artifacts (see pdf_tagging).
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
@@ -78,12 +79,51 @@ class BadgeLook:
     def padding(self) -> float:
         return self.size * 0.75
 
+    @property
+    def leading(self) -> float:
+        return self.size * 1.2
+
     def width(self, label: str) -> float:
         return stringWidth(label, self.face, self.size) + 2 * self.padding
 
+    def lines(self, label: str, width: float) -> list[str]:
+        """The label broken into lines that fit a badge `width` wide: at word spaces, and inside
+        a word only when the word alone is too wide. One line when the label fits."""
+        room = max(width - 2 * self.padding, 0.0)
+        if stringWidth(label, self.face, self.size) <= room + _SLACK:
+            return [label]
+        lines: list[str] = []
+        for word in label.split():
+            for piece in self._pieces(word, room):
+                joined = f"{lines[-1]} {piece}" if lines else piece
+                if lines and stringWidth(joined, self.face, self.size) <= room:
+                    lines[-1] = joined
+                else:
+                    lines.append(piece)
+        return lines or [label]
+
+    def _pieces(self, word: str, room: float) -> list[str]:
+        """`word`, cut into pieces no wider than `room` (each at least one character)."""
+        pieces, current, current_width = [], "", 0.0
+        for char in word:
+            char_width = stringWidth(char, self.face, self.size)
+            if current and current_width + char_width > room:
+                pieces.append(current)
+                current, current_width = "", 0.0
+            current, current_width = current + char, current_width + char_width
+        return [*pieces, current] if current else pieces
+
+
+# Widths are sums of floats: a label measured into a column made from its own width can come
+# back a rounding error wider, and must not wrap for that.
+_SLACK = 1e-6
+
 
 class Badge(Tagged, Flowable):
-    """A grade: a filled rounded shape in the grade's colour with its label as real text."""
+    """A grade: a filled rounded shape in the grade's colour with its label as real text.
+
+    A badge is as wide as its label, but never wider than the room it is given: a longer label
+    wraps onto more lines and the badge grows taller instead."""
 
     def __init__(self, badge: blocks.Badge, look: BadgeLook, min_width: float = 0,
                  element: Element | None = None) -> None:
@@ -91,22 +131,33 @@ class Badge(Tagged, Flowable):
         self.element = element
         self.badge = badge
         self.look = look
-        self.width = max(look.width(badge.label), min_width)
-        self.height = look.height
+        self.min_width = min_width
+        self._fit(math.inf)
+
+    def _fit(self, available_width: float) -> None:
+        natural = max(self.look.width(self.badge.label), self.min_width)
+        self.width = natural if natural <= available_width + _SLACK else max(available_width, 0.0)
+        self.lines = self.look.lines(self.badge.label, self.width)
+        self.height = self.look.height + (len(self.lines) - 1) * self.look.leading
 
     def wrap(self, available_width, available_height):
+        self._fit(available_width)
         return self.width, self.height
 
     def draw(self) -> None:
         canvas, look = self.canv, self.look
         canvas.saveState()
         canvas.setFillColor(HexColor(self.badge.fill))
-        canvas.decoration(lambda: canvas.roundRect(0, 0, self.width, self.height, self.height * 0.22,
+        canvas.decoration(lambda: canvas.roundRect(0, 0, self.width, self.height, look.height * 0.22,
                                                     stroke=0, fill=1))
         canvas.setFillColor(HexColor(self.badge.text_colour))
         canvas.setFont(look.face, look.size)
-        # Optically centred: the baseline sits a third of the cap height below the middle.
-        canvas.drawCentredString(self.width / 2, self.height / 2 - look.size * 0.35, self.badge.label)
+        # Optically centred: the baseline sits a third of the cap height below the middle (of
+        # the block of lines, when the label wraps).
+        baseline = self.height / 2 + (len(self.lines) - 1) * look.leading / 2 - look.size * 0.35
+        for line in self.lines:
+            canvas.drawCentredString(self.width / 2, baseline, line)
+            baseline -= look.leading
         canvas.restoreState()
 
 
@@ -121,6 +172,7 @@ class HeadingBlock(Tagged, Flowable):
     The badge's label is drawn inside the heading element, so it is read with the heading."""
 
     GAP = 10
+    BADGE_SHARE = 0.4  # of the width, at most, for the badge: the heading's text keeps the rest
     # Number, text and badge in one sequence: the heading's /K is a single MCID, which is how
     # heading checkers (pdfua's among them) expect to find a heading's text.
     whole = True
@@ -135,7 +187,8 @@ class HeadingBlock(Tagged, Flowable):
         self.outline = outline
 
     def wrap(self, available_width, available_height):
-        badge_room = self.badge.width + self.GAP if self.badge else 0
+        badge_room = self.badge.wrap(available_width * self.BADGE_SHARE, available_height)[0] + self.GAP \
+            if self.badge else 0
         _, text_height = self.paragraph.wrap(available_width - badge_room, available_height)
         self.width = available_width
         self.height = max(text_height, self.badge.height if self.badge else 0)

@@ -30,6 +30,7 @@ from .pdf_tagging import Element, Structure
 
 HEADING_ROLES_BOLD = True  # every heading style is set in the bold face
 RULE_COLOUR = "#B1B4B6"
+GLANCE_BADGE_SHARE = 0.35  # of the frame width, at most, for the glance table's grade column
 # Space after a hanging number or bullet: reportlab pushes the text right whenever the bullet
 # ends less than 0.6 em before the text indent, so anything narrower misaligns long numbers.
 BULLET_GAP_EM = 0.65
@@ -203,9 +204,12 @@ class StoryBuilder:
         head_row = self.structure.add("TR", self.structure.add("THead", table_element))
         body = self.structure.add("TBody", table_element)
         look = self.badge_look
-        badge_width = max([look.width(grade.label) for grade in self.style.grades]
-                          + [look.width(row.badge.label) for row in table.rows])
         pad = 6
+        # As wide as the widest label, but no wider than a share of the page: a longer label
+        # wraps inside its badge (see Badge) and the question column keeps its room.
+        badge_width = min(max([look.width(grade.label) for grade in self.style.grades]
+                              + [look.width(row.badge.label) for row in table.rows]),
+                          self.frame.width * GLANCE_BADGE_SHARE - 2 * pad)
         badge_column = badge_width + 2 * pad
         # Header cells are drawn again on every page the table spans; only the first counts.
         column_header = {"O": "Table", "Scope": "Column"}
