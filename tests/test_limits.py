@@ -203,8 +203,6 @@ def test_a_badge_wider_than_its_room_wraps_its_label_inside_it():
     assert all(stringWidth(line, look.face, look.size) <= 100 - 2 * look.padding for line in long.lines)
 
 
-@pytest.mark.xfail(strict=True, reason="PDF renderer: a heading taller than a page raises LayoutError "
-                                       f"(schema: titles at most {MAX_TITLE_LENGTH} characters)")
 def test_pdf_renderer_survives_a_heading_taller_than_a_page(tmp_path):
     from dataclasses import replace
 

@@ -176,6 +176,7 @@ class HeadingBlock(Tagged, Flowable):
     # Number, text and badge in one sequence: the heading's /K is a single MCID, which is how
     # heading checkers (pdfua's among them) expect to find a heading's text.
     whole = True
+    stuck = False  # set by a Shaded slice around it, which reportlab marks instead
 
     def __init__(self, paragraph: Paragraph, badge: Badge | None, anchor: str | None,
                  outline: OutlineEntry | None, element: Element | None = None) -> None:
@@ -187,9 +188,7 @@ class HeadingBlock(Tagged, Flowable):
         self.outline = outline
 
     def wrap(self, available_width, available_height):
-        badge_room = self.badge.wrap(available_width * self.BADGE_SHARE, available_height)[0] + self.GAP \
-            if self.badge else 0
-        _, text_height = self.paragraph.wrap(available_width - badge_room, available_height)
+        _, text_height = self.paragraph.wrap(self._text_width(available_width, available_height), available_height)
         self.width = available_width
         self.height = max(text_height, self.badge.height if self.badge else 0)
         return self.width, self.height
@@ -200,8 +199,23 @@ class HeadingBlock(Tagged, Flowable):
     def getSpaceAfter(self):
         return self.paragraph.getSpaceAfter()
 
+    def _text_width(self, available_width: float, available_height: float) -> float:
+        if not self.badge:
+            return available_width
+        return available_width - self.badge.wrap(available_width * self.BADGE_SHARE, available_height)[0] - self.GAP
+
     def split(self, available_width, available_height):
-        return []  # a heading moves to the next page whole
+        # A heading moves to the next page whole; only one that has already started a page and
+        # still does not fit (taller than the page) is split, as a paragraph would be: reportlab
+        # stops with a LayoutError when a flowable moved on once fits nowhere and will not split.
+        if not (self.stuck or _moved_on_in_vain(self)):
+            return []
+        parts = self.paragraph.split(self._text_width(available_width, available_height), available_height)
+        if len(parts) < 2:
+            return []
+        # The badge, anchor and outline entry belong to where the heading starts.
+        return [HeadingBlock(parts[0], self.badge, self.anchor, self.outline, self.element),
+                *(HeadingBlock(part, None, None, None, self.element) for part in parts[1:])]
 
     def draw(self) -> None:
         canvas = self.canv
@@ -216,6 +230,13 @@ class HeadingBlock(Tagged, Flowable):
             # Centred on the heading's first line, or at its top when the badge is taller.
             drop = max(0.0, (leading - self.badge.height) / 2)
             self.badge.drawOn(canvas, self.width - self.badge.width, self.height - drop - self.badge.height)
+
+
+def _moved_on_in_vain(flowable: Flowable) -> bool:
+    """Whether the flowable is at the top of a frame, or was moved on to a new one already, so
+    that moving on again cannot make room (reportlab's own marks: `_atTop`, `_postponed`)."""
+    frame = getattr(flowable, "_frame", None)
+    return bool(getattr(flowable, "_postponed", False) or (frame is not None and frame._atTop))
 
 
 class ContentsLine(Tagged, Flowable):
@@ -319,6 +340,9 @@ class Shaded(Flowable):
 
     def split(self, available_width, available_height):
         room = available_height - self._top() - self.padding
+        if isinstance(self.inner, HeadingBlock):
+            # reportlab marks the slice, not what is inside it (see HeadingBlock.split)
+            self.inner.stuck = _moved_on_in_vain(self)
         parts = self.inner.split(self._inner_width(available_width), room)
         if not parts:
             return []
