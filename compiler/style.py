@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 from pathlib import Path
 from typing import Any
 
@@ -107,19 +108,48 @@ def _check_fonts(fonts: Node | None, paths: dict, diagnostics: Diagnostics) -> N
 
 
 def font_problem(path: Path) -> str | None:
-    """Why a file cannot be the TrueType font reportc embeds, judged from its size and header."""
+    """Why a file cannot be the TrueType font reportc embeds, judged from its size, header and
+    table directory (reportlab is not imported here: validation never loads a renderer)."""
     try:
         with open(path, "rb") as stream:
-            header = stream.read(4)
             size = os.fstat(stream.fileno()).st_size
+            if size > MAX_FONT_BYTES:
+                return f"is over {MAX_FONT_BYTES // 2**20} MB; a TrueType font is rarely over 2 MB"
+            header = stream.read(_OFFSET_TABLE.size)
+            if header[:4] == b"OTTO":
+                return "has PostScript (CFF) outlines; reportc embeds TrueType fonts (.ttf) only"
+            if header[:4] not in TRUETYPE_HEADERS:
+                return "is not a TrueType font (.ttf)"
+            return _table_directory_problem(header, stream, size)
     except OSError as error:
         return f"cannot be read: {error.strerror or error}"
-    if size > MAX_FONT_BYTES:
-        return f"is over {MAX_FONT_BYTES // 2**20} MB; a TrueType font is rarely over 2 MB"
-    if header == b"OTTO":
-        return "has PostScript (CFF) outlines; reportc embeds TrueType fonts (.ttf) only"
-    if header not in TRUETYPE_HEADERS:
-        return "is not a TrueType font (.ttf)"
+
+
+_OFFSET_TABLE = struct.Struct(">4sHHHH")  # sfnt version, table count, three search hints
+_TABLE_RECORD = struct.Struct(">4sIII")  # tag, checksum, offset, length
+# The tables a TrueType font cannot be embedded without (reportlab reads every one of them).
+REQUIRED_TABLES = ("cmap", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "name", "post")
+_DAMAGED = "is damaged or cut short ({}); replace it with a complete copy of the font"
+
+
+def _table_directory_problem(header: bytes, stream, size: int) -> str | None:
+    """A font whose header is right can still be cut short: every table it lists must lie
+    inside the file, or reportlab fails reading it, at the source's 1:1, naming no font."""
+    if len(header) < _OFFSET_TABLE.size:
+        return _DAMAGED.format("it ends inside its header")
+    _, count, *_ = _OFFSET_TABLE.unpack(header)
+    directory = stream.read(count * _TABLE_RECORD.size)
+    if len(directory) < count * _TABLE_RECORD.size:
+        return _DAMAGED.format("it ends inside its table directory")
+    tags = set()
+    for tag, _, offset, length in _TABLE_RECORD.iter_unpack(directory):
+        name = tag.decode("latin-1").strip()
+        if offset + length > size:
+            return _DAMAGED.format(f"its '{name}' table runs past the end of the file")
+        tags.add(name)
+    missing = [tag for tag in REQUIRED_TABLES if tag not in tags]
+    if missing:
+        return _DAMAGED.format("it has no " + ", ".join(f"'{tag}'" for tag in missing) + " table")
     return None
 
 

@@ -144,9 +144,6 @@ def test_style_fonts_must_be_truetype(tmp_path):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason="PDF renderer: a TrueType font that is cut short passes the style's "
-                                       "header check and reportlab's struct.error ends as 'internal error' "
-                                       "at the source's 1:1, not naming the font or its style line")
 def test_a_truncated_font_is_reported_at_its_style_line(tmp_path):
     from .conftest import run_reportc
 
@@ -158,6 +155,26 @@ def test_a_truncated_font_is_reported_at_its_style_line(tmp_path):
     result = run_reportc("build", "--out", "out", cwd=tmp_path)
     assert result.returncode == 1
     assert "styles/s.yaml:3:12: error: font 'cut.ttf'" in result.stderr, result.stderr
+
+
+def test_a_font_is_checked_table_by_table(tmp_path):
+    import struct
+
+    from compiler.style import font_problem
+
+    whole = (FONTS / "LiberationSans-Regular.ttf").read_bytes()
+    assert font_problem(FONTS / "LiberationSans-Regular.ttf") is None
+    (tmp_path / "header.ttf").write_bytes(whole[:8])
+    (tmp_path / "directory.ttf").write_bytes(whole[:40])
+    # the 'glyf' record renamed: every table inside the file, one the font cannot do without missing
+    count = struct.unpack(">H", whole[4:6])[0]
+    records = [whole[12 + 16 * i: 28 + 16 * i] for i in range(count)]
+    renamed = whole[:12] + b"".join(b"glyX" + r[4:] if r[:4] == b"glyf" else r for r in records) + whole[12 + 16 * count:]
+    (tmp_path / "noglyf.ttf").write_bytes(renamed)
+    assert font_problem(tmp_path / "header.ttf") == ("is damaged or cut short (it ends inside its header); "
+                                                      "replace it with a complete copy of the font")
+    assert "(it ends inside its table directory)" in font_problem(tmp_path / "directory.ttf")
+    assert "(it has no 'glyf' table)" in font_problem(tmp_path / "noglyf.ttf")
 
 
 def test_noncharacters_are_refused_at_their_position(tmp_path):
