@@ -205,22 +205,37 @@ def literal_text(draw, max_words: int) -> str:
 
 def pdf_text(path: Path) -> str:
     """The PDF's text by pdfplumber, which keeps the order of right-to-left characters and the
-    spaces beside them as drawn (pypdf moves a space across a Hebrew maqaf, for one)."""
+    spaces beside them as drawn (pypdf moves a space across a Hebrew maqaf, for one); ligature
+    characters such as U+FB01 are kept, not expanded to "fi"."""
     import pdfplumber
 
     from .test_end_to_end import squash
 
     with pdfplumber.open(path) as pdf:
-        return squash(" ".join(page.extract_text() or "" for page in pdf.pages))
+        return squash(" ".join(page.extract_text(expand_ligatures=False) or "" for page in pdf.pages))
+
+
+def docx_text(path: Path) -> str:
+    """Every run of text in the DOCX's body, headers and footers."""
+    from lxml import etree
+
+    from .test_end_to_end import squash
+
+    text = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t"
+    with zipfile.ZipFile(path) as docx:
+        parts = sorted(name for name in docx.namelist()
+                       if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", name))
+        trees = [etree.fromstring(docx.read(name)) for name in parts]
+    return squash(" ".join(node.text or "" for tree in trees for node in tree.iter(text)))
 
 
 COVERED = font_coverage()
 FIDELITY = settings(max_examples=25 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def fidelity_source(title: str, area: str, paragraph: str, recommendation: str) -> str:
-    tree = Map([("title", Str("Fidelity")), ("subject", Str("S")), ("pillars", Seq([Map([
-        ("title", Str("P")), ("grade", Str("good")),
+def fidelity_source(title: str, area: str, paragraph: str, recommendation: str, short: str = "S") -> str:
+    tree = Map([("title", Str("Fidelity")), ("subject", quoted(short)), ("marking", quoted(short)), ("pillars", Seq([Map([
+        ("title", Str("P")), ("grade", Str("good")), ("carried_over", quoted(short)),
         ("questions", Seq([Map([
             ("title", quoted(title)),
             ("areas_for_improvement", Seq([quoted(area)])),
@@ -232,15 +247,19 @@ def fidelity_source(title: str, area: str, paragraph: str, recommendation: str) 
 
 
 @FIDELITY
-@given(literal_text(8), literal_text(20), literal_text(60), literal_text(20))
-@example("&copy; &#0; <b> & < > \" '", "R&D <img src=\"/etc/passwd\"/>", "a < b & c > d </para> <br/>", "&amp;")
-def test_text_in_the_pdf_and_the_docx_equals_the_source(project, title, area, paragraph, recommendation):
-    from .test_end_to_end import docx_paragraphs, squash
+@given(literal_text(8), literal_text(20), literal_text(60), literal_text(20), literal_text(4))
+@example("&copy; &#0; <b> & < > \" '", "R&D <img src=\"/etc/passwd\"/>", "a < b & c > d </para> <br/>", "&amp;",
+         "OFFICIAL & <b>")
+def test_text_in_the_pdf_and_the_docx_equals_the_source(project, title, area, paragraph, recommendation, short):
+    """Body text (a question title, an area for improvement, a finding, a recommendation), and
+    short text printed on the cover, in the running header or in a sentence (subject, marking,
+    carried over)."""
+    from .test_end_to_end import squash
 
-    code, lines, out = build(project, fidelity_source(title, area, paragraph, recommendation))
+    code, lines, out = build(project, fidelity_source(title, area, paragraph, recommendation, short))
     assert code == 0, lines
     pdf = pdf_text(out / "gen.pdf")
-    docx = squash(" ".join(docx_paragraphs(out / "gen.docx")))
-    for text in (title, area, paragraph, recommendation):
+    docx = docx_text(out / "gen.docx")
+    for text in (title, area, paragraph, recommendation, short):
         assert squash(text) in pdf, (text, pdf)
         assert squash(text) in docx, (text, docx)
