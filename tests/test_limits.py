@@ -135,10 +135,9 @@ def test_image_pixels_are_limited_before_decoding():
     assert MAX_PIXELS == 25_000_000
 
 
-# ---- renderer bugs the limits above keep out of reach ----------------------------------------
-# Each renders a document that validation now refuses, straight through the renderer, so the
-# renderer's own robustness is tracked: when one is fixed, its strict xfail turns into a failure
-# that says to remove the marker.
+# ---- renderer robustness beyond the limits above ---------------------------------------------
+# Each renders a document that validation refuses, straight through the renderer: the limits
+# keep these inputs out, and the renderer must not depend on them to survive.
 
 def composed(tmp_path: Path, text: str):
     from compiler.paths import Roots

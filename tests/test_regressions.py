@@ -8,8 +8,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import pytest
-
 from compiler.paths import Roots
 from compiler.pipeline import load_all
 
