@@ -196,6 +196,9 @@ def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or "invalid YAML"
+        if "maximum nesting depth" in problem and mark and not builder.too_deep:
+            _report_depth(text[:mark.index], file, lines.position(mark.index), diagnostics)
+            return None
         message = _PARSER_HINTS.get(problem, problem)
         span = Span(file, *lines.position(mark.index)) if mark else Span(file, 1, 1)
         diagnostics.error(span, f"invalid YAML: {message}")
@@ -204,6 +207,25 @@ def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
         diagnostics.error(Span(file, 1, 1), f"invalid YAML: {' '.join(str(error).split())}")
         return None
     return None if builder.too_deep else builder.root
+
+
+def _report_depth(prefix: str, file: str, fallback: tuple[int, int], diagnostics: Diagnostics) -> None:
+    """libyaml 0.2.5+ refuses nesting past its own limit, often scanning ahead of our builder:
+    parse the text up to that point again, so our limit is reported where it was passed, the same
+    with every libyaml."""
+    own = Diagnostics()
+    builder = _TreeBuilder(file, _Lines(prefix), own)
+    try:
+        for event in yaml.parse(prefix, Loader=_Loader):
+            if not builder.feed(event):
+                break
+    except yaml.YAMLError:
+        pass
+    if builder.too_deep:
+        diagnostics.extend(own)
+    else:
+        diagnostics.error(Span(file, *fallback), f"nesting deeper than {MAX_DEPTH} levels; "
+                                                 "a report is at most a few levels deep")
 
 
 def _set_path(node: Node, path: str) -> None:
