@@ -19,6 +19,12 @@ ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # and the style's labels, are printed in the running header and footer of every page.
 MAX_TITLE = 250
 MAX_GRADE_LABEL = 40  # "Requires improvement" is 20
+# Labels print as headings (some inside a cause of concern's box, which a heading cannot break
+# out of) and in the running header and footer; the longest default is 72 characters.
+MAX_LABEL = 100
+# Style numbers have ranges a layout survives with every other setting at its extreme and every
+# title at its longest (tests/test_properties.py builds styles across them): a 24 pt body or
+# 200 mm margins left no room for a heading, and reportlab failed part-way through the build.
 
 
 def _inline(description: str) -> dict[str, Any]:
@@ -153,8 +159,8 @@ def _colour(default: str, description: str) -> dict[str, Any]:
     return {**_COLOUR, "default": default, "description": description}
 
 
-def _number(default: float, description: str) -> dict[str, Any]:
-    return {"type": "number", "minimum": 0, "maximum": 1000, "default": default, "description": description}
+def _number(default: float, description: str, low: float, high: float) -> dict[str, Any]:
+    return {"type": "number", "minimum": low, "maximum": high, "default": default, "description": description}
 
 
 def _path(default: str | None, description: str) -> dict[str, Any]:
@@ -164,8 +170,11 @@ def _path(default: str | None, description: str) -> dict[str, Any]:
     return schema
 
 
-def _label(default: str) -> dict[str, Any]:
-    return {"type": "string", "default": default, "maxLength": MAX_TITLE}
+def _label(key: str, default: str) -> dict[str, Any]:
+    # `ungraded` is a badge's label; `glance_area` and `glance_grade` head the glance table's
+    # columns, and the header row is repeated on every page the table spans
+    longest = MAX_GRADE_LABEL if key in ("ungraded", "glance_area", "glance_grade") else MAX_LABEL
+    return {"type": "string", "default": default, "maxLength": longest}
 
 
 LABEL_DEFAULTS: dict[str, str] = {
@@ -229,7 +238,7 @@ STYLE_SCHEMA: dict[str, Any] = {
         },
         "labels": {
             "type": "object",
-            "properties": {key: _label(value) for key, value in LABEL_DEFAULTS.items()},
+            "properties": {key: _label(key, value) for key, value in LABEL_DEFAULTS.items()},
             "additionalProperties": False,
         },
         "fonts": {
@@ -241,7 +250,7 @@ STYLE_SCHEMA: dict[str, Any] = {
                 "bold": _path("fonts/LiberationSans-Bold.ttf", "TrueType file."),
                 "italic": _path("fonts/LiberationSans-Italic.ttf", "TrueType file."),
                 "bold_italic": _path("fonts/LiberationSans-BoldItalic.ttf", "TrueType file."),
-                "size": _number(11, "Body text size in points."),
+                "size": _number(11, "Body text size in points.", 8, 14),
             },
             "additionalProperties": False,
         },
@@ -263,10 +272,10 @@ STYLE_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "size": {"type": "string", "enum": ["A4", "letter"], "default": "A4"},
-                "margin_top_mm": _number(25, ""),
-                "margin_bottom_mm": _number(25, ""),
-                "margin_left_mm": _number(22, ""),
-                "margin_right_mm": _number(22, ""),
+                "margin_top_mm": _number(25, "", 5, 40),
+                "margin_bottom_mm": _number(25, "", 5, 40),
+                "margin_left_mm": _number(22, "", 5, 40),
+                "margin_right_mm": _number(22, "", 5, 40),
             },
             "additionalProperties": False,
         },
@@ -274,10 +283,10 @@ STYLE_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "band_colour": _colour("#1F3864", "The cover's colour band."),
-                "band_height_mm": _number(110, "Height of the band from the top of the page."),
+                "band_height_mm": _number(110, "Height of the band from the top of the page.", 0, 300),
                 "text_colour": _colour("#FFFFFF", "Text on the band."),
-                "logo_width_mm": _number(50, "Logo width on the cover."),
-                "title_size": _number(30, "Cover title size in points."),
+                "logo_width_mm": _number(50, "Logo width on the cover.", 5, 150),
+                "title_size": _number(30, "Cover title size in points.", 8, 72),
             },
             "additionalProperties": False,
         },
@@ -285,7 +294,7 @@ STYLE_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "crop_marks": {"type": "boolean", "default": False, "description": "Always add crop marks and bleed."},
-                "bleed_mm": _number(3, "Bleed beyond the trim box."),
+                "bleed_mm": _number(3, "Bleed beyond the trim box.", 0, 20),
             },
             "additionalProperties": False,
         },

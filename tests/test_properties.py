@@ -263,3 +263,53 @@ def test_text_in_the_pdf_and_the_docx_equals_the_source(project, title, area, pa
     for text in (title, area, paragraph, recommendation, short):
         assert squash(text) in pdf, (text, pdf)
         assert squash(text) in docx, (text, docx)
+
+
+# ---- 5. any style within the schema's ranges lays out the longest titles ---------------------
+
+WIDE = ("WWWWWWWWW " * 30)[:250]  # the widest text a title may hold: 250 characters of W
+STYLE_NUMBERS = {  # key -> (section, low, high), as in compiler/schema.py
+    "size": ("fonts", 8, 14), "margin_top_mm": ("page", 5, 40), "margin_bottom_mm": ("page", 5, 40),
+    "margin_left_mm": ("page", 5, 40), "margin_right_mm": ("page", 5, 40), "band_height_mm": ("cover", 0, 300),
+    "logo_width_mm": ("cover", 5, 150), "title_size": ("cover", 8, 72), "bleed_mm": ("print", 0, 20),
+}
+
+
+@st.composite
+def styles(draw) -> Map:
+    sections: dict[str, list] = {}
+    for key, (section, low, high) in STYLE_NUMBERS.items():
+        value = draw(st.sampled_from([low, high]) | st.integers(low, high))
+        sections.setdefault(section, []).append((key, Str(str(value), "")))
+    sections["page"].append(("size", Str(draw(st.sampled_from(["A4", "letter"])), "")))
+    sections["print"].append(("crop_marks", Str(draw(st.sampled_from(["true", "false"])), "")))
+    labels = [(key, quoted(WIDE[:100])) for key in ("contents", "summary", "at_a_glance", "areas_for_improvement",
+                                                    "causes_of_concern", "recommendations", "draft")]
+    labels += [(key, quoted(WIDE[:40])) for key in ("glance_area", "glance_grade", "ungraded")]  # badge-sized
+    grades = Map([("good", Map([("label", quoted(WIDE[:40])), ("colour", Str("#4C9A2A"))]))])
+    return Map([("extends", Str("hmicfrs")), ("grades", grades), ("labels", Map(labels)),
+                *((name, Map(pairs)) for name, pairs in sections.items())])
+
+
+def widest_report() -> str:
+    title = quoted(WIDE)
+    question = Map([("number", Str("9999", "")), ("title", title), ("grade", Str("good")),
+                    ("causes_of_concern", Seq([Map([("text", title), ("recommendations", Seq([title]))])])),
+                    ("findings", quoted(f"### {WIDE}\n\n{WIDE}"))])
+    return emit(Map([("style", Str("gen")), ("status", Str("draft")), *((key, title) for key in (
+        "title", "subject", "programme", "marking", "version")),
+        ("front_matter", Seq([Map([("title", title)])])),
+        ("pillars", Seq([Map([("title", title), ("grade", Str("good")), ("carried_over", title),
+                              ("questions", Seq([question]))])]))]))
+
+
+STYLES = settings(max_examples=12 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@STYLES
+@given(styles())
+def test_any_style_within_the_ranges_lays_out_the_widest_titles(project, style):
+    (project / "styles").mkdir(exist_ok=True)
+    (project / "styles" / "gen.yaml").write_text(emit(style))
+    code, lines, out = build(project, widest_report())
+    assert code == 0, lines
