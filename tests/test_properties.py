@@ -25,7 +25,7 @@ from compiler import cli
 from compiler.paths import Roots
 from compiler.pipeline import BuildOptions, build_report, load_all
 
-from .sourcegen import Map, Seq, Str, emit, hostile_sources, mutate, reports
+from .sourcegen import Map, Seq, Str, emit, hostile_sources, mutate, reports, scalars
 
 DIAGNOSTIC = re.compile(r"(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severity>error|warning): (?P<message>.+)")
 SOURCE = "sources/gen.yaml"
@@ -313,3 +313,27 @@ def test_any_style_within_the_ranges_lays_out_the_widest_titles(project, style):
     (project / "styles" / "gen.yaml").write_text(emit(style))
     code, lines, out = build(project, widest_report())
     assert code == 0, lines
+
+
+@st.composite
+def hostile_styles(draw) -> str:
+    """A valid style mutated like the sources above, its labels given hostile text."""
+    style = draw(styles())
+    labels = style.get("labels")
+    for index, (key, _) in enumerate(labels.pairs):
+        if draw(st.booleans()):
+            labels.pairs[index] = (key, draw(scalars()))
+    return emit(draw(mutate(style)))
+
+
+@settings(max_examples=300 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hostile_styles())
+@example("labels: {carried_over: '{year.__class__} {'}\nfonts: {size: 99999999999999999999999}\n")
+@example("extends: gen\n")  # a style extending itself
+@example("brand: {logo: /etc/passwd}\nfonts: {regular: ../../../../etc/hostname}\n")
+def test_hostile_styles_end_in_exit_0_or_positioned_errors(project, style):
+    (project / "styles").mkdir(exist_ok=True)
+    (project / "styles" / "gen.yaml").write_bytes(style.encode("utf-8", "surrogatepass"))
+    text = "style: gen\ntitle: T\nsubject: S\npillars:\n  - title: P\n    grade: good\n"
+    code, lines = validate(project, write(project, text))
+    assert_well_formed(code, lines, text)
