@@ -126,14 +126,28 @@ def open_package(path: Path) -> Package:
             main = _target(archive, "_rels/.rels", "", _OFFICE_DOCUMENT, names) or "word/document.xml"
             if main not in names:
                 raise ReviewError("not a Word document (no main document part)")
-            document = _parse(archive.read(main))
+            document = _parse(_read(archive, main))
             rels = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
             comments_name = _target(archive, rels, posixpath.dirname(main), _COMMENTS, names)
-            comments = read_comments(_parse(archive.read(comments_name))) if comments_name else {}
+            comments = read_comments(_parse(_read(archive, comments_name))) if comments_name else {}
             source_map = find_source_map(archive, names, document)
         except (zipfile.BadZipFile, OSError, ValueError) as error:
             raise ReviewError(f"cannot read this file as a DOCX ({_reason(error)})") from None
     return Package(document, comments, source_map)
+
+
+# A part bigger than any Word writes for a report: a zip bomb (a 1.5 GB document.xml compresses
+# to 1.5 MB) is refused from the size the archive declares, before anything is decompressed.
+MAX_PART_BYTES = 64 * 2**20
+
+
+def _read(archive: zipfile.ZipFile, name: str) -> bytes:
+    """A part of the package; zipfile stops at the declared size, so it bounds what is read."""
+    size = archive.getinfo(name).file_size
+    if size > MAX_PART_BYTES:
+        raise ValueError(f"its part {name} is {size:,} bytes uncompressed, over the "
+                         f"{MAX_PART_BYTES // 2**20} MB a report's DOCX needs")
+    return archive.read(name)
 
 
 def _reason(error: Exception) -> str:
@@ -153,7 +167,7 @@ def _parse(data: bytes) -> "etree._Element":
 def _target(archive: zipfile.ZipFile, rels_name: str, base: str, reltype: str, names: set[str]) -> str | None:
     if rels_name not in names:
         return None
-    for rel in _parse(archive.read(rels_name)).iter(f"{{{_REL}}}Relationship"):
+    for rel in _parse(_read(archive, rels_name)).iter(f"{{{_REL}}}Relationship"):
         if rel.get("Type") == reltype and rel.get("TargetMode") != "External":
             target = rel.get("Target", "")
             name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
@@ -177,7 +191,7 @@ def find_source_map(archive: zipfile.ZipFile, names: set[str], document: "etree.
     from .render.docx_sourcemap import SOURCE_PROPERTY, LoadedMap, mark_from_name, parse_map
 
     for name in sorted(n for n in names if n.startswith("customXml/") and n.count("/") == 1):
-        loaded = parse_map(archive.read(name))
+        loaded = parse_map(_read(archive, name))
         if loaded is not None:
             return loaded
     # The custom XML part can be lost by an editor; the bookmarks still say line and column.
@@ -197,7 +211,7 @@ def _custom_property(archive: zipfile.ZipFile, names: set[str], wanted: str) -> 
     name = _target(archive, "_rels/.rels", "", _CUSTOM_PROPERTIES, names)
     if name is None:
         return None
-    for prop in _parse(archive.read(name)):
+    for prop in _parse(_read(archive, name)):
         if prop.get("name") == wanted:
             return "".join(prop.itertext()).strip() or None
     return None
