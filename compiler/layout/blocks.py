@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Union
+from typing import Iterable, Iterator, Union
 
 from ..diagnostics import Span
 from ..model import Inlines
@@ -112,6 +112,21 @@ class PageBreak:
 
 
 Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBreak]
+
+
+def walk_blocks(body: Iterable[Block]) -> Iterator[Block]:
+    """Every block in reading order, including those inside callouts and list items."""
+    for block in body:
+        yield block
+        if isinstance(block, Callout):
+            yield from walk_blocks(block.blocks)
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                yield from walk_blocks(item.children)
+
+
+def headings(body: Iterable[Block]) -> Iterator[Heading]:
+    return (block for block in walk_blocks(body) if isinstance(block, Heading))
 
 
 @dataclass(frozen=True)

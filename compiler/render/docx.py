@@ -27,7 +27,7 @@ from lxml import etree
 
 from ..diagnostics import Diagnostics, Span
 from ..layout.blocks import (Badge, Block, Callout, Contents, Cover, Document, GlanceTable, Heading,
-                             Image, ListBlock, ListEntry, PageBreak, Para)
+                             Image, ListBlock, ListEntry, PageBreak, Para, headings)
 from ..model import Emph, Inlines, Link, Strong, Text
 from . import Rendered, RenderOptions
 from .docx_numbering import LEVELS, Numbering
@@ -441,7 +441,7 @@ def _collect_anchors(blocks: tuple[Block, ...]) -> tuple[dict[str, str], dict[st
     names: dict[str, str] = {}
     spans: dict[str, Span] = {}
     used: set[str] = set()
-    for heading in _headings(blocks):
+    for heading in headings(blocks):
         if heading.anchor and heading.anchor not in names:
             name = bookmark_name(heading.anchor)
             if name in used:
@@ -451,13 +451,3 @@ def _collect_anchors(blocks: tuple[Block, ...]) -> tuple[dict[str, str], dict[st
             spans[heading.anchor] = heading.span
     return names, spans
 
-
-def _headings(blocks) -> Iterator[Heading]:
-    for block in blocks:
-        if isinstance(block, Heading):
-            yield block
-        elif isinstance(block, Callout):
-            yield from _headings(block.blocks)
-        elif isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _headings(item.children)

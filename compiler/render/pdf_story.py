@@ -45,21 +45,10 @@ class Frame:
 def destinations(body: Iterable[blocks.Block]) -> dict[str, str]:
     """Heading anchor -> a short PDF destination name, in source order."""
     names: dict[str, str] = {}
-    for heading in _headings(body):
+    for heading in blocks.headings(body):
         if heading.anchor is not None and heading.anchor not in names:
             names[heading.anchor] = f"h{len(names)}"
     return names
-
-
-def _headings(body: Iterable[blocks.Block]) -> Iterable[blocks.Heading]:
-    for block in body:
-        if isinstance(block, blocks.Heading):
-            yield block
-        elif isinstance(block, blocks.Callout):
-            yield from _headings(block.blocks)
-        elif isinstance(block, blocks.ListBlock):
-            for item in block.items:
-                yield from _headings(item.children)
 
 
 class StoryBuilder:
@@ -289,7 +278,7 @@ class StoryBuilder:
 
     def _heading_number_widths(self, body: Iterable[blocks.Block]) -> dict[str, float]:
         widths: dict[str, float] = {}
-        for heading in _headings(body):
+        for heading in blocks.headings(body):
             if heading.number is not None:
                 style = self.typography.heading(heading.role, heading.level)
                 width = (stringWidth(f"{heading.number}.", style.fontName, style.fontSize)
