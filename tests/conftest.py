@@ -4,12 +4,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources"
+STRESS = ROOT / "tests" / "pdf_fixtures" / "stress.yaml"  # long tables, callouts and words, for the PDF
+SOURCE_DATE = date(2023, 11, 14)  # what the builds here date by: SOURCE_DATE_EPOCH=1700000000
 
 
 def sample_sources() -> list[Path]:
@@ -30,3 +33,14 @@ def built_samples(tmp_path_factory) -> Path:
     result = run_reportc("build", "sources", "--out", str(out), env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert result.returncode == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def documents():
+    """Each sample's (and the PDF stress fixture's) layout document: what the outputs must show."""
+    from compiler.paths import Roots
+    from compiler.pipeline import compose_document, load_all
+
+    loaded = load_all(sample_sources() + [STRESS], Roots.at(ROOT))
+    assert all(item.ok for item in loaded), [d.format() for item in loaded for d in item.diagnostics]
+    return {item.report.id: compose_document(item, SOURCE_DATE) for item in loaded}

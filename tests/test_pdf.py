@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import date
 from pathlib import Path
 
 import pdfplumber
@@ -21,30 +20,18 @@ from compiler import __version__
 from compiler.diagnostics import Diagnostics
 from compiler.layout import blocks
 from compiler.model import plain_text
-from compiler.paths import Roots
-from compiler.pipeline import compose_document, load_all
 from compiler.render import RenderOptions
 from compiler.render import pdf as pdf_renderer
 
-from .conftest import ROOT, run_reportc, sample_sources
+from .conftest import ROOT, STRESS, run_reportc
 
 MM = 72 / 25.4
-SOURCE_DATE = date(2023, 11, 14)  # conftest builds with SOURCE_DATE_EPOCH=1700000000
-STRESS = ROOT / "tests" / "pdf_fixtures" / "stress.yaml"
 BASE14 = {"Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
           "Helvetica-Oblique", "Helvetica-BoldOblique", "Times-Roman", "Times-Bold", "Times-Italic",
           "Times-BoldItalic", "Symbol", "ZapfDingbats"}
 
 
 # ---- fixtures --------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def documents() -> dict[str, blocks.Document]:
-    """Each sample's layout document: what the PDF must show."""
-    loaded = load_all(sample_sources() + [STRESS], Roots.at(ROOT))
-    assert all(item.ok for item in loaded), [d.format() for item in loaded for d in item.diagnostics]
-    return {item.report.id: compose_document(item, SOURCE_DATE) for item in loaded}
 
 
 @pytest.fixture(scope="module")

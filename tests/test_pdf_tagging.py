@@ -8,7 +8,6 @@ import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pdfplumber
@@ -18,13 +17,9 @@ import pytest
 
 from compiler.layout import blocks
 from compiler.model import plain_text
-from compiler.paths import Roots
-from compiler.pipeline import compose_document, load_all
 
-from .conftest import ROOT, run_reportc, sample_sources
+from .conftest import ROOT, STRESS, run_reportc
 
-SOURCE_DATE = date(2023, 11, 14)  # conftest builds with SOURCE_DATE_EPOCH=1700000000
-STRESS = ROOT / "tests" / "pdf_fixtures" / "stress.yaml"
 TEXT_SHOWING = {"Tj", "TJ", "'", '"'}
 PAINTING = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "sh", "Do"}
 
@@ -111,13 +106,6 @@ def squash(text: str) -> str:
 
 
 # ---- fixtures ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def documents() -> dict[str, blocks.Document]:
-    loaded = load_all(sample_sources() + [STRESS], Roots.at(ROOT))
-    assert all(item.ok for item in loaded), [d.format() for item in loaded for d in item.diagnostics]
-    return {item.report.id: compose_document(item, SOURCE_DATE) for item in loaded}
 
 
 @pytest.fixture(scope="module")
@@ -313,7 +301,7 @@ def test_each_pillar_is_a_sect_holding_one_sect_per_question(trees, documents):
 
 def test_areas_for_improvement_are_lists_with_one_item_each(trees, documents):
     for report_id, tagged in trees.items():
-        wanted = [b for b in _all_blocks(documents[report_id].body)
+        wanted = [b for b in blocks.walk_blocks(documents[report_id].body)
                   if isinstance(b, blocks.ListBlock) and b.role == "areas-for-improvement"]
         lists = [n for n in tagged.nodes("L")
                  if n.attributes.get("ListNumbering") == "Disc" and n.children("LI")]
@@ -327,16 +315,6 @@ def test_areas_for_improvement_are_lists_with_one_item_each(trees, documents):
                 assert [k.role for k in node.children()] == ["Lbl", "LBody"]
                 assert tagged.text(node.children("Lbl")[0]) == "\u2022"
                 assert squash(tagged.text(node.children("LBody")[0])).startswith(squash(plain_text(item.content)))
-
-
-def _all_blocks(items):
-    for block in items:
-        yield block
-        if isinstance(block, blocks.Callout):
-            yield from _all_blocks(block.blocks)
-        elif isinstance(block, blocks.ListBlock):
-            for item in block.items:
-                yield from _all_blocks(item.children)
 
 
 def test_glance_table_has_column_headers_and_a_row_per_judgment(trees, documents):
@@ -400,7 +378,7 @@ def test_reading_order_is_source_order(trees, documents):
     for report_id, tagged in trees.items():
         flat = squash(tagged.text(tagged.root))
         position = 0
-        for block in _all_blocks(documents[report_id].body):
+        for block in blocks.walk_blocks(documents[report_id].body):
             if isinstance(block, (blocks.Heading, blocks.Para)):
                 wanted = squash(plain_text(block.content))
             elif isinstance(block, blocks.ListBlock):
