@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 
-from .conftest import ROOT, run_reportc
+from .conftest import run_reportc
 
 
 def make_project(tmp_path, files: dict[str, str]):

@@ -23,7 +23,7 @@ from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from compiler import cli
 from compiler.paths import Roots
-from compiler.pipeline import BuildOptions, build_report, load_all
+from compiler.pipeline import load_all
 
 from .sourcegen import Map, Seq, Str, emit, hostile_sources, mutate, reports, scalars
 
