@@ -9,8 +9,9 @@ import sys
 from pathlib import Path
 
 from compiler.diagnostics import Diagnostics
-from compiler.paths import Roots
-from compiler.pipeline import compose_document, load_all, source_date_from_env
+from compiler.source.paths import Roots
+from compiler.build.load import load_all, source_date_from_env
+from compiler.build.report import compose_document
 from compiler.render import RenderOptions
 from compiler.render.pdf import render_pdf
 

@@ -1,14 +1,13 @@
 """reportc: structured YAML inspection findings -> branded PDF and DOCX reports.
 
-The pipeline, one module per stage (`pipeline.py` is the only module that knows the order):
+The folder tree is the pipeline, one package per stage, in the order data flows:
 
-    yamltree    bytes -> positioned YAML tree (FILE:LINE:COL on every node)
-    schemacheck tree checked against schema.py (the single source of truth)
-    style       style files -> frozen Style (extends, defaults, paths)
-    validate    tree + style -> model.Report (markup parsed by markup.py)
-    layout      Report + Style -> layout.blocks.Document (format-neutral)
-    render      Document -> bytes, one module per format (render/pdf.py, render/docx.py)
-    pipeline    writes each artefact atomically
+    source/   bytes -> positioned YAML tree -> checked against the JSON Schema -> model.Report
+    style/    style files -> frozen Style (extends, defaults, fonts, logo)
+    layout/   Report + Style -> layout.blocks.Document (format-neutral)
+    render/   Document -> bytes, one package per format (render/pdf/, render/docx/)
+    build/    the stage order for one report and for a batch; cache, manifest, atomic writes
+    review/   a reviewed DOCX -> its comments and tracked changes at source positions
 """
 __version__ = "0.1.0"
 

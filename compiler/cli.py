@@ -30,7 +30,7 @@ def _jobs(value: str) -> int:
 
 
 def _shard(value: str):
-    from .shard import parse
+    from .build.shard import parse
 
     try:
         return parse(value)
@@ -81,7 +81,7 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     commands.add_parser("validate", parents=[common], help="check sources without building")
     commands.add_parser("schema", help="print the JSON Schema of report files")
     if command in (None, "review"):  # importing it costs more than a whole no-op build: only when it can run
-        from .review import add_review_parser
+        from .review.report import add_review_parser
 
         add_review_parser(commands)
     return parser
@@ -93,12 +93,12 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0) and EXIT_USAGE
     if args.command == "schema":
-        from .schema import report_json_schema
+        from .source.schema import report_json_schema
 
         print(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))
         return EXIT_OK
     if args.command == "review":
-        from .review import run_review
+        from .review.report import run_review
 
         return EXIT_OK if run_review(args.docx, args.json) else EXIT_INVALID
     if args.command == "verify":
@@ -122,8 +122,8 @@ def _command(argv: list[str]) -> str | None:
 
 def _setup(args):
     """(roots, source date), or an exit code for a usage error."""
-    from .paths import Roots
-    from .pipeline import source_date_from_env
+    from .source.paths import Roots
+    from .build.load import source_date_from_env
 
     root = (args.root or Path.cwd())
     if not root.is_dir():
@@ -140,7 +140,7 @@ def _setup(args):
 def _run(args) -> int:
     """validate: every source loaded and checked in this process, nothing rendered."""
     from .diagnostics import Diagnostics
-    from .pipeline import discover_sources, load_all
+    from .build.load import discover_sources, load_all
 
     setup = _setup(args)
     if isinstance(setup, int):
@@ -160,7 +160,8 @@ def _run(args) -> int:
 
 
 def _build(args) -> int:
-    from .pipeline import BatchOptions, BuildOptions, build_batch
+    from .build.batch import BatchOptions, build_batch
+    from .build.report import BuildOptions
 
     setup = _setup(args)
     if isinstance(setup, int):
@@ -232,7 +233,7 @@ def _json_summary(result, options) -> dict:
 
 
 def _verify(args) -> int:
-    from . import manifest
+    from .build import manifest
     from .diagnostics import Diagnostics
 
     diagnostics = Diagnostics()
@@ -249,9 +250,9 @@ def _verify(args) -> int:
 
 
 def _merge(args) -> int:
-    from . import manifest
+    from .build import manifest
     from .diagnostics import Diagnostics, Span
-    from .pipeline import write_atomic
+    from .build.output import write_atomic
 
     diagnostics = Diagnostics()
     read = [(str(path), manifest.read(path, diagnostics)) for path in args.inputs]

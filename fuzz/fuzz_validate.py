@@ -31,8 +31,8 @@ class Target:
     """The validate path of the pipeline (load, schema check, style, model) on one input."""
 
     def __init__(self) -> None:
-        from compiler.paths import Roots
-        from compiler.style import StyleLoader
+        from compiler.source.paths import Roots
+        from compiler.style.loader import StyleLoader
 
         self.project = Path(tempfile.mkdtemp(prefix="reportc-fuzz-"))
         (self.project / "sources").mkdir()
@@ -41,7 +41,7 @@ class Target:
         self.styles = StyleLoader(self.roots)  # shared, as in a batch: styles load once
 
     def __call__(self, data: bytes) -> None:
-        from compiler.pipeline import load_report
+        from compiler.build.load import load_report
 
         self.source.write_bytes(data)
         loaded = load_report(self.source, self.roots, self.styles)
@@ -120,7 +120,9 @@ def main() -> int:
 
         with atheris.instrument_imports(include=["compiler", "yaml"]):
             target = Target()
-            from compiler import markup, pipeline, schemacheck, style, validate, yamltree  # noqa: F401
+            from compiler.build import load  # noqa: F401
+            from compiler.source import markup, schemacheck, validate, yamltree  # noqa: F401
+            from compiler.style import loader  # noqa: F401
         run_atheris(target, args.seconds, args.inputs)
     else:
         run_hypothesis(Target(), args.seconds)

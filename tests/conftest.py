@@ -38,8 +38,9 @@ def built_samples(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def documents():
     """Each sample's (and the PDF stress fixture's) layout document: what the outputs must show."""
-    from compiler.paths import Roots
-    from compiler.pipeline import compose_document, load_all
+    from compiler.source.paths import Roots
+    from compiler.build.load import load_all
+    from compiler.build.report import compose_document
 
     loaded = load_all(sample_sources() + [STRESS], Roots.at(ROOT))
     assert all(item.ok for item in loaded), [d.format() for item in loaded for d in item.diagnostics]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from compiler import batch
+from compiler.build import pool
 from compiler.cli import main
-from compiler.shard import Shard, parse, select
+from compiler.build.shard import Shard, parse, select
 
 from .conftest import ROOT
 
@@ -125,7 +125,7 @@ def test_a_project_style_shadowing_a_shipped_one_rebuilds(tmp_path, build):
     project = make_project(tmp_path, sources(1, style="hmicfrs"))
     assert build(project)[0] == 0
     assert build(project)[1]["built"] == 0
-    shutil.copytree(ROOT / "compiler" / "styles", project / "styles")  # the name now means this copy
+    shutil.copytree(ROOT / "compiler" / "style" / "shipped", project / "styles")  # the name now means this copy
     code, summary = build(project, "--verbose")
     assert summary["status"] == {"sources/r1.yaml": "built"} and "styles/hmicfrs.yaml appeared" in summary["stderr"]
 
@@ -224,7 +224,7 @@ def test_jobs_1_builds_in_this_process(tmp_path, build, monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("--jobs 1 must not start a pool")
 
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr(pool, "ProcessPoolExecutor", no_pool)
     project = make_project(tmp_path, sources(3))
     code, summary = build(project, "--jobs", "1")
     assert code == 0 and summary["built"] == 3 and summary["workers"] == 1
@@ -290,7 +290,7 @@ def _pid_of(job: int) -> tuple[int, int]:
 
 def test_each_worker_is_initialised_once_and_results_cover_every_job(tmp_path):
     log = tmp_path / "init.log"
-    outcomes = list(batch.run(_pid_of, list(range(12)), 2, _record_pid, (str(log),)))
+    outcomes = list(pool.run(_pid_of, list(range(12)), 2, _record_pid, (str(log),)))
     assert sorted(o.result[0] for o in outcomes) == list(range(12))
     workers = {o.result[1] for o in outcomes}
     initialised = log.read_text().split()
@@ -306,7 +306,7 @@ def _die_on_3(job: int) -> int:
 
 
 def test_a_dead_worker_is_reported_not_raised(tmp_path):
-    outcomes = list(batch.run(_die_on_3, [1, 2, 3], 2, _record_pid, (str(tmp_path / "log"),)))
+    outcomes = list(pool.run(_die_on_3, [1, 2, 3], 2, _record_pid, (str(tmp_path / "log"),)))
     assert {o.job for o in outcomes} <= {1, 2, 3}
     lost = [o for o in outcomes if o.lost]
     assert lost and all("stopped" in o.lost for o in lost) and any(o.job == 3 for o in lost)
@@ -402,11 +402,11 @@ def test_a_kill_during_a_write_leaves_the_previous_file(tmp_path):
     import subprocess
     import sys
 
-    from compiler.pipeline import remove_leftovers
+    from compiler.build.output import remove_leftovers
 
     target = tmp_path / "r.pdf"
     target.write_bytes(b"previous good file")
-    script = ("import os, sys, time\nfrom pathlib import Path\nfrom compiler.pipeline import write_atomic\n"
+    script = ("import os, sys, time\nfrom pathlib import Path\nfrom compiler.build.output import write_atomic\n"
               "def stall(fd):\n    print('written', flush=True)\n    time.sleep(60)\n"
               "os.fsync = stall\nwrite_atomic(Path(sys.argv[1]), b'x' * 5_000_000)\n")
     child = subprocess.Popen([sys.executable, "-c", script, str(target)], stdout=subprocess.PIPE)

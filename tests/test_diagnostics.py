@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from compiler.paths import Roots
-from compiler.pipeline import load_all
+from compiler.source.paths import Roots
+from compiler.build.load import load_all
 
 from .conftest import ROOT
 

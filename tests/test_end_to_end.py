@@ -7,8 +7,8 @@ import re
 import pytest
 
 from compiler.model import Report
-from compiler.paths import Roots
-from compiler.pipeline import load_all
+from compiler.source.paths import Roots
+from compiler.build.load import load_all
 
 from .conftest import ROOT, sample_sources
 

@@ -12,9 +12,10 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from compiler.images import MAX_PIXELS
-from compiler.paths import Roots
-from compiler.pipeline import BuildOptions, build_report, load_all
+from compiler.style.images import MAX_PIXELS
+from compiler.source.paths import Roots
+from compiler.build.load import load_all
+from compiler.build.report import BuildOptions, build_report
 
 STYLE = "extends: default\nbrand:\n  name: B\n  logo: {name}\n"
 SOURCE = "style: s\ntitle: T\nsubject: S\npillars:\n  - title: P\n    grade: good\n"

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from compiler.images import MAX_PIXELS
-from compiler.schema import MAX_GRADE_LABEL, MAX_LABEL, MAX_TITLE as MAX_TITLE_LENGTH
-from compiler.validate import MAX_BLOCKS, MAX_PARAGRAPH_CHARACTERS, MAX_QUESTIONS, MAX_TEXT_CHARACTERS
-from compiler.yamltree import MAX_DEPTH, MAX_SOURCE_BYTES
+from compiler.style.images import MAX_PIXELS
+from compiler.source.schema import MAX_GRADE_LABEL, MAX_LABEL, MAX_TITLE as MAX_TITLE_LENGTH
+from compiler.source.validate import MAX_BLOCKS, MAX_PARAGRAPH_CHARACTERS, MAX_QUESTIONS, MAX_TEXT_CHARACTERS
+from compiler.source.yamltree import MAX_DEPTH, MAX_SOURCE_BYTES
 
 from .conftest import ROOT
 
@@ -111,8 +111,8 @@ def test_a_source_at_the_question_limit_builds_within_seconds_and_memory(tmp_pat
 
 
 def test_style_text_is_limited(tmp_path):
-    from compiler.paths import Roots
-    from compiler.pipeline import load_all
+    from compiler.source.paths import Roots
+    from compiler.build.load import load_all
 
     (tmp_path / "styles").mkdir()
     (tmp_path / "styles" / "s.yaml").write_text(
@@ -140,8 +140,9 @@ def test_image_pixels_are_limited_before_decoding():
 # keep these inputs out, and the renderer must not depend on them to survive.
 
 def composed(tmp_path: Path, text: str):
-    from compiler.paths import Roots
-    from compiler.pipeline import compose_document, load_all
+    from compiler.source.paths import Roots
+    from compiler.build.load import load_all
+    from compiler.build.report import compose_document
 
     (tmp_path / "sources").mkdir(exist_ok=True)
     (tmp_path / "sources" / "r.yaml").write_text(text)
@@ -167,7 +168,7 @@ def test_docx_renderer_survives_a_long_version(tmp_path):
 
 
 def test_docx_core_properties_are_shortened_whole_characters_first():
-    from compiler.render.docx_package import _fit
+    from compiler.render.docx.package import _fit
 
     assert _fit("v" * 300) == "v" * 254 + "\u2026"
     # the cut falls inside "e" + two acute accents: the whole letter goes, not half of it
@@ -178,7 +179,7 @@ def test_pdf_renderer_survives_a_long_grade_label(tmp_path):
     from dataclasses import replace
 
     from compiler.layout.compose import compose
-    from compiler.pipeline import CREATOR
+    from compiler.build.report import CREATOR
 
     document = composed(tmp_path, HEAD)
     report, style = load_report_for(tmp_path), document.style
@@ -190,7 +191,7 @@ def test_a_badge_wider_than_its_room_wraps_its_label_inside_it():
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     from compiler.layout.blocks import Badge as BadgeBlock
-    from compiler.render.pdf_flowables import Badge, BadgeLook
+    from compiler.render.pdf.flowables import Badge, BadgeLook
 
     look = BadgeLook("Helvetica-Bold", 8)
     short = Badge(BadgeBlock("good", "Good", "#00703C", "#FFFFFF"), look, min_width=50)
@@ -246,7 +247,7 @@ def test_pdf_running_text_keeps_the_longest_prefix_that_fits():
     # the bisection must cut where removing one character at a time cut: same bytes as before
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from compiler.render.pdf_page import _fit
+    from compiler.render.pdf.page import _fit
 
     def one_at_a_time(text: str, width: float) -> str:
         if stringWidth(text, "Helvetica", 9) <= width:
@@ -261,8 +262,8 @@ def test_pdf_running_text_keeps_the_longest_prefix_that_fits():
 
 
 def load_report_for(tmp_path: Path):
-    from compiler.paths import Roots
-    from compiler.pipeline import load_all
+    from compiler.source.paths import Roots
+    from compiler.build.load import load_all
 
     [loaded] = load_all([tmp_path / "sources" / "r.yaml"], Roots.at(tmp_path))
     return loaded.report
@@ -270,8 +271,8 @@ def load_report_for(tmp_path: Path):
 
 def test_style_numbers_have_ranges_a_layout_survives(tmp_path):
     # a 24 pt body, or 200 mm margins, left no room for a heading: reportlab failed mid-build
-    from compiler.paths import Roots
-    from compiler.pipeline import load_all
+    from compiler.source.paths import Roots
+    from compiler.build.load import load_all
 
     (tmp_path / "styles").mkdir()
     (tmp_path / "styles" / "s.yaml").write_text("fonts: {size: 24}\npage: {margin_left_mm: 200}\n"

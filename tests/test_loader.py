@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from compiler.diagnostics import Diagnostics
-from compiler.yamltree import MAX_DEPTH, MAX_SOURCE_BYTES, Mapping, Scalar, load_bytes
+from compiler.source.yamltree import MAX_DEPTH, MAX_SOURCE_BYTES, Mapping, Scalar, load_bytes
 
 
 def diagnose(data: bytes) -> list[str]:

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from compiler.schema import LABEL_DEFAULTS
+from compiler.source.schema import LABEL_DEFAULTS
 
 from .conftest import ROOT, run_reportc
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from compiler import manifest
+from compiler.build import manifest
 from compiler.cli import main
 from compiler.diagnostics import Diagnostics
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import example, given, settings, strategies as st
 
 from compiler.diagnostics import Diagnostics, Span
-from compiler.markup import MAX_NESTING, _merge_text, parse_blocks, parse_inline
+from compiler.source.markup import MAX_NESTING, _merge_text, parse_blocks, parse_inline
 from compiler.model import BulletList, Emph, Link, NumberedList, Paragraph, Strong, SubHeading, Text, plain_text
 
 SPAN = Span("r.yaml", 1, 1)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from compiler.paths import Roots
-from compiler.pipeline import load_all
+from compiler.source.paths import Roots
+from compiler.build.load import load_all
 
 GOOD = "title: T\nsubject: S\npillars:\n  - title: P\n    grade: good\n"
 
@@ -97,7 +97,7 @@ def test_a_huge_style_is_refused_after_reading_at_most_the_limit(tmp_path):
 
 def test_a_file_that_cannot_be_read_is_an_error():
     from compiler.diagnostics import Diagnostics
-    from compiler.yamltree import load_file
+    from compiler.source.yamltree import load_file
 
     diagnostics = Diagnostics()
     assert load_file(Path(__file__).parent, "tests", diagnostics) is None
@@ -158,7 +158,7 @@ def test_a_truncated_font_is_reported_at_its_style_line(tmp_path):
 def test_a_font_is_checked_table_by_table(tmp_path):
     import struct
 
-    from compiler.style import font_problem
+    from compiler.style.loader import font_problem
 
     whole = (FONTS / "LiberationSans-Regular.ttf").read_bytes()
     assert font_problem(FONTS / "LiberationSans-Regular.ttf") is None

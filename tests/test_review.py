@@ -23,7 +23,7 @@ from docx.text.run import Run
 from compiler.diagnostics import Span
 from compiler.layout.blocks import Callout, GlanceTable, Heading, ListBlock, Para
 from compiler.model import plain_text
-from compiler.review import review_docx
+from compiler.review.report import review_docx
 from tests.conftest import ROOT, run_reportc
 from tests.docx_fixtures import FIXTURES, compose, convert_with_libreoffice, paragraphs, render_docx, soffice
 

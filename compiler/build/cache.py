@@ -23,17 +23,17 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable, Mapping
 
-from . import __version__
-from .paths import SHIPPED_STYLES, Roots
+from .. import __version__
+from ..source.paths import SHIPPED_STYLES, Roots
 
 if TYPE_CHECKING:
-    from .styletypes import Style
+    from ..style.types import Style
 
 CACHE_NAME = ".reportc-cache.json"
 CACHE_FORMAT = 1
 # Libraries whose version changes the bytes we write: (module, distribution name).
 _LIBRARIES = (("reportlab", "reportlab"), ("docx", "python_docx"), ("PIL", "pillow"), ("yaml", "pyyaml"))
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent  # all of reportc: a change to any stage rebuilds
 
 
 @dataclass(frozen=True)
@@ -249,10 +249,10 @@ def _named_files(style_file: Path, roots: Roots) -> list[Path]:
     """Every path-typed value in one style file (logo, fonts), resolved as the style loader
     resolves it. Reading the chain's files again costs far less than keeping a style's
     every resolved path in the Style type, and new path keys in the schema are picked up."""
-    from .diagnostics import Diagnostics
-    from .paths import resolve_file
-    from .schema import STYLE_SCHEMA
-    from .yamltree import Mapping as TreeMapping, Scalar, load_bytes
+    from ..diagnostics import Diagnostics
+    from ..source.paths import resolve_file
+    from ..source.schema import STYLE_SCHEMA
+    from ..source.yamltree import Mapping as TreeMapping, Scalar, load_bytes
 
     tree = load_bytes(style_file.read_bytes(), style_file.name, Diagnostics())
     found: list[Path] = []

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from . import __version__
-from .diagnostics import Diagnostics, Span
+from .. import __version__
+from ..diagnostics import Diagnostics, Span
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
@@ -124,7 +124,7 @@ def merge(manifests: list[tuple[str, Manifest]], diagnostics: Diagnostics) -> Ma
 def verify(folder: Path, manifest: Manifest, diagnostics: Diagnostics) -> int:
     """Check every listed artefact's presence, size and SHA-256; warn about unlisted ones.
     Returns how many artefacts were checked."""
-    from .buildcache import sha256_file
+    from .cache import sha256_file
 
     root = folder.resolve()
     for record in manifest.artefacts:

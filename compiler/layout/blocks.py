@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Union
 
 from ..diagnostics import Span
 from ..model import Inlines
-from ..styletypes import Image, Style  # noqa: F401  (Image is part of this vocabulary)
+from ..style.types import Image, Style  # noqa: F401  (Image is part of this vocabulary)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from datetime import date
 from ..diagnostics import Span
 from ..model import (AreaForImprovement, BlockText, BulletList, CauseOfConcern, Inlines, Link, NumberedList, Paragraph, Pillar, Question, Report, Section,
                      SubHeading, Text, plain_text)
-from ..styletypes import Style
+from ..style.types import Style
 from .blocks import (Badge, Block, Callout, Contents, ContentsEntry, Cover, Document, GlanceRow,
                      GlanceTable, Heading, ListBlock, ListEntry, Metadata, PageBreak, Para,
                      Running)

@@ -1,6 +1,6 @@
-"""Renderers, looked up by format name. Adding a format is one module and one line here.
+"""Renderers, looked up by format name. Adding a format is one package and one line here.
 
-Each renderer module exposes `render(document, options, diagnostics) -> Rendered`. It is
+Each renderer package exposes `render(document, options, diagnostics) -> Rendered`. It is
 imported only when that format is built, so `validate` and `--help` never load reportlab or
 python-docx.
 """

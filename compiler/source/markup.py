@@ -13,8 +13,8 @@ import bisect
 import re
 from typing import Callable
 
-from .diagnostics import Diagnostics, Span, excerpt
-from .model import (Block, BulletList, Emph, Inline, Inlines, Link, ListItem, NumberedList,
+from ..diagnostics import Diagnostics, Span, excerpt
+from ..model import (Block, BulletList, Emph, Inline, Inlines, Link, ListItem, NumberedList,
                     Paragraph, Strong, SubHeading, Text)
 
 LINK_SCHEMES = ("http", "https", "mailto")

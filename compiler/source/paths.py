@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-SHIPPED_STYLES = (Path(__file__).resolve().parent / "styles").resolve()
+SHIPPED_STYLES = (Path(__file__).resolve().parent.parent / "style" / "shipped").resolve()
 _BARE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
 
 

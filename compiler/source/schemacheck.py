@@ -12,7 +12,7 @@ import re
 from datetime import date
 from typing import Any
 
-from .diagnostics import Diagnostics, Span, excerpt
+from ..diagnostics import Diagnostics, Span, excerpt
 from .yamltree import Mapping, Node, Scalar, Sequence, describe
 
 _INTEGER = re.compile(r"(0|[1-9][0-9]*)\Z")

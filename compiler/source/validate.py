@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Callable
 
 from . import markup
-from .diagnostics import Diagnostics, Span, excerpt
-from .model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
+from ..diagnostics import Diagnostics, Span, excerpt
+from ..model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
                     Question, Report, Section, SubHeading, plain_text)
 from .schema import ID_PATTERN, MAX_TITLE
-from .styletypes import Style
+from ..style.types import Style
 from .yamltree import Mapping, Node, Scalar, Sequence
 
 WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", "clock$",

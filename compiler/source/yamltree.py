@@ -20,7 +20,7 @@ from typing import Union
 
 import yaml
 
-from .diagnostics import Diagnostics, Span, excerpt
+from ..diagnostics import Diagnostics, Span, excerpt
 
 try:  # libyaml is ~30x faster and still gives positions
     from yaml import CSafeLoader as _Loader

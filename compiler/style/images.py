@@ -9,8 +9,8 @@ import io
 import warnings
 from pathlib import Path
 
-from .diagnostics import Diagnostics, Span
-from .styletypes import Image
+from ..diagnostics import Diagnostics, Span
+from .types import Image
 
 MAX_PIXELS = 25_000_000
 MAX_SIDE = 10_000

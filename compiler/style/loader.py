@@ -11,12 +11,12 @@ import struct
 from pathlib import Path
 from typing import Any
 
-from . import schema as schemas
-from .diagnostics import Diagnostics, Span
-from .paths import SHIPPED_STYLES, Roots, resolve_file, resolve_style
-from .schemacheck import check
-from .styletypes import Colours, Cover, Fonts, Grade, Page, Print, Style, frozen_mapping
-from .yamltree import Mapping, Node, Scalar, load_file
+from ..source import schema as schemas
+from ..diagnostics import Diagnostics, Span
+from ..source.paths import SHIPPED_STYLES, Roots, resolve_file, resolve_style
+from ..source.schemacheck import check
+from .types import Colours, Cover, Fonts, Grade, Page, Print, Style, frozen_mapping
+from ..source.yamltree import Mapping, Node, Scalar, load_file
 
 MAX_EXTENDS = 8
 MAX_FONT_BYTES = 20 * 2**20

@@ -1,6 +1,6 @@
 """The resolved style: a brand, a grade scale, labels and the page design, frozen.
 
-Produced by `style.py` from style files (with `extends` merged and every path resolved);
+Produced by `loader.py` from style files (with `extends` merged and every path resolved);
 consumed by layout (labels, grades, colours) and by renderers (fonts, page, cover design).
 """
 from __future__ import annotations

@@ -16,8 +16,9 @@ from lxml import etree
 
 from compiler.diagnostics import Diagnostics
 from compiler.layout.blocks import Document
-from compiler.paths import Roots
-from compiler.pipeline import compose_document, load_all
+from compiler.source.paths import Roots
+from compiler.build.load import load_all
+from compiler.build.report import compose_document
 from compiler.render import RenderOptions, renderer_for
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -1,11 +1,11 @@
 """DOCX renderer: layout blocks -> a review-ready Word document (python-docx plus small OOXML helpers).
 
 Stages inside this module, in order:
-  styles      the Style becomes Word styles and list definitions (docx_styles, docx_numbering)
+  styles      the Style becomes Word styles and list definitions (styles, numbering)
   cover       logo, title band and draft status on page 1
   body        each block becomes paragraphs or a table, appended before the section properties
   running     header and footer parts (marking, "Page X of Y", DRAFT watermark)
-  package     core properties, source map for drafts, byte-stable zip (docx_package)
+  package     core properties, source map for drafts, byte-stable zip
 
 Paragraphs are built as lxml elements with their style ids already known and appended next to a
 held reference to w:sectPr: python-docx's own add_paragraph searches the body for w:sectPr and
@@ -25,18 +25,18 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
 
-from ..diagnostics import Diagnostics, Span
-from ..layout.blocks import (Badge, Block, Callout, Contents, Cover, Document, GlanceTable, Heading,
+from ...diagnostics import Diagnostics, Span
+from ...layout.blocks import (Badge, Block, Callout, Contents, Cover, Document, GlanceTable, Heading,
                              Image, ListBlock, ListEntry, PageBreak, Para, headings)
-from ..model import Emph, Inlines, Link, Strong, Text
-from . import Rendered, RenderOptions
-from .docx_numbering import LEVELS, Numbering
-from .docx_ooxml import (bookmark_around, bookmark_name, el, external_link, field_end,
+from ...model import Emph, Inlines, Link, Strong, Text
+from .. import Rendered, RenderOptions
+from .numbering import LEVELS, Numbering
+from .ooxml import (bookmark_around, bookmark_name, el, external_link, field_end,
                          field_runs, field_start, internal_link, paragraph, paragraph_properties, shading,
                          sub, tab_run, text_run, twips, watermark_run)
-from .docx_package import finish_package
-from .docx_sourcemap import SourceMap
-from .docx_styles import RUNNING_SCALE, StyleSheet, role_style_name, text_width_mm
+from .package import finish_package
+from .sourcemap import SourceMap
+from .styles import RUNNING_SCALE, StyleSheet, role_style_name, text_width_mm
 
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 _PT_PER_MM = 72 / 25.4

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..styletypes import Style
-from .docx_ooxml import el, hex_colour, twips
-from .docx_styles import BULLET_NUM_ID, LIST_INDENT_MM, NUMBER_NUM_ID
+from ...style.types import Style
+from .ooxml import el, hex_colour, twips
+from .styles import BULLET_NUM_ID, LIST_INDENT_MM, NUMBER_NUM_ID
 
 _BULLET_ABSTRACT = 0
 _NUMBER_ABSTRACT = 1

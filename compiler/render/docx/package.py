@@ -21,14 +21,14 @@ from docx.opc.part import Part
 from docx.oxml.ns import qn
 from lxml import etree
 
-from .docx_sourcemap import ID_PROPERTY, NAMESPACE, SOURCE_PROPERTY, SourceMap
+from .sourcemap import ID_PROPERTY, NAMESPACE, SOURCE_PROPERTY, SourceMap
 
 if TYPE_CHECKING:
     from docx.document import Document as WordDocument
 
-    from ..layout.blocks import Document
-    from .docx_numbering import Numbering
-    from .docx_styles import StyleSheet
+    from ...layout.blocks import Document
+    from .numbering import Numbering
+    from .styles import StyleSheet
 
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say; the real date is in core.xml
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"

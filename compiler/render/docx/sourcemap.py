@@ -23,10 +23,10 @@ from typing import TYPE_CHECKING
 
 from lxml import etree
 
-from ..diagnostics import Span
+from ...diagnostics import Span
 
 if TYPE_CHECKING:
-    from ..layout.blocks import Document
+    from ...layout.blocks import Document
 
 NAMESPACE = "urn:reportc:sourcemap:1"
 BOOKMARK_PREFIX = "_rc"
@@ -57,7 +57,7 @@ class SourceMap:
         self.marks: list[Mark] = []
 
     def mark(self, p: etree._Element, bookmark_id: int, span: Span, kind: str) -> None:
-        from .docx_ooxml import bookmark_around  # python-docx only on the render side
+        from .ooxml import bookmark_around  # python-docx only on the render side
 
         code = _KIND_CODES.get(kind, "p")
         name = f"{BOOKMARK_PREFIX}{len(self.marks) + 1}{code}_{span.line}_{span.col}"

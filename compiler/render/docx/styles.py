@@ -15,8 +15,8 @@ from functools import lru_cache
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ..styletypes import Style
-from .docx_ooxml import el, half_points, hex_colour, twips
+from ...style.types import Style
+from .ooxml import el, half_points, hex_colour, twips
 
 # Schema order of the children of w:pPr, w:rPr and w:style: Word refuses files that break it.
 _PPR_ORDER = (

@@ -26,9 +26,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFPageLabel, PDFString
 from reportlab.pdfgen.canvas import Canvas
 
-from .pdf_fonts import FontSet
-from .pdf_markup import LINK_END, LINK_START, LinkTable, LinkTarget
-from .pdf_tagging import DECORATION, Context, Element, Tagger, XmpFacts
+from .fonts import FontSet
+from .markup import LINK_END, LINK_START, LinkTable, LinkTarget
+from .tagging import DECORATION, Context, Element, Tagger, XmpFacts
 
 # NUL never survives into a content stream otherwise: reportlab writes text as escaped
 # string literals, so a raw NUL can only be one of these placeholders.

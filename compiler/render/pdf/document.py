@@ -1,13 +1,13 @@
 """The PDF renderer: layout blocks -> a print-ready PDF, in one reportlab layout pass.
 
 Stages, each in its own module:
-  pdf_fonts     the style's TrueType faces, registered once per process; glyph coverage
-  pdf_styles    layout roles -> paragraph styles
-  pdf_markup    inlines -> reportlab markup (the one place user text is escaped)
-  pdf_story     blocks -> flowables
-  pdf_page      cover, running header and footer, marking, watermark
-  pdf_canvas    the canvas: print marks, links, numbers filled in at the end
-  pdf_tagging   the structure tree and marked content (PDF/UA-1), always on
+  fonts         the style's TrueType faces, registered once per process; glyph coverage
+  styles        layout roles -> paragraph styles
+  markup        inlines -> reportlab markup (the one place user text is escaped)
+  story         blocks -> flowables
+  page          cover, running header and footer, marking, watermark
+  canvas        the canvas: print marks, links, numbers filled in at the end
+  tagging       the structure tree and marked content (PDF/UA-1), always on
 """
 from __future__ import annotations
 
@@ -20,17 +20,17 @@ from reportlab import rl_config
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
-from ..diagnostics import Diagnostics
-from ..layout.blocks import Document
-from . import RenderOptions, Rendered
-from .pdf_canvas import CanvasSetup, ReportCanvas, print_marks
-from .pdf_fonts import GlyphCheck, register_fonts
-from .pdf_markup import LinkStyle, LinkTable, MarkupWriter
-from .pdf_page import PagePainter
-from .pdf_story import Frame as TextFrame
-from .pdf_story import StoryBuilder, destinations
-from .pdf_styles import build_typography
-from .pdf_tagging import Structure, Tagger, Untagged, XmpFacts
+from ...diagnostics import Diagnostics
+from ...layout.blocks import Document
+from .. import RenderOptions, Rendered
+from .canvas import CanvasSetup, ReportCanvas, print_marks
+from .fonts import GlyphCheck, register_fonts
+from .markup import LinkStyle, LinkTable, MarkupWriter
+from .page import PagePainter
+from .story import Frame as TextFrame
+from .story import StoryBuilder, destinations
+from .styles import build_typography
+from .tagging import Structure, Tagger, Untagged, XmpFacts
 
 
 # Compressed streams are binary already; reportlab's default ASCII85 layer on top makes files
@@ -99,7 +99,7 @@ def _doc_template(buffer: io.BytesIO, document: Document, initial_font: str, wid
 
 def _creator() -> str:
     try:
-        from .. import __version__ as version  # type: ignore[attr-defined]
+        from ... import __version__ as version  # type: ignore[attr-defined]
     except ImportError:
         try:
             from importlib.metadata import version as package_version
@@ -115,7 +115,7 @@ def pdf_date(day: date) -> str:
 
 def _check_page_text(document: Document, painter: PagePainter, diagnostics: Diagnostics, fonts) -> None:
     """Cover and running texts are drawn straight onto the page: check their glyphs too."""
-    from ..diagnostics import Span
+    from ...diagnostics import Span
 
     glyphs = GlyphCheck(fonts, diagnostics)
     span = Span(document.source)

@@ -2,7 +2,7 @@
 
 Everything here draws through `ReportCanvas`. A flowable with a structure `element` draws
 inside `canvas.tagged(element)`, so its text becomes that element's content; shapes, rules
-and shading are artifacts (see pdf_tagging).
+and shading are artifacts (see tagging).
 """
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import CondPageBreak, UseUpSpace
 
-from ..layout import blocks
-from .pdf_canvas import DeferredText
-from .pdf_markup import LinkTarget
-from .pdf_tagging import Context, Element
+from ...layout import blocks
+from .canvas import DeferredText
+from .markup import LinkTarget
+from .tagging import Context, Element
 
 
 class Tagged:

@@ -15,8 +15,8 @@ from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ..diagnostics import Diagnostics, Span
-from ..styletypes import Fonts
+from ...diagnostics import Diagnostics, Span
+from ...style.types import Fonts
 
 # Characters never drawn as glyphs: layout turns line breaks into spaces, and a tab or a
 # soft hyphen has no visible form of its own.

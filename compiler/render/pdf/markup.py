@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterator
 
-from ..model import Emph, Inline, Inlines, Link, Strong, Text, plain_text
-from .pdf_tagging import Element, Structure
+from ...model import Emph, Inline, Inlines, Link, Strong, Text, plain_text
+from .tagging import Element, Structure
 
 LINK_SCHEME = "rcl:"
 

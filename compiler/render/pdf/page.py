@@ -19,12 +19,12 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
-from ..layout import blocks
-from .pdf_canvas import DeferredText, Finished, ReportCanvas
-from .pdf_fonts import FontSet
-from .pdf_markup import escape
-from .pdf_styles import Typography
-from .pdf_tagging import PAGINATION, WATERMARK, Structure
+from ...layout import blocks
+from .canvas import DeferredText, Finished, ReportCanvas
+from .fonts import FontSet
+from .markup import escape
+from .styles import Typography
+from .tagging import PAGINATION, WATERMARK, Structure
 
 LOGO_GAP = 16 * mm  # between the logo and the title
 TEXT_GAP = 6 * mm  # between the title, subject and programme

@@ -18,15 +18,15 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 
-from ..diagnostics import Span
-from ..model import Inlines, plain_text
-from ..layout import blocks
-from .pdf_flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEntry, Shaded,
+from ...diagnostics import Span
+from ...model import Inlines, plain_text
+from ...layout import blocks
+from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEntry, Shaded,
                             TaggedParagraph, keep_headings_with_next)
-from .pdf_fonts import FontSet, GlyphCheck
-from .pdf_markup import MarkupWriter, escape, text_runs
-from .pdf_styles import Typography
-from .pdf_tagging import Element, Structure
+from .fonts import FontSet, GlyphCheck
+from .markup import MarkupWriter, escape, text_runs
+from .styles import Typography
+from .tagging import Element, Structure
 
 HEADING_ROLES_BOLD = True  # every heading style is set in the bold face
 RULE_COLOUR = "#B1B4B6"

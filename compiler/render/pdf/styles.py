@@ -13,8 +13,8 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
-from ..styletypes import Style
-from .pdf_fonts import FontSet
+from ...style.types import Style
+from .fonts import FontSet
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,69 @@
+"""One report: Report + Style -> layout Document -> bytes per format -> files, written atomically."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .. import __version__
+from ..source.paths import Roots
+from .cache import sha256_bytes
+from .output import write_atomic
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from .load import Loaded
+
+CREATOR = f"reportc {__version__}"
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    roots: Roots
+    out_dir: Path
+    formats: tuple[str, ...] = ("pdf", "docx")
+    strict: bool = False
+    print_marks: bool = False
+    source_date: date | None = None
+
+
+@dataclass(frozen=True)
+class Artefact:
+    path: Path
+    format: str
+    size: int
+    pages: int
+    sha256: str = ""
+
+
+def compose_document(loaded: Loaded, source_date: date | None):
+    from ..layout.compose import compose
+
+    return compose(loaded.report, loaded.style, source_date, CREATOR)
+
+
+def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
+    """Render every format in memory first, then write them all: an invalid source writes nothing."""
+    from ..render import RenderOptions, renderer_for
+
+    document = compose_document(loaded, options.source_date)
+    rendered = {}
+    anchor_pages: dict[str, int] = {}
+    print_marks = options.print_marks or loaded.style.print.crop_marks
+    for fmt in ("pdf", "docx"):
+        if fmt in options.formats:
+            result = renderer_for(fmt)(document, RenderOptions(print_marks, anchor_pages), loaded.diagnostics)
+            anchor_pages = dict(result.anchor_pages) or anchor_pages
+            rendered[fmt] = result
+    if options.strict:
+        loaded.diagnostics.promote_warnings()
+    if loaded.diagnostics.has_errors:
+        return []
+    options.out_dir.mkdir(parents=True, exist_ok=True)
+    artefacts = []
+    for fmt, result in rendered.items():
+        target = options.out_dir / f"{document.id}.{fmt}"
+        write_atomic(target, result.data)
+        artefacts.append(Artefact(target, fmt, len(result.data), result.pages, sha256_bytes(result.data)))
+    return artefacts
