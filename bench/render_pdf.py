@@ -13,7 +13,7 @@ from compiler.source.paths import Roots
 from compiler.build.load import load_all, source_date_from_env
 from compiler.build.report import compose_document
 from compiler.render import RenderOptions
-from compiler.render.pdf import render_pdf
+from compiler.render.pdf.document import render_pdf
 
 
 def main() -> None:

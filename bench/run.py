@@ -219,9 +219,9 @@ def tagging_switch() -> bool:
     """The PDF renderer's `tagged` parameter, when it has one (measure what exists)."""
     import inspect
 
-    from compiler.render import pdf
+    from compiler.render.pdf import document
 
-    return "tagged" in inspect.signature(getattr(pdf, "render_pdf", pdf.render)).parameters
+    return "tagged" in inspect.signature(document.render_pdf).parameters
 
 
 def incremental(project: Path, runs: int) -> list[Row]:

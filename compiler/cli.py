@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
+import stat
 import sys
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from . import __version__
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 FORMATS = ("pdf", "docx")
+NAME_MAX_BYTES = 255  # one file or folder name, as every common file system allows
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -24,7 +28,7 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 def _jobs(value: str) -> int:
-    if not value.isdigit() or int(value) < 1:
+    if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:  # ASCII: str.isdigit() takes '٣' and '²'
         raise argparse.ArgumentTypeError(f"--jobs takes a whole number of at least 1; got {value!r}")
     return int(value)
 
@@ -92,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
         args = make_parser(_command(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0) and EXIT_USAGE
+    problem = _path_arguments_problem(args)
+    if problem:
+        print(f"reportc: error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     if args.command == "schema":
         from .source.schema import report_json_schema
 
@@ -120,15 +128,80 @@ def _command(argv: list[str]) -> str | None:
     return first if first in ("build", "validate", "schema", "verify", "manifest") and not asking_help else None
 
 
+def _path_arguments(args) -> list[tuple[str, Path, str]]:
+    """(option, path, kind) of every path the command line names but the sources (which
+    discovery reports as it finds them); kinds as _path_problem takes them."""
+    named = [("--root", args.root, "folder")] if getattr(args, "root", None) is not None else []
+    if args.command == "build":
+        named.append(("--out", args.out, "output folder"))
+    elif args.command == "verify":
+        named.append(("DIR", args.folder, "input"))
+    elif args.command == "manifest":
+        named += [("MANIFEST", path, "input") for path in args.inputs]
+        named.append(("-o", args.output, "output file"))
+    return named
+
+
+def _path_arguments_problem(args) -> str | None:
+    """The first path argument that cannot be what its option needs, as a usage error."""
+    for option, path, kind in _path_arguments(args):
+        problem = _path_problem(path, kind)
+        if problem:
+            return f"{option} {_shown(path)} {problem}"
+    return None
+
+
+def _path_problem(path: Path, kind: str) -> str | None:
+    """Why `path` cannot serve, or None. Kinds: "folder" (an existing one), "output folder" (a
+    folder, or nothing yet: it is made), "output file" (a regular file, or nothing yet), "input"
+    (anything or nothing: the command reads it and reports what it finds)."""
+    problem = _name_problem(path)
+    if problem:
+        return problem
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        if kind == "folder":
+            return "does not exist"
+        return "is a broken symbolic link" if os.path.lexists(path) else None
+    except NotADirectoryError:
+        return "is under a file, not a folder"
+    except OSError as error:  # too long a path, a loop of links, no permission
+        return f"cannot be used ({error.strerror or error})"
+    if kind in ("folder", "output folder") and not stat.S_ISDIR(mode):
+        return "is not a folder"
+    if kind == "output file" and not stat.S_ISREG(mode):
+        return "is a folder; name the file to write" if stat.S_ISDIR(mode) else "is not a regular file"
+    return None
+
+
+def _name_problem(path: Path) -> str | None:
+    """What no file system takes, checked before any system call sees it."""
+    if "\0" in os.fspath(path):
+        return "holds a NUL character"
+    try:
+        longest = max((len(os.fsencode(part)) for part in path.parts), default=0)
+    except UnicodeEncodeError:
+        return "is not a valid file name"
+    if longest > NAME_MAX_BYTES:
+        return f"has a name of {longest:,} bytes; file and folder names are at most {NAME_MAX_BYTES}"
+    return None
+
+
+def _shown(path: Path) -> str:
+    """A path as a message quotes it: shortened, on one line."""
+    from .diagnostics import excerpt
+
+    return re.sub(r"[\x00-\x1f\x7f]", lambda match: match.group().encode("unicode_escape").decode(),
+                  excerpt(os.fspath(path), 80))
+
+
 def _setup(args):
     """(roots, source date), or an exit code for a usage error."""
     from .source.paths import Roots
     from .build.load import source_date_from_env
 
     root = (args.root or Path.cwd())
-    if not root.is_dir():
-        print(f"reportc: error: --root {root} is not a folder", file=sys.stderr)
-        return EXIT_USAGE
     try:
         source_date = source_date_from_env()
     except (ValueError, OverflowError, OSError):
@@ -170,7 +243,14 @@ def _build(args) -> int:
     options = BatchOptions(BuildOptions(roots, args.out, args.format, args.strict, args.print_marks, source_date),
                            jobs=args.jobs, force=args.force, fail_fast=args.fail_fast,
                            shard=args.shard)
-    result = build_batch(args.paths, options, _Progress(args))
+    try:
+        result = build_batch(args.paths, options, _Progress(args))
+    except OSError as error:  # the output folder vanished, is read-only, the disk is full...
+        if not _concerns(error, args.out):
+            raise  # anything else is a bug to see, not to hide
+        print(f"reportc: error: --out {_shown(args.out)}: cannot use the output folder "
+              f"({error.strerror or error})", file=sys.stderr)
+        return EXIT_INVALID
     _print(result.diagnostics, args.quiet)
     if args.json:
         print(json.dumps(_json_summary(result, options), indent=2, ensure_ascii=False))
@@ -232,12 +312,21 @@ def _json_summary(result, options) -> dict:
             "out": str(options.build.out_dir), "reports": reports, "diagnostics": diagnostics(result.diagnostics)}
 
 
+def _concerns(error: OSError, folder: Path) -> bool:
+    """Whether `error` is about `folder` or a file in it."""
+    inside = os.path.join(os.path.abspath(folder), "")
+    names = [os.fsdecode(name) for name in (error.filename, error.filename2) if isinstance(name, (str, bytes))]
+    return any(os.path.join(os.path.abspath(name), "").startswith(inside) for name in names)
+
+
 def _verify(args) -> int:
     from .build import manifest
     from .diagnostics import Diagnostics
 
     diagnostics = Diagnostics()
-    path = args.folder if args.folder.is_file() else args.folder / manifest.MANIFEST_NAME
+    # DIR is the build folder, or else the manifest itself (read() refuses a FIFO or device)
+    named_file = os.path.lexists(args.folder) and not os.path.isdir(args.folder)
+    path = args.folder if named_file else args.folder / manifest.MANIFEST_NAME
     found = manifest.read(path, diagnostics)
     checked = manifest.verify(path.parent, found, diagnostics) if found else 0
     _print(diagnostics, args.quiet)
@@ -255,16 +344,38 @@ def _merge(args) -> int:
     from .build.output import write_atomic
 
     diagnostics = Diagnostics()
-    read = [(str(path), manifest.read(path, diagnostics)) for path in args.inputs]
+    read = _read_manifests(args.inputs, diagnostics)
     merged = manifest.merge(read, diagnostics) if not diagnostics.has_errors else None
-    if merged is not None:
+    data = manifest.dump(merged) if merged is not None else b""
+    if len(data) > manifest.MAX_MANIFEST_BYTES:
+        diagnostics.error(Span(str(args.output)), f"the merged manifest would be {len(data):,} bytes; verify reads "
+                                                  f"at most {manifest.MAX_MANIFEST_BYTES:,}, so it is not written")
+    elif merged is not None:
         try:
             args.output.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(args.output, manifest.dump(merged))
+            write_atomic(args.output, data)
         except OSError as error:
             diagnostics.error(Span(str(args.output)), f"cannot write ({error.strerror or error})")
     _print(diagnostics, False)
     return EXIT_INVALID if diagnostics.has_errors else EXIT_OK
+
+
+def _read_manifests(paths: list[Path], diagnostics) -> list:
+    """(file, manifest) of each input; reading stops once they list twice what one manifest may
+    hold (shards rarely list one artefact twice), so many large inputs cannot exhaust memory."""
+    from .build import manifest
+    from .diagnostics import Span
+
+    read, listed = [], 0
+    for path in paths:
+        found = manifest.read(path, diagnostics)
+        listed += len(found.artefacts) if found else 0
+        if listed > 2 * manifest.MAX_ARTEFACTS:
+            diagnostics.error(Span(str(path)), f"the manifests up to this one list over {2 * manifest.MAX_ARTEFACTS:,} "
+                                               "artefacts; a merge takes at most that many")
+            break
+        read.append((str(path), found))
+    return read
 
 
 def _print(diagnostics, quiet: bool) -> None:

@@ -27,11 +27,19 @@ class Span:
 
 
 EXCERPT_CHARACTERS = 60
-_LINE_BREAKS = re.compile("[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Characters that must not reach a terminal or a line-reading tool raw: line breaks would forge
+# extra lines, other C0/C1 controls drive the terminal, bidi controls reorder what is shown.
+_UNTRUSTED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
 
 
 def _escape(match: re.Match) -> str:
     return match.group().encode("unicode_escape").decode("ascii")
+
+
+def escape_untrusted(text: str) -> str:
+    """`text` on one line with every control, line break and bidi control written as an escape
+    (`\\n`, `\\x1b`, `\\u202e`): the one rule for anything printed from untrusted input."""
+    return _UNTRUSTED.sub(_escape, text)
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARACTERS) -> str:
@@ -47,10 +55,15 @@ class Diagnostic:
 
     def format(self) -> str:
         """One line, whatever a file name or a quoted value holds: tools read diagnostics by line."""
-        return _LINE_BREAKS.sub(_escape, f"{self.span}: {self.severity}: {self.message}")
+        return escape_untrusted(f"{self.span}: {self.severity}: {self.message}")
 
     def sort_key(self) -> tuple:
         return (self.span.file, self.span.line, self.span.col, self.message)
+
+
+# Shown per file and severity: a file with 350,000 unknown keys (or a font missing 650,000
+# glyphs) is fixed from its first problems, and must not print 70 MB. The rest are counted.
+MAX_SHOWN_PER_FILE = 100
 
 
 @dataclass
@@ -58,19 +71,39 @@ class Diagnostics:
     """Collects diagnostics from every stage of one source's build."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    hidden: dict[tuple[str, str], int] = field(default_factory=dict)  # (file, severity) -> not kept
+    _shown: dict[tuple[str, str], int] = field(default_factory=dict, repr=False, compare=False)
 
     def error(self, span: Span, message: str) -> None:
-        self.items.append(Diagnostic("error", span, message))
+        self.add(Diagnostic("error", span, message))
 
     def warning(self, span: Span, message: str) -> None:
-        self.items.append(Diagnostic("warning", span, message))
+        self.add(Diagnostic("warning", span, message))
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        key = (diagnostic.span.file, diagnostic.severity)
+        shown = self._shown.get(key, 0)
+        if shown >= MAX_SHOWN_PER_FILE:
+            self.hidden[key] = self.hidden.get(key, 0) + 1
+            return
+        self._shown[key] = shown + 1
+        self.items.append(diagnostic)
+
+    def full(self, file: str, severity: str = "error") -> bool:
+        """True when no more diagnostics of this kind are shown for `file`: a stage may then skip
+        composing an expensive message (a did-you-mean), as it is only counted."""
+        return self._shown.get((file, severity), 0) >= MAX_SHOWN_PER_FILE
 
     def extend(self, other: "Diagnostics") -> None:
-        self.items.extend(other.items)
+        for item in other.items:
+            self.add(item)
+        for key, count in other.hidden.items():
+            self.hidden[key] = self.hidden.get(key, 0) + count
 
     @property
     def has_errors(self) -> bool:
-        return any(d.severity == "error" for d in self.items)
+        return any(d.severity == "error" for d in self.items) or any(
+            severity == "error" for _, severity in self.hidden)
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -83,13 +116,38 @@ class Diagnostics:
     def promote_warnings(self) -> None:
         """--strict: every warning becomes an error."""
         self.items = [Diagnostic("error", d.span, d.message) for d in self.items]
+        self.hidden, self._shown = _as_errors(self.hidden), _as_errors(self._shown)
 
     def sorted(self) -> list[Diagnostic]:
-        unique = dict.fromkeys(self.items)
-        return sorted(unique, key=Diagnostic.sort_key)
+        """Each file's diagnostics in position order, then one line per severity saying how many
+        more that file has (see MAX_SHOWN_PER_FILE)."""
+        ordered = sorted(dict.fromkeys(self.items), key=Diagnostic.sort_key)
+        if not self.hidden:
+            return ordered
+        last_of_file = {item.span.file: index for index, item in enumerate(ordered)}
+        summaries: dict[int, list[Diagnostic]] = {}
+        for (file, severity), count in sorted(self.hidden.items()):
+            at = last_of_file.get(file, len(ordered) - 1)
+            span = ordered[at].span if 0 <= at < len(ordered) else Span(file)
+            noun = "error" if severity == "error" else "warning"
+            summaries.setdefault(at, []).append(Diagnostic(severity, span, (
+                f"{count:,} more {noun}{'s' if count != 1 else ''} in this file not shown (only the first "
+                f"{MAX_SHOWN_PER_FILE} of each kind are); fix these and run again")))
+        result = []
+        for index, item in enumerate(ordered):
+            result.append(item)
+            result += summaries.get(index, [])
+        return result + summaries.get(-1, [])
 
     def __iter__(self) -> Iterator[Diagnostic]:
         return iter(self.sorted())
 
     def __len__(self) -> int:
         return len(self.items)
+
+
+def _as_errors(counts: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
+    merged: dict[tuple[str, str], int] = {}
+    for (file, _), count in counts.items():
+        merged[(file, "error")] = merged.get((file, "error"), 0) + count
+    return merged

@@ -16,7 +16,9 @@ from ..diagnostics import Diagnostic, Diagnostics, Span
 from . import cache as buildcache, manifest
 from .jobs import BUILT, FAILED, NOT_BUILT, SKIPPED, Job, ReportResult
 from .load import discover_sources, id_clashes, peek_id
+from .lock import LOCK_NAME, FolderLock
 from .output import remove_leftovers, write_if_changed
+from .safefile import lstat_regular, sha256_regular
 from .report import BuildOptions
 from .shard import Shard, select
 from .worker import build_job, init_worker
@@ -56,9 +58,44 @@ def build_batch(paths: list[str], options: BatchOptions,
     build = options.build
     result = BatchResult()
     sources, names = _sources(paths, options, result.diagnostics)
+    folder = _locked(build.out_dir, result.diagnostics)
+    if folder is not None:
+        try:  # cleanup, plan, write and record: one build at a time per folder
+            _locked_build(sources, names, options, result, on_report, folder)
+        finally:
+            folder.release()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _locked(out_dir: Path, diagnostics: Diagnostics) -> FolderLock | None:
+    """The output folder's lock, taken (waiting for another build to finish); None, with an
+    error, when it cannot be."""
+    folder = FolderLock(out_dir)
+    span = Span(str(out_dir / LOCK_NAME))
+    try:
+        folder.acquire()
+    except OSError as error:
+        diagnostics.error(span, f"cannot lock the output folder ({error.strerror or error}); it must be a folder "
+                                f"reportc can write, and {LOCK_NAME} in it a plain file (remove it if it is not)")
+        return None
+    if folder.unsupported:
+        diagnostics.warning(span, f"cannot lock the output folder ({folder.unsupported}); do not run two builds "
+                                  "into it at once")
+    return folder
+
+
+def _locked_build(sources: list[Path], names: list[str], options: BatchOptions, result: BatchResult,
+                  on_report: Callable[[ReportResult], None], folder: FolderLock) -> None:
+    build = options.build
     remove_leftovers(build.out_dir)
-    cache, absent = buildcache.load(build.out_dir)
-    done, jobs = _plan(sources, names, cache, absent, options)
+    loaded = buildcache.load(build.out_dir)
+    if loaded.problem:
+        result.diagnostics.warning(Span(str(build.out_dir / buildcache.CACHE_NAME)),
+                                   f"the build cache is damaged ({loaded.problem}); rebuilding "
+                                   f"{'everything' if not loaded.entries else 'those sources'}")
+    cache = loaded.entries
+    done, jobs = _plan(sources, names, cache, loaded.absent, options)
     if options.fail_fast and (result.diagnostics.has_errors or any(r.status == FAILED for r in done)):
         done += [_not_built(job) for job in jobs]
         jobs = []
@@ -68,9 +105,8 @@ def build_batch(paths: list[str], options: BatchOptions,
     try:
         _run(jobs, options, result, on_report)
     finally:  # Ctrl-C too: what was built is recorded, so the next build skips it
-        _record(result, cache, build)
-        result.seconds = time.perf_counter() - started
-    return result
+        if not folder.untouched():
+            _record(result, cache, build)
 
 
 def _sources(paths: list[str], options: BatchOptions, diagnostics: Diagnostics) -> tuple[list[Path], list[str]]:
@@ -126,10 +162,8 @@ def _skipped(entry: buildcache.Entry, out_dir: Path) -> ReportResult:
 
 
 def _mtime(path: Path, otherwise: int) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:  # removed since it was checked: the next build will see it is missing
-        return otherwise
+    status = lstat_regular(path)  # None: removed since it was checked; the next build will see it
+    return status.st_mtime_ns if status else otherwise
 
 
 def _not_built(job: Job) -> ReportResult:
@@ -173,9 +207,7 @@ def _size(path: Path) -> int:
 
 def _record(result: BatchResult, cache: dict, build: BuildOptions) -> None:
     """The build cache and the manifest of this build's good reports. Nothing is written for a
-    build that produced nothing into a folder that does not exist."""
-    if not build.out_dir.is_dir():
-        return
+    build that produced nothing into a folder that did not exist."""
     entries = dict(cache)
     records = []
     for report in result.reports:
@@ -196,15 +228,28 @@ def _record(result: BatchResult, cache: dict, build: BuildOptions) -> None:
 
 def _remove_replaced_outputs(result: BatchResult, cache: dict, out_dir: Path) -> None:
     """A rebuilt report whose id changed no longer writes the files it wrote before: remove them,
-    when no report of this build wrote them and they are still the bytes we wrote. Formats not
-    built this time are kept (`--format docx` for a quick look must not delete the PDFs)."""
-    produced = {output.name for report in result.reports for output in report.outputs}
+    when no report of this build wrote them, no other source's entry still claims them, and they
+    are still the bytes we wrote. Formats not built this time are kept (`--format docx` for a
+    quick look must not delete the PDFs). The cache is a hint anyone may have written: only a
+    regular file directly in the output folder, named `<id>.<format>`, is ever removed."""
+    built = {report.file for report in result.reports if report.status == BUILT}
+    kept = {output.name for report in result.reports for output in report.outputs}
+    kept |= {output.name for source, entry in cache.items() if source not in built for output in entry.outputs}
     for report in result.reports:
         previous = cache.get(report.file)
         if report.status != BUILT or previous is None:
             continue
         for output in previous.outputs:
-            path = out_dir / output.name
-            replaced = output.format in {o.format for o in report.outputs} and output.name not in produced
-            if replaced and buildcache.sha256_file(path) == output.sha256:
-                path.unlink(missing_ok=True)
+            replaced = output.format in {o.format for o in report.outputs} and output.name not in kept
+            if replaced and _ours(out_dir, output):
+                (out_dir / output.name).unlink(missing_ok=True)
+
+
+def _ours(out_dir: Path, output: buildcache.Output) -> bool:
+    """`output` names a regular file directly in `out_dir` that reportc could have written, and
+    it still holds the recorded bytes. (cache.load already dropped other names: checked again
+    here because this is the one place a name from the cache leads to a deletion.)"""
+    if not buildcache.cachecheck.is_output_name(output.name, output.format):
+        return False
+    path = out_dir / output.name
+    return lstat_regular(path) is not None and sha256_regular(path, output.size) == output.sha256

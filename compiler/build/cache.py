@@ -20,11 +20,14 @@ import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .. import __version__
+from ..diagnostics import excerpt
 from ..source.paths import SHIPPED_STYLES, Roots
+from . import cachecheck
+from .safefile import lstat_regular, read_regular, sha256_regular
 
 if TYPE_CHECKING:
     from ..style.types import Style
@@ -100,26 +103,27 @@ MAX_INPUT_BYTES = 64 * 2**20
 
 
 def sha256_input(path: Path) -> str | None:
-    """The hash of a build input; None also when it is too large to be one."""
-    return sha256_file(path, MAX_INPUT_BYTES)
+    """The hash of a build input (a resolved path: never a symlink); None also when it is too
+    large to be one, or not a regular file."""
+    return sha256_regular(path, MAX_INPUT_BYTES)
 
 
 def sha256_file(path: Path, limit: int | None = None) -> str | None:
-    """None when the file does not exist, cannot be read or is over `limit` bytes."""
-    digest = hashlib.sha256()
-    try:
-        with open(path, "rb") as stream:
-            if limit is not None and os.fstat(stream.fileno()).st_size > limit:
-                return None
-            for chunk in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(chunk)
-    except OSError:
-        return None
-    return digest.hexdigest()
+    """None when the file does not exist, cannot be read, is not a regular file (a FIFO, a
+    device: never waited on, never read without end) or is over `limit` bytes. Follows a
+    symlink, as `verify` expects; the build's own checks use safefile without following."""
+    return sha256_regular(path, limit, follow=True)
+
+
+# What Hasher.of gives for a key it will not open: never equal to a recorded hash, so the
+# source rebuilds, and its loader says what is wrong with the file, if anything.
+REFUSED = "refused: not a plain regular file inside the project or reportc's styles"
 
 
 class Hasher:
-    """Hashes each file once per run: a batch shares its styles and fonts."""
+    """Hashes each file once per run: a batch shares its styles and fonts. A key comes from a
+    cache anyone may have written: it is opened only when it names a regular file inside the
+    project or the shipped styles, reached through no symlink."""
 
     def __init__(self, roots: Roots) -> None:
         self.roots = roots
@@ -127,8 +131,16 @@ class Hasher:
 
     def of(self, key: str) -> str | None:
         if key not in self._memo:
-            self._memo[key] = sha256_input(key_path(key, self.roots))
+            self._memo[key] = self._hash(key)
         return self._memo[key]
+
+    def _hash(self, key: str) -> str | None:
+        if cachecheck.key_problem(key, _SHIPPED_POSIX):
+            return REFUSED
+        path = key_path(key, self.roots)
+        if os.path.realpath(path) != str(path):  # a symlink on the way: reportc records resolved paths
+            return REFUSED if os.path.lexists(path) else None
+        return sha256_input(path)
 
 
 @lru_cache(maxsize=1)
@@ -163,18 +175,56 @@ def _library_version(module: str, distribution: str) -> str:
 
 NEW = "not built before"
 ENGINE_CHANGED = "reportc changed (its version, code or libraries)"
+_SHIPPED_POSIX = PurePosixPath(SHIPPED_STYLES.as_posix())
 
 
-def load(out_dir: Path) -> tuple[dict[str, Entry], str]:
-    """The entries of a previous build with this engine, and why a source has none. Empty when
-    there is no cache or it is unreadable: a damaged cache only costs a rebuild."""
+@dataclass(frozen=True)
+class CacheRead:
+    entries: dict[str, Entry]
+    absent: str  # why a source without an entry is rebuilt
+    problem: str | None = None  # why (part of) the cache was ignored, for a warning
+
+
+def load(out_dir: Path) -> CacheRead:
+    """The entries of a previous build with this engine. Empty when there is no cache; a cache
+    that cannot be used, or an entry naming files reportc never records, only costs a rebuild
+    (of everything, or of that source), with the reason in `problem`. See cachecheck."""
     try:
-        raw = json.loads((out_dir / CACHE_NAME).read_bytes())
-        if raw.get("format") != CACHE_FORMAT or raw.get("engine") != engine_fingerprint():
-            return {}, ENGINE_CHANGED
-        return {source: _entry(source, value) for source, value in raw["entries"].items()}, NEW
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}, NEW
+        data = read_regular(out_dir / CACHE_NAME, cachecheck.MAX_CACHE_BYTES)
+    except FileNotFoundError:
+        return CacheRead({}, NEW)
+    except (OSError, ValueError) as error:  # a symlink, a FIFO, unreadable
+        return CacheRead({}, NEW, f"it cannot be read: {getattr(error, 'strerror', None) or error}")
+    if data is None:
+        return CacheRead({}, NEW, f"it is over {cachecheck.MAX_CACHE_BYTES // 2**20} MB")
+    try:
+        raw = cachecheck.parse(data)
+    except cachecheck.Damaged as damaged:
+        return CacheRead({}, NEW, str(damaged))
+    if not isinstance(raw, dict):
+        return CacheRead({}, NEW, "it is not a JSON object")
+    same_format = type(raw.get("format")) is int and raw["format"] == CACHE_FORMAT  # type(): true is not 1
+    if not same_format or raw.get("engine") != engine_fingerprint():
+        return CacheRead({}, ENGINE_CHANGED)
+    return _entries(raw.get("entries"))
+
+
+def _entries(raw: object) -> CacheRead:
+    problem = cachecheck.entries_problem(raw)
+    if problem:
+        return CacheRead({}, NEW, problem)
+    entries, dropped = {}, []
+    for source, value in raw.items():
+        problem = cachecheck.entry_problem(source, value, _SHIPPED_POSIX)
+        if problem:
+            dropped.append((source, problem))
+        else:
+            entries[source] = _entry(source, value)
+    if not dropped:
+        return CacheRead(entries, NEW)
+    source, first = dropped[0]
+    what = f"{len(dropped)} entries are" if len(dropped) > 1 else "an entry is"
+    return CacheRead(entries, NEW, f"{what} unusable, first {excerpt(repr(source))}: {first}")
 
 
 def _entry(source: str, value: dict) -> Entry:
@@ -216,14 +266,13 @@ def stale_reason(entry: Entry | None, options: Mapping, hasher: Hasher, out_dir:
 
 
 def _output_problem(path: Path, output: Output) -> str | None:
-    try:
-        status = path.stat()
-    except OSError:
-        return "is missing"
+    status = lstat_regular(path)
+    if status is None:  # missing, or a symlink or FIFO put in its place: rewritten as a file
+        return "is missing" if not os.path.lexists(path) else "is not a regular file"
     if status.st_size != output.size:
         return "was changed"
     # Same size and mtime: ours. Otherwise (a restored CI cache, a touch) let the bytes decide.
-    if status.st_mtime_ns != output.mtime_ns and sha256_file(path) != output.sha256:
+    if status.st_mtime_ns != output.mtime_ns and sha256_regular(path, output.size) != output.sha256:
         return "was changed"
     return None
 

@@ -7,18 +7,31 @@ byte. `verify` checks a folder against its manifest; `merge` joins the manifests
 from __future__ import annotations
 
 import json
+import os
+import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
 from .. import __version__
-from ..diagnostics import Diagnostics, Span
+from ..diagnostics import Diagnostics, Span, excerpt
+from .safefile import NotRegularFile, UntrustedJSON, parse_json, read_regular
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
 ARTEFACT_SUFFIXES = (".pdf", ".docx")
-_FIELDS = {"path": str, "format": str, "source": str, "id": str, "size": int, "pages": (int, type(None)),
-           "sha256": str}
+_FIELDS = ("path", "format", "source", "id", "size", "pages", "sha256")
+
+# Bounds of what a manifest may hold. Anything past them is not a manifest reportc wrote, and
+# each bounds the work `verify` and `manifest merge` do for a hostile one.
+MAX_MANIFEST_BYTES = 16 * 2**20  # an artefact takes about 200 bytes: 80,000 would fit
+MAX_ARTEFACTS = 50_000  # 25,000 reports in both formats
+MAX_ARTEFACT_BYTES = 2**32  # 4 GiB; verify hashes no more than this per artefact
+MAX_PAGES = 100_000  # a report at its source limits has a few hundred
+MAX_NAME_BYTES = 255  # one file name (and an id), as every common file system allows
+MAX_SOURCE_CHARACTERS = 4096  # a path, as Linux's PATH_MAX
+MAX_LABEL_CHARACTERS = 100  # the reportc version, the source date
 
 
 @dataclass(frozen=True, order=True)
@@ -62,42 +75,151 @@ def _plain(record: Record) -> dict:
 
 
 def read(path: Path, diagnostics: Diagnostics) -> Manifest | None:
-    """A manifest file, or None with the reason in `diagnostics`."""
+    """A manifest file, or None with every reason in `diagnostics`. The file is hostile until
+    checked: it is read only if it is a regular file of at most MAX_MANIFEST_BYTES, parsed
+    without recursion or huge-number failures, and every field is checked against bounds."""
     file = str(path)
     try:
-        body = json.loads(path.read_bytes())
+        body = _parse(_read_bounded(path))
     except FileNotFoundError:
         diagnostics.error(Span(file), "no manifest here; build first (reportc build writes it)")
         return None
     except OSError as error:
         diagnostics.error(Span(file), f"cannot read the manifest ({error.strerror or error})")
         return None
-    except json.JSONDecodeError as error:
-        diagnostics.error(Span(file, error.lineno, error.colno), f"not valid JSON: {error.msg}")
+    except UntrustedJSON as error:
+        message = str(error)
+        prefix = "" if message.startswith(("not valid JSON", "lists more than")) else "not a reportc manifest: "
+        diagnostics.error(Span(file, error.line, error.col), prefix + message)
         return None
-    except UnicodeDecodeError:
-        diagnostics.error(Span(file), "not valid JSON: the file is not UTF-8")
+    except _Refused as error:
+        diagnostics.error(Span(file), str(error))
         return None
-    problem = _shape_problem(body)
-    if problem:
+    problems = schema_problems(body)
+    for problem in problems:
         diagnostics.error(Span(file), f"not a reportc manifest: {problem}")
+    if problems:
         return None
     records = tuple(Record(**{key: item[key] for key in _FIELDS}) for item in body["artefacts"])
     return Manifest(body["reportc"], body.get("source_date"), records)
 
 
-def _shape_problem(body: object) -> str | None:
-    if not isinstance(body, dict) or body.get("format") != MANIFEST_FORMAT:
-        return f"expected an object with \"format\": {MANIFEST_FORMAT}"
-    if not isinstance(body.get("reportc"), str) or not isinstance(body.get("artefacts"), list):
-        return "expected \"reportc\" and a list of \"artefacts\""
-    for index, item in enumerate(body["artefacts"]):
-        if not isinstance(item, dict):
-            return f"artefact {index + 1} is not an object"
-        for key, kind in _FIELDS.items():
-            if not isinstance(item.get(key), kind) or isinstance(item.get(key), bool):
-                return f"artefact {index + 1} has no valid \"{key}\""
+class _Refused(Exception):
+    """A manifest file refused before its contents are looked at; the message says why."""
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of a regular file of at most MAX_MANIFEST_BYTES (a FIFO is never waited on,
+    /dev/zero never read: see safefile)."""
+    if "\0" in str(path):  # os.stat() would raise ValueError, not OSError
+        raise _Refused("the file name holds a NUL character")
+    try:
+        data = read_regular(path, MAX_MANIFEST_BYTES, follow=True)
+    except NotRegularFile:
+        raise _Refused("not a regular file (a folder, FIFO or device?); a manifest is a JSON file") from None
+    if data is None:
+        raise _Refused(f"the manifest is over {MAX_MANIFEST_BYTES // 2**20} MB; a manifest of "
+                       f"{MAX_ARTEFACTS:,} artefacts is far smaller, so this is not one reportc wrote")
+    return data
+
+
+def _parse(data: bytes) -> object:
+    """JSON with one array or object per artefact and two more, bounded (see safefile.parse_json)."""
+    return parse_json(data, MAX_ARTEFACTS + 2, f"lists more than {MAX_ARTEFACTS:,} artefacts (or holds other "
+                                                "nested data); not a manifest reportc wrote")
+
+
+_TOP_KEYS = ("artefacts", "format", "reportc", "source_date")
+_SHA256 = re.compile(r"[0-9a-f]{64}\Z")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def schema_problems(body: object) -> list[str]:
+    """Every way `body` is not a manifest reportc writes (empty when it is one)."""
+    format_ = body.get("format") if isinstance(body, dict) else None
+    if type(format_) is not int or format_ != MANIFEST_FORMAT:
+        return [f"expected an object with \"format\": {MANIFEST_FORMAT}"]
+    problems = [f"unknown key {excerpt(key)!r}" for key in sorted(body) if key not in _TOP_KEYS]
+    for key, problem in (("reportc", _text_problem(body.get("reportc"), MAX_LABEL_CHARACTERS)),
+                         ("source_date", body.get("source_date") is not None
+                          and _text_problem(body["source_date"], MAX_LABEL_CHARACTERS))):
+        if problem:
+            problems.append(f"\"{key}\" {problem}")
+    artefacts = body.get("artefacts")
+    if not isinstance(artefacts, list):
+        return problems + ["expected a list of \"artefacts\""]
+    if len(artefacts) > MAX_ARTEFACTS:
+        return problems + [f"lists {len(artefacts):,} artefacts; at most {MAX_ARTEFACTS:,} are allowed"]
+    seen: set[str] = set()
+    for number, item in enumerate(artefacts, 1):
+        problems += _record_problems(number, item, seen)
+    return problems
+
+
+def _record_problems(number: int, item: object, seen: set[str]) -> list[str]:
+    if not isinstance(item, dict):
+        return [f"artefact {number} is not an object"]
+    problems = [f"artefact {number} has the unknown key {excerpt(key)!r}" for key in sorted(item) if key not in _FIELDS]
+    for key, check in _CHECKS.items():
+        problem = check(item[key]) if key in item else "it is missing"
+        if problem:
+            problems.append(f"artefact {number} has no valid \"{key}\": {problem}")
+    path = item.get("path")
+    if isinstance(path, str) and path in seen:
+        problems.append(f"artefact {number}: {excerpt(path)} is listed twice")
+    elif isinstance(path, str):
+        seen.add(path)
+    return problems
+
+
+def name_problem(value: object) -> str | None:
+    """Why `value` is not the plain name of a file in the manifest's own folder (artefacts are
+    written there, never in a sub-folder), or None."""
+    problem = _text_problem(value, MAX_NAME_BYTES)
+    if problem:
+        return problem
+    parts = re.split(r"[/\\]", value)
+    if value.startswith(("/", "\\")) or ".." in parts or re.match(r"[A-Za-z]:", value):
+        return f"{excerpt(value)!r} names a file outside its folder; refused"
+    if len(parts) > 1 or value in ("", "."):
+        return f"{excerpt(value)!r} is not a plain file name; artefacts sit in the manifest's own folder"
+    if len(value.encode()) > MAX_NAME_BYTES:
+        return f"the name is {len(value.encode()):,} bytes long; file names are at most {MAX_NAME_BYTES}"
     return None
+
+
+def _text_problem(value: object, limit: int) -> str | None:
+    if not isinstance(value, str):
+        return "expected a string"
+    if len(value) > limit:
+        return f"is {len(value):,} characters long; at most {limit:,} are allowed"
+    if _CONTROL.search(value):
+        return "holds a control character (such as NUL or a line break)"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode (it holds a lone surrogate)"
+    return None
+
+
+def _whole_number(limit: int, unit: str = ""):
+    def check(value: object) -> str | None:
+        if type(value) is not int or not 0 <= value <= limit:
+            return f"expected a whole number from 0 to {limit:,}{unit}"
+        return None
+    return check
+
+
+_CHECKS = {
+    "path": name_problem,
+    "format": lambda value: None if value in ("pdf", "docx") else "expected \"pdf\" or \"docx\"",
+    "source": lambda value: _text_problem(value, MAX_SOURCE_CHARACTERS),
+    "id": lambda value: _text_problem(value, MAX_NAME_BYTES),
+    "size": _whole_number(MAX_ARTEFACT_BYTES, " bytes"),
+    "pages": lambda value: None if value is None else _whole_number(MAX_PAGES)(value),
+    "sha256": lambda value: None if isinstance(value, str) and _SHA256.match(value)
+    else "expected 64 lowercase hexadecimal digits",
+}
 
 
 def merge(manifests: list[tuple[str, Manifest]], diagnostics: Diagnostics) -> Manifest | None:
@@ -116,6 +238,9 @@ def merge(manifests: list[tuple[str, Manifest]], diagnostics: Diagnostics) -> Ma
             if other != record:
                 diagnostics.error(Span(file), f"{record.path} (from {record.source}) is also in {other_file} "
                                               f"(from {other.source}) with other contents")
+    if len(seen) > MAX_ARTEFACTS:
+        diagnostics.error(Span(file), f"together the manifests list {len(seen):,} artefacts; "
+                                      f"a manifest holds at most {MAX_ARTEFACTS:,}")
     if diagnostics.has_errors:
         return None
     return Manifest(first.reportc, first.source_date, tuple(sorted(record for _, record in seen.values())))
@@ -123,23 +248,82 @@ def merge(manifests: list[tuple[str, Manifest]], diagnostics: Diagnostics) -> Ma
 
 def verify(folder: Path, manifest: Manifest, diagnostics: Diagnostics) -> int:
     """Check every listed artefact's presence, size and SHA-256; warn about unlisted ones.
-    Returns how many artefacts were checked."""
-    from .cache import sha256_file
-
-    root = folder.resolve()
-    for record in manifest.artefacts:
-        path = folder / record.path
-        span = Span(str(path))
-        if not (folder / record.path).resolve().is_relative_to(root):
-            diagnostics.error(span, "the manifest names a file outside its folder; refused")
-        elif not path.is_file():
-            diagnostics.error(span, f"missing: the manifest lists it (built from {record.source})")
-        elif path.stat().st_size != record.size:
-            diagnostics.error(span, f"is {path.stat().st_size} bytes; the manifest says {record.size}")
-        elif sha256_file(path) != record.sha256:
-            diagnostics.error(span, f"SHA-256 is {sha256_file(path)}; the manifest says {record.sha256}")
-    listed = {record.path for record in manifest.artefacts}
-    for path in sorted(folder.iterdir()):
-        if path.suffix in ARTEFACT_SUFFIXES and path.name not in listed:
-            diagnostics.warning(Span(str(path)), "not in the manifest (left over from another build?)")
+    Returns how many artefacts were checked. Only regular files directly inside `folder` are
+    opened: a symbolic link, FIFO or device in the artefact's place is reported, never read."""
+    try:
+        handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError as error:
+        diagnostics.error(Span(str(folder)), f"cannot open the folder ({error.strerror or error})")
+        return 0
+    try:
+        for record in manifest.artefacts:
+            problem = _artefact_problem(handle, record)
+            if problem:
+                diagnostics.error(Span(str(folder / record.path)), problem)
+    finally:
+        os.close(handle)
+    _warn_unlisted(folder, {record.path for record in manifest.artefacts}, diagnostics)
     return len(manifest.artefacts)
+
+
+def _artefact_problem(folder: int, record: Record) -> str | None:
+    """What is wrong with one artefact in the folder open as `folder`, or None."""
+    unsafe = name_problem(record.path)  # read() refuses these; a Manifest made in code is checked too
+    if unsafe:
+        return f"the manifest names no plain file in its folder ({unsafe}); refused"
+    try:
+        info = os.lstat(record.path, dir_fd=folder)
+    except FileNotFoundError:
+        return f"missing: the manifest lists it (built from {excerpt(record.source)})"
+    except OSError as error:
+        return f"cannot read it ({error.strerror or error})"
+    if stat.S_ISLNK(info.st_mode):
+        return "is a symbolic link; reportc writes regular files, so this is not what it built (not followed)"
+    if not stat.S_ISREG(info.st_mode):
+        return "is not a regular file (a folder, FIFO or device); reportc writes regular files"
+    if info.st_size != record.size:
+        return f"is {info.st_size} bytes; the manifest says {record.size}"
+    digest = _sha256_at(folder, record.path, record.size)
+    if isinstance(digest, OSError):
+        return f"cannot read it ({digest.strerror or digest})"
+    if digest != record.sha256:
+        return f"SHA-256 is {digest}; the manifest says {record.sha256}"
+    return None
+
+
+def _sha256_at(folder: int, name: str, size: int) -> str | OSError:
+    """SHA-256 of at most size + 1 bytes of a regular file (one that grew since lstat() hashes
+    differently, and the work stays bounded by the size the manifest allows)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    try:
+        handle = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC,
+                         dir_fd=folder)
+    except OSError as error:
+        return error
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return OSError(0, "not a regular file")
+        left = size + 1
+        while left > 0:
+            chunk = os.read(handle, min(1 << 20, left))
+            if not chunk:
+                break
+            digest.update(chunk)
+            left -= len(chunk)
+    except OSError as error:
+        return error
+    finally:
+        os.close(handle)
+    return digest.hexdigest()
+
+
+def _warn_unlisted(folder: Path, listed: set[str], diagnostics: Diagnostics) -> None:
+    try:
+        names = sorted(entry.name for entry in os.scandir(folder))
+    except OSError:
+        return  # the folder could not be opened: already reported
+    for name in names:
+        if Path(name).suffix in ARTEFACT_SUFFIXES and name not in listed:
+            diagnostics.warning(Span(str(folder / name)), "not in the manifest (left over from another build?)")

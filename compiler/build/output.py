@@ -31,7 +31,10 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 def remove_leftovers(out_dir: Path) -> None:
     """Temporary files of a build that was killed before it could clean up (a clean exit never
-    leaves any). Only names write_atomic makes for our own outputs are touched."""
+    leaves any). Only names write_atomic makes for our own outputs are touched. A build calls
+    this only while holding the folder's lock (see lock.py): no other build is writing there
+    then, so every such file is a dead writer's. (A writer's pid in the name would not say
+    more: pids repeat across containers sharing a folder, and are reused.)"""
     if out_dir.is_dir():
         for path in out_dir.glob(".*.tmp"):
             if _LEFTOVER.match(path.name):
@@ -42,10 +45,14 @@ _LEFTOVER = re.compile(r"\..+\.(pdf|docx|json)\.[A-Za-z0-9_]{8}\.tmp\Z")
 
 
 def write_if_changed(target: Path, data: bytes) -> None:
-    """A no-op build leaves the cache and manifest untouched: no write, no fsync, same mtime."""
+    """A no-op build leaves the cache and manifest untouched: no write, no fsync, same mtime.
+    The old file is read only if it is a regular file, and never past the new one's length: a
+    symlink to /dev/zero or a FIFO planted under its name is replaced, never read or waited on."""
+    from .safefile import read_regular
+
     try:
-        if target.read_bytes() == data:
+        if read_regular(target, len(data)) == data:
             return
-    except OSError:
+    except (OSError, ValueError):
         pass
     write_atomic(target, data)

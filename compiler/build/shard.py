@@ -12,8 +12,13 @@ import re
 from dataclasses import dataclass
 from typing import Sequence, TypeVar
 
+from ..diagnostics import excerpt
+
 T = TypeVar("T")
-_FORM = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*\Z")
+# ASCII digits only: \d would take Arabic-Indic or fullwidth digits, which no CI matrix writes
+# and which int() would quietly accept.
+_FORM = re.compile(r"([0-9]+)/([0-9]+)\Z", re.ASCII)
+MAX_SHARDS = 10_000  # far beyond any CI matrix (GitHub allows 256 jobs); keeps int() on short digit strings
 
 
 @dataclass(frozen=True)
@@ -29,8 +34,13 @@ def parse(text: str) -> Shard:
     """'2/3' -> Shard(2, 3); ValueError with a message a user can act on."""
     match = _FORM.match(text)
     if not match:
-        raise ValueError(f"--shard takes K/N, such as 1/4; got {text!r}")
-    index, count = int(match.group(1)), int(match.group(2))
+        raise ValueError(f"--shard takes K/N in ASCII digits, such as 1/4; got {excerpt(text, 40)!r}")
+    digits = [part.lstrip("0") or "0" for part in match.groups()]  # int() refuses over 4,300 digits, zeros too
+    if any(len(part) > len(str(MAX_SHARDS)) for part in digits):
+        raise ValueError(f"--shard {excerpt(text, 40)}: K and N are at most {MAX_SHARDS:,}")
+    index, count = int(digits[0]), int(digits[1])
+    if count > MAX_SHARDS:
+        raise ValueError(f"--shard {index}/{count}: N is at most {MAX_SHARDS:,}")
     if not 1 <= index <= count:
         raise ValueError(f"--shard {index}/{count}: K must be between 1 and N")
     return Shard(index, count)

@@ -11,10 +11,12 @@ from datetime import date
 from ..diagnostics import Span
 from ..model import (AreaForImprovement, BlockText, BulletList, CauseOfConcern, Inlines, Link, NumberedList, Paragraph, Pillar, Question, Report, Section,
                      SubHeading, Text, plain_text)
+from ..style.dates import format_date
 from ..style.types import Style
 from .blocks import (Badge, Block, Callout, Contents, ContentsEntry, Cover, Document, GlanceRow,
                      GlanceTable, Heading, ListBlock, ListEntry, Metadata, PageBreak, Para,
                      Running)
+from .bidi import balance_bidi
 from .colour import text_colour_for
 
 FALLBACK_DATE = date(1980, 1, 1)  # the ZIP epoch: used when neither the source nor SOURCE_DATE_EPOCH dates a build
@@ -42,7 +44,7 @@ class Composer:
         return self.style.label(key, **values)
 
     def date_text(self, value: date | None) -> str | None:
-        return value.strftime(self.style.date_format) if value else None
+        return format_date(value, self.style.date_format) if value else None
 
     # ---- block text ----------------------------------------------------------------------
 
@@ -181,22 +183,22 @@ class Composer:
 
     def marking(self) -> str | None:
         if self.report.marking:
-            return self.report.marking
+            return balance_bidi(self.report.marking)
         return "OFFICIAL-SENSITIVE" if self.report.is_draft else None
 
     def running(self, build_date: date) -> Running:
         report = self.report
-        footer = report.title.plain
+        footer = [report.title.plain]
         if report.is_draft:
-            parts = [self.label("draft")]
+            footer.append(self.label("draft"))
             if report.version:
-                parts.append(self.label("version", version=report.version))
-            parts.append(self.date_text(report.published or build_date))
-            footer = f"{footer} – {' – '.join(parts)}"
+                footer.append(self.label("version", version=report.version))
+            footer.append(self.date_text(report.published or build_date))
+        # Each value shares its line with others: its bidi controls are closed at its end.
         return Running(
-            header_left=self.style.brand_name,
-            header_right=report.subject.plain,
-            footer_left=footer,
+            header_left=balance_bidi(self.style.brand_name),
+            header_right=balance_bidi(report.subject.plain),
+            footer_left=" – ".join(balance_bidi(part) for part in footer),
             page_x_of_y=self.style.labels["page_x_of_y"],
             marking=self.marking(),
             watermark=self.label("draft") if report.is_draft else None,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator
 
 from ..diagnostics import Span
+from .limits import MAX_ANCHOR
 from .package import Package, day, one_line, w
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ class Review:
     report_id: str
     source: str
     remarks: list[Remark] = field(default_factory=list)
+    warnings: tuple[str, ...] = ()  # about the file, not about one remark
 
     def sorted(self) -> list[Remark]:
         return sorted(self.remarks, key=lambda r: (r.span.file, r.span.line, r.span.col, r.order))
@@ -50,6 +52,9 @@ class Review:
 
 
 
+_BODY, _P, _T, _DEL_TEXT, _TAB, _RPR = w("body"), w("p"), w("t"), w("delText"), w("tab"), w("rPr")
+_BOOKMARK_START, _BOOKMARK_END, _ID, _NAME = w("bookmarkStart"), w("bookmarkEnd"), w("id"), w("name")
+_RANGE_START, _RANGE_END, _REFERENCE = w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")
 _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFrom"): "del"}
 # Elements that may sit between the pieces of one edit without ending it.
 _TRANSPARENT = {w("bookmarkStart"), w("bookmarkEnd"), w("commentRangeStart"), w("commentRangeEnd"),
@@ -66,6 +71,50 @@ class _Change:
     inserted: list[str] = field(default_factory=list)
 
 
+class _RangeText:
+    """The text inside open comment ranges: one running log of text pieces, each open range holding
+    the index where it starts. Text is kept once however many ranges are open (a buffer per range
+    made thousands of unclosed ranges quadratic), and a closed range reads at most MAX_ANCHOR
+    characters of it."""
+
+    def __init__(self):
+        self.pieces: list[str] = []
+        self.starts: dict[str, int] = {}  # open comment range id -> index of its first piece
+
+    def start(self, comment_id: str) -> None:
+        self.starts[comment_id] = len(self.pieces)
+
+    def add(self, text: str) -> None:
+        if self.starts and text:
+            self.pieces.append(text)
+
+    def paragraph(self) -> None:
+        if self.starts and self.pieces and self.pieces[-1] != " ":
+            self.pieces.append(" ")
+
+    def end(self, comment_id: str) -> str:
+        """The range's text on one line, cut at MAX_ANCHOR characters; "" for a range never started."""
+        start = self.starts.pop(comment_id, None)
+        text = "" if start is None else _anchor(self.pieces, start)
+        if not self.starts:
+            self.pieces.clear()  # no range open: nothing before here can be asked for again
+        return text
+
+
+def _anchor(pieces: list[str], start: int) -> str:
+    # Whitespace collapses on one_line, so read some more raw text than is kept.
+    wanted, taken, size = 4 * MAX_ANCHOR, [], 0
+    for index in range(start, len(pieces)):
+        taken.append(pieces[index][: wanted - size])
+        size += len(taken[-1])
+        if size >= wanted:
+            break
+    text = one_line("".join(taken))
+    if size >= wanted or len(text) > MAX_ANCHOR:
+        return text[: MAX_ANCHOR - 1] + "\u2026"
+    return text
+
+
 class _Walker:
     """One pass over the body in reading order, knowing at each point which source mark is open."""
 
@@ -75,9 +124,10 @@ class _Walker:
         self.open_marks: dict[str, str] = {}  # bookmark id -> mark name, in start order
         self.last_heading: "Mark | None" = None
         self.first_mark_in: dict["etree._Element", "Mark"] = self._first_marks()
-        self.ranges: dict[str, list[str]] = {}  # open comment ranges: id -> text so far
+        self.ranges = _RangeText()
         self.starts: dict[str, tuple] = {}  # comment id -> position where its range starts
         self.anchors: dict[str, str] = {}
+        self.changes: list[_Change] = []
         self.order = 0
 
     def _first_marks(self) -> dict["etree._Element", "Mark"]:
@@ -93,55 +143,71 @@ class _Walker:
     def position(self, node: "etree._Element") -> tuple["Mark | None", bool, int]:
         """(mark, traced, order) for a remark at `node`."""
         self.order += 1
-        if self.open_marks:
-            return self.marks[list(self.open_marks.values())[-1]], True, self.order
+        if self.open_marks:  # the innermost: the last one started (reversed() on a dict is O(1))
+            return self.marks[next(reversed(self.open_marks.values()))], True, self.order
         p = _paragraph_of(node)
         if p is not None and p in self.first_mark_in:
             return self.first_mark_in[p], True, self.order  # typed just outside the bookmark
         return self.last_heading, False, self.order
 
     def walk(self) -> Iterator[Remark]:
-        body = self.package.document.find(w("body"))
-        changes: list[_Change] = []
+        body = self.package.document.find(_BODY)
+        handlers = {_P: self.on_paragraph, _BOOKMARK_START: self.on_bookmark_start,
+                    _BOOKMARK_END: self.on_bookmark_end, _RANGE_START: self.on_range_start,
+                    _RANGE_END: self.on_range_end, _REFERENCE: self.on_reference, _T: self.on_text,
+                    _DEL_TEXT: self.on_text, _TAB: self.on_tab, **{tag: self.on_change for tag in _CHANGE_TAGS}}
         for node in body.iter() if body is not None else ():
-            tag = node.tag
-            if tag == w("p"):
-                for buffer in self.ranges.values():
-                    if buffer and buffer[-1] != " ":
-                        buffer.append(" ")
-            elif tag == w("bookmarkStart"):
-                name = node.get(w("name"), "")
-                if name in self.marks:
-                    self.open_marks[node.get(w("id"), name)] = name
-                    if self.marks[name].kind == "heading":
-                        self.last_heading = self.marks[name]
-            elif tag == w("bookmarkEnd"):
-                self.open_marks.pop(node.get(w("id"), ""), None)
-            elif tag == w("commentRangeStart"):
-                comment_id = node.get(w("id"), "")
-                self.ranges[comment_id] = []
-                self.starts.setdefault(comment_id, self.position(node))
-            elif tag == w("commentRangeEnd"):
-                comment_id = node.get(w("id"), "")
-                self.anchors[comment_id] = one_line("".join(self.ranges.pop(comment_id, [])))
-            elif tag == w("commentReference"):
-                self.starts.setdefault(node.get(w("id"), ""), self.position(node))
-            elif tag in (w("t"), w("delText")):
-                for buffer in self.ranges.values():
-                    buffer.append(node.text or "")
-            elif tag == w("tab"):
-                for buffer in self.ranges.values():
-                    buffer.append(" ")
-            elif tag in _CHANGE_TAGS and node.getparent().tag != w("rPr"):  # not a paragraph-mark revision
-                self.add_change(changes, node)
-        for change in changes:
+            handler = handlers.get(node.tag)
+            if handler is not None:
+                handler(node)
+        for change in self.changes:
             yield self.change_remark(change)
         yield from self.comment_remarks()
+
+    def on_paragraph(self, node: "etree._Element") -> None:
+        self.ranges.paragraph()
+
+    def on_bookmark_start(self, node: "etree._Element") -> None:
+        name = node.get(_NAME, "")
+        if name in self.marks:
+            bookmark_id = node.get(_ID, name)
+            self.open_marks.pop(bookmark_id, None)  # a reused id moves to the end: started last
+            self.open_marks[bookmark_id] = name
+            if self.marks[name].kind == "heading":
+                self.last_heading = self.marks[name]
+
+    def on_bookmark_end(self, node: "etree._Element") -> None:
+        self.open_marks.pop(node.get(_ID, ""), None)
+
+    def on_range_start(self, node: "etree._Element") -> None:
+        comment_id = node.get(_ID, "")
+        self.ranges.start(comment_id)
+        if comment_id not in self.starts:
+            self.starts[comment_id] = self.position(node)
+
+    def on_range_end(self, node: "etree._Element") -> None:
+        comment_id = node.get(_ID, "")
+        self.anchors[comment_id] = self.ranges.end(comment_id)
+
+    def on_reference(self, node: "etree._Element") -> None:
+        comment_id = node.get(_ID, "")
+        if comment_id not in self.starts:
+            self.starts[comment_id] = self.position(node)
+
+    def on_text(self, node: "etree._Element") -> None:
+        self.ranges.add(node.text or "")
+
+    def on_tab(self, node: "etree._Element") -> None:
+        self.ranges.add(" ")
+
+    def on_change(self, node: "etree._Element") -> None:
+        if node.getparent().tag != _RPR:  # not a paragraph-mark revision
+            self.add_change(self.changes, node)
 
     def add_change(self, changes: list[_Change], node: "etree._Element") -> None:
         """Extend the last edit when `node` follows it directly (a replacement is a deletion and an
         insertion side by side), else start a new one."""
-        text = "".join(t.text or "" for t in node.iter(w("t"), w("delText")))
+        text = "".join(t.text or "" for t in node.iter(_T, _DEL_TEXT))
         if not text:
             return
         author = node.get(w("author"), "")

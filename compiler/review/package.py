@@ -1,16 +1,21 @@
 """Reading a returned DOCX: the zip -> main document, comments and the draft's source map.
 
 Only the standard library and lxml are used, so files saved by any word processor are read
-without python-docx's expectations; every part is read under a size bound.
+without python-docx's expectations; every part is read under the bounds of `limits`.
 """
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from ..diagnostics import excerpt
+from .limits import (MAX_BOOKMARKS, MAX_COMMENTS, MAX_REVISIONS, ZIP_ERRORS, MalformedPart, PartReader,
+                     ReviewError, count, read_docx, too_many, unreadable)
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -29,70 +34,52 @@ def w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-class ReviewError(Exception):
-    """The file cannot be reviewed: unreadable, not a DOCX, or not a reportc draft."""
-
-
 @dataclass(frozen=True)
 class Package:
     document: "etree._Element"
     comments: dict[str, tuple[str, str, str]]  # comment id -> (author, date, text)
     map: "LoadedMap"
+    warnings: tuple[str, ...] = ()  # about the file itself, such as source marks that were skipped
 
 
 def open_package(path: Path) -> Package:
     try:
-        archive = zipfile.ZipFile(path)
-    except (OSError, zipfile.BadZipFile) as error:
-        raise ReviewError(f"cannot read this file as a DOCX ({_reason(error)})") from None
+        archive = zipfile.ZipFile(io.BytesIO(read_docx(path)))
+    except ZIP_ERRORS as error:
+        raise unreadable(error) from None
     with archive:
-        try:
-            names = set(archive.namelist())
-            main = _target(archive, "_rels/.rels", "", _OFFICE_DOCUMENT, names) or "word/document.xml"
-            if main not in names:
-                raise ReviewError("not a Word document (no main document part)")
-            document = _parse(_read(archive, main))
-            rels = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
-            comments_name = _target(archive, rels, posixpath.dirname(main), _COMMENTS, names)
-            comments = read_comments(_parse(_read(archive, comments_name))) if comments_name else {}
-            source_map = find_source_map(archive, names, document)
-        except (zipfile.BadZipFile, OSError, ValueError) as error:
-            raise ReviewError(f"cannot read this file as a DOCX ({_reason(error)})") from None
-    return Package(document, comments, source_map)
+        reader = PartReader(archive)
+        names = set(archive.namelist())
+        main = _target(reader, "_rels/.rels", "", _OFFICE_DOCUMENT, names) or "word/document.xml"
+        if main not in names:
+            raise ReviewError("not a Word document (no main document part)")
+        document = reader.parse(main)
+        _check_counts(document)
+        rels = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
+        comments_name = _target(reader, rels, posixpath.dirname(main), _COMMENTS, names)
+        comments = read_comments(reader.parse(comments_name)) if comments_name else {}
+        source_map = find_source_map(reader, names, document)
+    return Package(document, comments, source_map, _skipped_warnings(source_map.skipped))
 
 
-# A part bigger than any Word writes for a report: a zip bomb (a 1.5 GB document.xml compresses
-# to 1.5 MB) is refused from the size the archive declares, before anything is decompressed.
-MAX_PART_BYTES = 64 * 2**20
+_MANY_COMMENTS = "that is 16 comments on every page of a 600-page report"
 
 
-def _read(archive: zipfile.ZipFile, name: str) -> bytes:
-    """A part of the package; zipfile stops at the declared size, so it bounds what is read."""
-    size = archive.getinfo(name).file_size
-    if size > MAX_PART_BYTES:
-        raise ValueError(f"its part {name} is {size:,} bytes uncompressed, over the "
-                         f"{MAX_PART_BYTES // 2**20} MB a report's DOCX needs")
-    return archive.read(name)
+def _check_counts(document: "etree._Element") -> None:
+    """Refuse what no draft has, before the walk: each bookmark and comment range costs work."""
+    if count(document, w("bookmarkStart")) > MAX_BOOKMARKS:
+        raise too_many(MAX_BOOKMARKS, "bookmarks", "a 600-page report has about 13,000")
+    if count(document, w("commentRangeStart")) > MAX_COMMENTS:
+        raise too_many(MAX_COMMENTS, "comment ranges", _MANY_COMMENTS)
+    if sum(count(document, w(tag)) for tag in ("ins", "del", "moveFrom", "moveTo")) > MAX_REVISIONS:
+        raise too_many(MAX_REVISIONS, "tracked changes", "retyping every paragraph of a 600-page report with "
+                                                         "changes tracked makes about 25,000")
 
 
-def _reason(error: Exception) -> str:
-    return getattr(error, "strerror", None) or str(error) or type(error).__name__
-
-
-def _parse(data: bytes) -> "etree._Element":
-    from lxml import etree
-
-    try:
-        return etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True,
-                                                             huge_tree=True))
-    except etree.XMLSyntaxError as error:
-        raise ValueError(f"malformed XML: {error}") from None
-
-
-def _target(archive: zipfile.ZipFile, rels_name: str, base: str, reltype: str, names: set[str]) -> str | None:
+def _target(reader: PartReader, rels_name: str, base: str, reltype: str, names: set[str]) -> str | None:
     if rels_name not in names:
         return None
-    for rel in _parse(_read(archive, rels_name)).iter(f"{{{_REL}}}Relationship"):
+    for rel in reader.parse(rels_name).iter(f"{{{_REL}}}Relationship"):
         if rel.get("Type") == reltype and rel.get("TargetMode") != "External":
             target = rel.get("Target", "")
             name = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(base, target))
@@ -104,47 +91,65 @@ def _target(archive: zipfile.ZipFile, rels_name: str, base: str, reltype: str, n
 def read_comments(root: "etree._Element") -> dict[str, tuple[str, str, str]]:
     comments = {}
     for comment in root.iter(w("comment")):
-        paragraphs = [_text_of(p) for p in comment.iter(w("p"))]
-        text = " ".join(p for p in paragraphs if p.strip())
+        if len(comments) >= MAX_COMMENTS:
+            raise too_many(MAX_COMMENTS, "comments", _MANY_COMMENTS)
         comments[comment.get(w("id"), "")] = (comment.get(w("author"), ""), day(comment.get(w("date"), "")),
-                                              one_line(text))
+                                              one_line(_comment_text(comment)))
     return comments
 
 
-def find_source_map(archive: zipfile.ZipFile, names: set[str], document: "etree._Element") -> "LoadedMap":
+def _comment_text(comment: "etree._Element") -> str:
+    """The comment's text, its paragraphs joined by spaces: one pass, so nested paragraphs do
+    not gather their text again at every level."""
+    pieces = []
+    for node in comment.iter(w("p"), w("t")):
+        pieces.append(" " if node.tag == w("p") else node.text or "")
+    return "".join(pieces)
+
+
+def find_source_map(reader: PartReader, names: set[str], document: "etree._Element") -> "LoadedMap":
     """The draft's source map: the custom XML part, else the bookmark names and the custom property."""
-    from ..render.docx.sourcemap import SOURCE_PROPERTY, LoadedMap, mark_from_name, parse_map
+    from ..render.docx.sourcemap import SOURCE_PROPERTY, LoadedMap, is_mark_name, map_from_tree, mark_from_name
 
     for name in sorted(n for n in names if n.startswith("customXml/") and n.count("/") == 1):
-        loaded = parse_map(_read(archive, name))
+        try:
+            loaded = map_from_tree(reader.parse(name))
+        except MalformedPart:
+            continue  # some other tool's custom XML, not ours
         if loaded is not None:
             return loaded
     # The custom XML part can be lost by an editor; the bookmarks still say line and column.
-    source = _custom_property(archive, names, SOURCE_PROPERTY)
-    marks = {}
+    source = _custom_property(reader, names, SOURCE_PROPERTY)
+    marks, skipped = {}, []
     for start in document.iter(w("bookmarkStart")):
-        mark = mark_from_name(start.get(w("name"), ""), source or "")
+        name = start.get(w("name"), "")
+        mark = mark_from_name(name, source or "")
         if mark is not None:
             marks[mark.name] = mark
+        elif is_mark_name(name):
+            skipped.append(name)
     if not source or not marks:
         raise ReviewError("not a reportc draft: it carries no source map (only drafts built by reportc "
                           "can be reviewed)")
-    return LoadedMap("", source, marks)
+    return LoadedMap("", source, marks, tuple(skipped))
 
 
-def _custom_property(archive: zipfile.ZipFile, names: set[str], wanted: str) -> str | None:
-    name = _target(archive, "_rels/.rels", "", _CUSTOM_PROPERTIES, names)
+def _skipped_warnings(skipped: tuple[str, ...]) -> tuple[str, ...]:
+    if not skipped:
+        return ()
+    return (f"skipped {len(skipped):,} source mark{'s' if len(skipped) != 1 else ''} whose line or column is "
+            f"not a number of at most 9 digits (such as \"{excerpt(skipped[0])}\"); remarks on their text are "
+            f"listed under the nearest heading before it",)
+
+
+def _custom_property(reader: PartReader, names: set[str], wanted: str) -> str | None:
+    name = _target(reader, "_rels/.rels", "", _CUSTOM_PROPERTIES, names)
     if name is None:
         return None
-    for prop in _parse(_read(archive, name)):
+    for prop in reader.parse(name):
         if prop.get("name") == wanted:
             return "".join(prop.itertext()).strip() or None
     return None
-
-
-
-def _text_of(node: "etree._Element") -> str:
-    return "".join(t.text or "" for t in node.iter(w("t")))
 
 
 def one_line(text: str) -> str:

@@ -3,16 +3,18 @@ source line it concerns, one line each in compiler style, or JSON."""
 from __future__ import annotations
 
 import json
+import re
 import sys
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import TextIO
 
-from ..diagnostics import Span
+from ..diagnostics import Diagnostic, Span, escape_untrusted
 from .changes import Remark, Review, walk_document
-from .package import ReviewError, one_line, open_package
+from .limits import ReviewError
+from .package import one_line, open_package
 
-_ANCHOR_LIMIT = 80  # characters of commented text quoted in a text line; JSON has it whole
+_ANCHOR_LIMIT = 80  # characters of commented text quoted in a text line; JSON has up to MAX_ANCHOR
 
 
 def add_review_parser(subparsers) -> None:
@@ -27,8 +29,10 @@ def run_review(path: Path, as_json: bool, out: TextIO = sys.stdout, err: TextIO 
     try:
         review = review_docx(path)
     except ReviewError as error:
-        print(f"{Span(str(path), 1, 1)}: error: {error}", file=err)
+        print(Diagnostic("error", Span(str(path), 1, 1), str(error)).format(), file=err)
         return False
+    for warning in review.warnings:
+        print(Diagnostic("warning", Span(str(path), 1, 1), warning).format(), file=err)
     if as_json:
         out.write(format_json(review) + "\n")
     else:
@@ -39,7 +43,7 @@ def run_review(path: Path, as_json: bool, out: TextIO = sys.stdout, err: TextIO 
 
 def review_docx(path: Path) -> Review:
     package = open_package(path)
-    review = Review(str(path), package.map.report_id, package.map.source)
+    review = Review(str(path), package.map.report_id, package.map.source, warnings=package.warnings)
     review.remarks = list(walk_document(package))
     return review
 
@@ -47,13 +51,15 @@ def review_docx(path: Path) -> Review:
 
 
 def format_lines(review: Review) -> list[str]:
+    """One line per remark. Authors, texts and the source map's file names come from the reviewed
+    file: escaped like diagnostics, so none can print a line of its own or drive the terminal."""
     lines = []
     for remark in review.sorted():
-        lines.append(f"{remark.span}: {remark.kind}: {describe(remark)}")
+        lines.append(escape_untrusted(f"{remark.span}: {remark.kind}: {describe(remark)}"))
         if not remark.traced:
-            lines.append(f"{remark.span}: warning: the {remark.kind} above is on text that carries no "
-                         f"source position (pasted, moved or untracked text); listed under the nearest "
-                         f"heading before it")
+            lines.append(escape_untrusted(
+                f"{remark.span}: warning: the {remark.kind} above is on text that carries no source position "
+                f"(pasted, moved or untracked text); listed under the nearest heading before it"))
     return lines
 
 
@@ -74,13 +80,24 @@ def _shorten(text: str) -> str:
     return text if len(text) <= _ANCHOR_LIMIT else text[: _ANCHOR_LIMIT - 1] + "\u2026"
 
 
+_JSON_FIELDS = [f.name for f in fields(Remark) if f.name not in ("span", "order")]
+
+
 def format_json(review: Review) -> str:
     remarks = []
     for remark in review.sorted():
-        item = asdict(remark)
-        item.pop("order")
-        span = item.pop("span")
-        remarks.append({"file": span["file"], "line": span["line"], "col": span["col"], "path": span["path"],
-                        **item})
-    return json.dumps({"docx": review.docx, "report": review.report_id, "source": review.source,
-                       "remarks": remarks}, indent=2, ensure_ascii=False)
+        span = remark.span
+        item = {"file": span.file, "line": span.line, "col": span.col, "path": span.path}
+        # Field by field, not dataclasses.asdict: that deep-copies every value, the most of the run's
+        # time for tens of thousands of remarks.
+        item.update((name, getattr(remark, name)) for name in _JSON_FIELDS)
+        remarks.append(item)
+    text = json.dumps({"docx": review.docx, "report": review.report_id, "source": review.source,
+                       "remarks": remarks, "warnings": list(review.warnings)}, indent=2, ensure_ascii=False)
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+
+
+# json.dumps escapes C0 controls; C1 controls, line and paragraph separators, bidi controls and
+# lone surrogates (a file name that is not UTF-8) it leaves raw. They can only stand inside
+# strings, where a \uXXXX escape is the same value.
+_JSON_RAW = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")

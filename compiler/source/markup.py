@@ -175,6 +175,17 @@ class _Stars:
         return self._italic_close_from(position + 2)
 
 
+def count_spans(inlines: Inlines) -> int:
+    """How many bold, italic and link spans `inlines` holds, nested ones included."""
+    count, pending = 0, list(inlines)
+    while pending:
+        node = pending.pop()
+        if not isinstance(node, Text):
+            count += 1
+            pending += node.children
+    return count
+
+
 def _merge_text(nodes: list[Inline]) -> list[Inline]:
     merged: list[Inline] = []
     for node in nodes:

@@ -59,7 +59,8 @@ def _check_mapping(node: Node, schema: dict[str, Any], diagnostics: Diagnostics,
             _check_property_name(key_node, schema, diagnostics)
             check(value, schema["additionalProperties"], diagnostics, path)
         else:
-            diagnostics.error(key_node.span, unknown_key_message(key, properties))
+            message = "unknown key" if diagnostics.full(key_node.span.file) else unknown_key_message(key, properties)
+            diagnostics.error(key_node.span, message)
     for key in schema.get("required", ()):
         value = node.get(key)
         if value is None:

@@ -33,6 +33,14 @@ MAX_BLOCKS = 10_000  # paragraphs, list items, headings and text fields: 10,000 
 # One paragraph is laid out in time that grows with the square of its length (a paragraph split
 # across pages is re-wrapped on each): 160,000 characters took 7 s and 320,000 took 39 s.
 MAX_PARAGRAPH_CHARACTERS = 10_000  # about three pages
+# Pillars, front-matter sections and annexes each start a page (and a glance-table row and a
+# contents entry): 9,990 pillars made 10,694 pages in 45 s; 250 make 270 pages in 2 s, about the
+# 250 pages the question limit allows. Real reports have a handful.
+MAX_SECTIONS = 250
+# `**bold**`, `*italic*` and links: the PDF renderer spends about 0.2 ms on each (plain text of
+# the same length costs a tenth of that), so 340,000 of them took 69 s and 1.4 GB. Real reports
+# have about one per 1,300 characters of source, under 1,500 at the text limit.
+MAX_MARKUP_SPANS = 10_000
 
 
 def id_problem(text: str) -> str | None:
@@ -51,6 +59,12 @@ def default_id(path: Path) -> str:
     return path.parent.name if path.name == "report.yaml" else path.stem
 
 
+def filled_length(template: str, **values: str) -> int:
+    """The length of a label once str.format fills in its placeholders, without building it."""
+    return len(template) + sum(template.count(f"{{{name}}}") * (len(value) - len(name) - 2)
+                               for name, value in values.items())
+
+
 def normalise_grade(text: str) -> str:
     return re.sub(r"[\s_-]+", "-", text.strip().lower())
 
@@ -62,6 +76,9 @@ class Budget:
         self.diagnostics = diagnostics
         self.questions = 0
         self.blocks = 0
+        self.sections = 0
+        self.spans = 0
+        self.characters = 0  # the report's text, with the style's labels filled in
 
     def question(self, span: Span) -> bool:
         """Whether another question fits in the report."""
@@ -71,8 +88,32 @@ class Budget:
                                          "split it into several reports")
         return self.questions <= MAX_QUESTIONS
 
-    def block(self, length: int, span: Span, heading: bool = False) -> None:
-        """One paragraph, list item, heading or text field of `length` characters."""
+    def section(self, span: Span) -> bool:
+        """Whether another pillar, front-matter section or annex fits in the report."""
+        self.sections += 1
+        if self.sections == MAX_SECTIONS + 1:
+            self.diagnostics.error(span, f"the report has more than {MAX_SECTIONS:,} pillars, front-matter "
+                                         "sections and annexes; split it into several reports")
+        return self.sections <= MAX_SECTIONS
+
+    def markup(self, count: int, span: Span) -> None:
+        """`count` more bold, italic and link spans, in the text at `span`."""
+        before, self.spans = self.spans, self.spans + count
+        if before <= MAX_MARKUP_SPANS < self.spans:
+            self.diagnostics.error(span, f"the report passes {MAX_MARKUP_SPANS:,} bold, italic and link spans "
+                                         "here; use less markup, or split it into several reports")
+
+    def label_text(self, length: int, span: Span) -> None:
+        """`length` characters a style's label adds to the report where the source at `span` asks
+        for it: labels are printed once per use, so they count like the source's own text."""
+        before, self.characters = self.characters, self.characters + length
+        if before <= MAX_TEXT_CHARACTERS < self.characters:
+            self.diagnostics.error(span, f"the report's text, with the style's labels filled in, passes "
+                                         f"{MAX_TEXT_CHARACTERS:,} characters here; split it into several reports")
+
+    def block(self, length: int, span: Span, heading: bool = False, label: str | None = None) -> None:
+        """One paragraph, list item, heading or text field of `length` characters; `label` names
+        the style's label the text is filled into, if any."""
         self.blocks += 1
         if self.blocks == MAX_BLOCKS + 1:
             self.diagnostics.error(span, f"the report has more than {MAX_BLOCKS:,} paragraphs, list items, "
@@ -80,18 +121,22 @@ class Budget:
         if heading and length > MAX_TITLE:  # a heading cannot break across pages
             self.diagnostics.error(span, f"this sub-heading has {length:,} characters; at most {MAX_TITLE} "
                                          "are allowed")
+        elif length > MAX_PARAGRAPH_CHARACTERS and label:
+            self.diagnostics.error(span, f"filled into the style's `{label}` label, this text makes a paragraph "
+                                         f"of {length:,} characters; at most {MAX_PARAGRAPH_CHARACTERS:,} are "
+                                         "allowed (shorten it)")
         elif length > MAX_PARAGRAPH_CHARACTERS:
             self.diagnostics.error(span, f"this paragraph has {length:,} characters; at most "
                                          f"{MAX_PARAGRAPH_CHARACTERS:,} are allowed (split it with a blank line)")
 
     def text_fits(self, root: Node) -> bool:
         """Whether all text of the report together is within MAX_TEXT_CHARACTERS."""
-        total, pending = 0, [root]
+        pending = [root]
         while pending:  # iterative: the tree may be as deep as the loader allows
             node = pending.pop()
             if isinstance(node, Scalar):
-                total += len(node.value)
-                if total > MAX_TEXT_CHARACTERS:
+                self.characters += len(node.value)
+                if self.characters > MAX_TEXT_CHARACTERS:
                     self.diagnostics.error(node.span, f"the report's text passes {MAX_TEXT_CHARACTERS:,} "
                                                       "characters here; split it into several reports")
                     return False
@@ -125,7 +170,9 @@ class ReportBuilder:
             return None
         text = " ".join(node.value.split())  # a line break inside a field is a space
         self.budget.block(len(text), node.span)
-        return InlineText(markup.parse_inline(text, node.span, self.diagnostics), node.span)
+        content = markup.parse_inline(text, node.span, self.diagnostics)
+        self.budget.markup(markup.count_spans(content), node.span)
+        return InlineText(content, node.span)
 
     def block(self, node: Node | None) -> BlockText | None:
         if not isinstance(node, Scalar) or node.is_null:
@@ -134,6 +181,7 @@ class ReportBuilder:
         for block in blocks:
             for part in getattr(block, "items", (block,)):  # a list counts item by item
                 self.budget.block(len(plain_text(part.content)), part.span, isinstance(part, SubHeading))
+                self.budget.markup(markup.count_spans(part.content), part.span)
         return BlockText(blocks, node.span) if blocks else None
 
     def free_text(self, node: Node | None) -> str | None:
@@ -141,6 +189,28 @@ class ReportBuilder:
         text = self.text(node)
         if text is not None:
             self.budget.block(len(text), node.span)
+        return text
+
+    def label(self, key: str, span: Span, repeats_values: bool = False, **values: str) -> int:
+        """Count the style's label `key`, filled with `values`, where the source at `span` asks for
+        it; its length is returned. The values were counted as source text already, unless the
+        label repeats what is printed elsewhere too (a pillar's title in "Questions for ...")."""
+        length = filled_length(self.style.labels[key], **values)
+        already = 0 if repeats_values else sum(len(value) for value in values.values())
+        self.budget.label_text(length - already, span)
+        return length
+
+    def carried_over(self, node: Node | None) -> str | None:
+        """The year a judgment was carried over from, printed inside the style's paragraph."""
+        year = self.text(node)
+        if year is not None:
+            self.budget.block(self.label("carried_over", node.span, year=year), node.span, label="carried_over")
+        return year
+
+    def version(self, node: Node | None) -> str | None:
+        text = self.free_text(node)
+        if text is not None:
+            self.label("version", node.span, version=text)
         return text
 
     def date(self, node: Node | None) -> date | None:
@@ -177,6 +247,16 @@ class ReportBuilder:
             return ()
         return tuple(build(item) for item in node.items if isinstance(item, kind))
 
+    def sections(self, node: Node | None, build: Callable[[Mapping], object]) -> tuple:
+        """Pillars, front-matter sections or annexes, up to the report's limit on them."""
+        built = []
+        for item in node.items if isinstance(node, Sequence) else ():
+            if isinstance(item, Mapping):
+                if not self.budget.section(item.span):
+                    break
+                built.append(build(item))
+        return tuple(built)
+
     # ---- structure -----------------------------------------------------------------------
 
     def area_for_improvement(self, node: Node) -> AreaForImprovement:
@@ -184,13 +264,23 @@ class ReportBuilder:
             return AreaForImprovement(self.inline(node.get("text")), self.block(node.get("detail")), node.span)
         return AreaForImprovement(self.inline(node), None, node.span)
 
+    def areas_for_improvement(self, node: Node | None) -> tuple[AreaForImprovement, ...]:
+        areas = self.items(node, self.area_for_improvement)
+        if areas:
+            self.label("areas_for_improvement", node.span)  # the list's heading
+        return areas
+
     def cause_of_concern(self, node: Mapping) -> CauseOfConcern:
-        return CauseOfConcern(
+        cause = CauseOfConcern(
             text=self.inline(node.get("text")),
             lead_in=self.inline(node.get("lead_in")),
             recommendations=self.items(node.get("recommendations"), self.inline, Scalar),
             span=node.span,
         )
+        self.label("causes_of_concern", node.span)  # each cause's box has the heading
+        if cause.recommendations and cause.lead_in is None:
+            self.label("recommendations_lead_in", node.span)
+        return cause
 
     def questions(self, node: Node | None) -> tuple[Question, ...]:
         if not isinstance(node, Sequence):
@@ -227,28 +317,37 @@ class ReportBuilder:
             number=number,
             title=self.inline(node.get("title")),
             grade=self.grade(node.get("grade")),
-            carried_over=self.free_text(node.get("carried_over")),
-            areas_for_improvement=self.items(node.get("areas_for_improvement"), self.area_for_improvement),
+            carried_over=self.carried_over(node.get("carried_over")),
+            areas_for_improvement=self.areas_for_improvement(node.get("areas_for_improvement")),
             causes_of_concern=self.items(node.get("causes_of_concern"), self.cause_of_concern, Mapping),
             findings=self.block(node.get("findings")),
-            detailed_findings=self.link(node.get("detailed_findings")),
+            detailed_findings=self.detailed_findings(node.get("detailed_findings"), number),
             span=node.span,
         )
 
+    def detailed_findings(self, node: Node | None, number: int) -> str | None:
+        link = self.link(node)
+        if link is not None:
+            self.label("detailed_findings", node.span, number=str(number))
+        return link
+
     def pillar(self, node: Mapping) -> Pillar:
-        return Pillar(
+        pillar = Pillar(
             title=self.inline(node.get("title")),
             question=self.inline(node.get("question")),
             grade=self.grade(node.get("grade")),
             updated=self.date(node.get("updated")),
-            carried_over=self.free_text(node.get("carried_over")),
+            carried_over=self.carried_over(node.get("carried_over")),
             summary=self.block(node.get("summary")),
-            areas_for_improvement=self.items(node.get("areas_for_improvement"), self.area_for_improvement),
+            areas_for_improvement=self.areas_for_improvement(node.get("areas_for_improvement")),
             causes_of_concern=self.items(node.get("causes_of_concern"), self.cause_of_concern, Mapping),
             findings=self.block(node.get("findings")),
             questions=self.questions(node.get("questions")),
             span=node.span,
         )
+        if pillar.questions and pillar.title:  # the heading "Questions for <pillar title>"
+            self.label("questions_for", node.span, repeats_values=True, pillar=pillar.title.plain)
+        return pillar
 
     def section(self, node: Mapping) -> Section:
         return Section(self.inline(node.get("title")), self.block(node.get("body")), node.span)
@@ -267,11 +366,11 @@ class ReportBuilder:
             language=self.text(root.get("language")) or self.style.language,
             status=status,
             marking=self.free_text(root.get("marking")),
-            version=self.free_text(root.get("version")),
+            version=self.version(root.get("version")),
             summary=self.block(root.get("summary")),
-            front_matter=self.items(root.get("front_matter"), self.section, Mapping),
-            pillars=self.items(root.get("pillars"), self.pillar, Mapping),
-            annexes=self.items(root.get("annexes"), self.section, Mapping),
+            front_matter=self.sections(root.get("front_matter"), self.section),
+            pillars=self.sections(root.get("pillars"), self.pillar),
+            annexes=self.sections(root.get("annexes"), self.section),
             source=self.file,
             span=root.span,
         )

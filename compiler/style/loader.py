@@ -5,9 +5,7 @@ parent key by key, except `grades`, which it replaces whole (a scale is one deci
 """
 from __future__ import annotations
 
-import os
 import re
-import struct
 from pathlib import Path
 from typing import Any
 
@@ -15,12 +13,12 @@ from ..source import schema as schemas
 from ..diagnostics import Diagnostics, Span
 from ..source.paths import SHIPPED_STYLES, Roots, resolve_file, resolve_style
 from ..source.schemacheck import check
+from .dates import date_format_problem
+from .fontcheck import font_problem
 from .types import Colours, Cover, Fonts, Grade, Page, Print, Style, frozen_mapping
 from ..source.yamltree import Mapping, Node, Scalar, load_file
 
 MAX_EXTENDS = 8
-MAX_FONT_BYTES = 20 * 2**20
-TRUETYPE_HEADERS = (b"\x00\x01\x00\x00", b"true")
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 # Labels the layout and renderers fill in with str.format, and the names each may use: those of
 # its default, and `last_updated` may place the date. Anything else in braces would be evaluated
@@ -71,6 +69,7 @@ class StyleLoader:
         if len(diagnostics.errors) > errors_before or not isinstance(tree, Mapping):
             return None
         _check_labels(tree.get("labels"), diagnostics)
+        _check_date_format(tree.get("date_format"), diagnostics)
         own = _to_plain(tree, schemas.STYLE_SCHEMA, path.parent, self.roots, diagnostics)
         _check_fonts(tree.get("fonts"), own.get("fonts", {}), diagnostics)
         own["files"] = [path]
@@ -88,16 +87,31 @@ class StyleLoader:
         if parent_path is None:
             diagnostics.error(parent_node.span, f"extends: style {problem}")
             return None
-        if parent_path in chain or len(chain) >= MAX_EXTENDS:
+        if parent_path in chain:
             diagnostics.error(parent_node.span, "extends: styles extend each other in a loop; "
                                                 "remove one `extends`")
+            return None
+        if len(chain) >= MAX_EXTENDS:
+            diagnostics.error(parent_node.span, f"extends: the chain of styles is too long: this would be "
+                                                f"style {len(chain) + 1} in a row from "
+                                                f"'{display_name(chain[0], self.roots)}', and a chain may be "
+                                                f"at most {MAX_EXTENDS} styles; extend a style nearer the "
+                                                "end of the chain, or merge two of them")
             return None
         parent = self._load_chain(parent_path, diagnostics, chain)
         return None if parent is None else _merge(parent, own)
 
 
+def _check_date_format(node: Node | None, diagnostics: Diagnostics) -> None:
+    if isinstance(node, Scalar) and not node.is_null and isinstance(node.value, str):
+        problem = date_format_problem(node.value)
+        if problem:
+            diagnostics.error(node.span, problem)
+
+
 def _check_fonts(fonts: Node | None, paths: dict, diagnostics: Diagnostics) -> None:
-    """Font files named by a style are TrueType, and of a sane size, before a renderer reads them."""
+    """Font files named by a style are checked whole (`fontcheck`) before a renderer reads them,
+    and a problem is reported at the style's font line, never at a source."""
     if not isinstance(fonts, Mapping):
         return
     for key, value in paths.items():
@@ -105,52 +119,6 @@ def _check_fonts(fonts: Node | None, paths: dict, diagnostics: Diagnostics) -> N
             problem = font_problem(value)
             if problem:
                 diagnostics.error(fonts.get(key).span, f"font '{value.name}' {problem}")
-
-
-def font_problem(path: Path) -> str | None:
-    """Why a file cannot be the TrueType font reportc embeds, judged from its size, header and
-    table directory (reportlab is not imported here: validation never loads a renderer)."""
-    try:
-        with open(path, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size > MAX_FONT_BYTES:
-                return f"is over {MAX_FONT_BYTES // 2**20} MB; a TrueType font is rarely over 2 MB"
-            header = stream.read(_OFFSET_TABLE.size)
-            if header[:4] == b"OTTO":
-                return "has PostScript (CFF) outlines; reportc embeds TrueType fonts (.ttf) only"
-            if header[:4] not in TRUETYPE_HEADERS:
-                return "is not a TrueType font (.ttf)"
-            return _table_directory_problem(header, stream, size)
-    except OSError as error:
-        return f"cannot be read: {error.strerror or error}"
-
-
-_OFFSET_TABLE = struct.Struct(">4sHHHH")  # sfnt version, table count, three search hints
-_TABLE_RECORD = struct.Struct(">4sIII")  # tag, checksum, offset, length
-# The tables a TrueType font cannot be embedded without (reportlab reads every one of them).
-REQUIRED_TABLES = ("cmap", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "name", "post")
-_DAMAGED = "is damaged or cut short ({}); replace it with a complete copy of the font"
-
-
-def _table_directory_problem(header: bytes, stream, size: int) -> str | None:
-    """A font whose header is right can still be cut short: every table it lists must lie
-    inside the file, or reportlab fails reading it, at the source's 1:1, naming no font."""
-    if len(header) < _OFFSET_TABLE.size:
-        return _DAMAGED.format("it ends inside its header")
-    _, count, *_ = _OFFSET_TABLE.unpack(header)
-    directory = stream.read(count * _TABLE_RECORD.size)
-    if len(directory) < count * _TABLE_RECORD.size:
-        return _DAMAGED.format("it ends inside its table directory")
-    tags = set()
-    for tag, _, offset, length in _TABLE_RECORD.iter_unpack(directory):
-        name = tag.decode("latin-1").strip()
-        if offset + length > size:
-            return _DAMAGED.format(f"its '{name}' table runs past the end of the file")
-        tags.add(name)
-    missing = [tag for tag in REQUIRED_TABLES if tag not in tags]
-    if missing:
-        return _DAMAGED.format("it has no " + ", ".join(f"'{tag}'" for tag in missing) + " table")
-    return None
 
 
 def _check_labels(labels: Node | None, diagnostics: Diagnostics) -> None:
@@ -171,6 +139,12 @@ def template_problem(text: str, names: set[str]) -> str | None:
         return f"unknown placeholder {{{unknown[0]}}}; this label may use {allowed}"
     if "{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text):
         return f"braces may only enclose a placeholder ({allowed}); remove the others"
+    # Each placeholder is filled with a source's value: used once, a label adds at most its own
+    # 100 characters to the value; `{year}` 16 times made a 10,000-character value 160,000.
+    repeated = sorted(name for name in set(_PLACEHOLDER.findall(text)) if text.count(f"{{{name}}}") > 1)
+    if repeated:
+        return (f"{{{repeated[0]}}} is used {text.count(f'{{{repeated[0]}}}')} times; each placeholder "
+                "may appear at most once in a label")
     return None
 
 

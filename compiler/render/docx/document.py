@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import docx
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Mm
 from lxml import etree
@@ -31,7 +30,7 @@ from ...layout.blocks import (Badge, Block, Callout, Contents, Cover, Document, 
 from ...model import Emph, Inlines, Link, Strong, Text
 from .. import Rendered, RenderOptions
 from .numbering import LEVELS, Numbering
-from .ooxml import (bookmark_around, bookmark_name, el, external_link, field_end,
+from .ooxml import (HyperlinkTargets, bookmark_around, bookmark_name, el, external_link, field_end,
                          field_runs, field_start, internal_link, paragraph, paragraph_properties, shading,
                          sub, tab_run, text_run, twips, watermark_run)
 from .package import finish_package
@@ -67,7 +66,7 @@ class DocxBuilder:
         self._bookmark_ids = iter(range(1, 10**9))
         self._anchors, self._anchor_spans = _collect_anchors(document.body)
         self._page_break_pending = False
-        self._link_ids: dict[str, str] = {}
+        self._links = HyperlinkTargets(self.part.rels)
         self._watermarks: list[int] = []
         body = self.word.element.body
         self._sect_pr = body.find(qn("w:sectPr"))
@@ -266,9 +265,7 @@ class DocxBuilder:
         return (None, False, False)
 
     def link_id(self, target: str) -> str:
-        if target not in self._link_ids:
-            self._link_ids[target] = self.part.relate_to(target, RT.HYPERLINK, is_external=True)
-        return self._link_ids[target]
+        return self._links.rel_id(target)
 
     # ---- paragraphs, tables and where they go ------------------------------------------
 

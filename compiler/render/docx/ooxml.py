@@ -12,6 +12,7 @@ from typing import Iterable
 
 from functools import lru_cache
 
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.oxml.ns import qn as _qn
@@ -184,6 +185,34 @@ def external_link(rel_id: str, runs: Iterable[etree._Element]) -> etree._Element
     for r in runs:
         link.append(r)
     return link
+
+
+class HyperlinkTargets:
+    """One part's hyperlink relationships, indexed by target: each target is related once.
+
+    python-docx's `part.relate_to(target, ..., is_external=True)` scans every relationship of
+    the part for a match and again for a free rId, so N distinct links cost N² (16,700 links
+    took 52 s). Here a dict finds a target and the next free rId only moves forward: O(N).
+    """
+
+    def __init__(self, rels) -> None:
+        self.rels = rels
+        self.ids: dict[str, str] = {}
+        self._next = 1
+
+    def rel_id(self, target: str) -> str:
+        rel_id = self.ids.get(target)
+        if rel_id is None:
+            rel_id = self._free_rel_id()
+            self.rels.add_relationship(RT.HYPERLINK, target, rel_id, is_external=True)
+            self.ids[target] = rel_id
+        return rel_id
+
+    def _free_rel_id(self) -> str:
+        # rIds taken by python-docx itself (styles, numbering, the logo) are skipped, never reused
+        while f"rId{self._next}" in self.rels:
+            self._next += 1
+        return f"rId{self._next}"
 
 
 def bookmark_name(anchor: str, prefix: str = "_Toc_") -> str:

@@ -32,7 +32,7 @@ NAMESPACE = "urn:reportc:sourcemap:1"
 BOOKMARK_PREFIX = "_rc"
 SOURCE_PROPERTY = "reportc.source"
 ID_PROPERTY = "reportc.id"
-_NAME = re.compile(r"^_rc(\d+)([a-z])_(\d+)_(\d+)$")
+_NAME = re.compile(r"_rc([0-9]+)([a-z])_([0-9]+)_([0-9]+)")  # what looks like a mark; fullmatch
 # One letter of the bookmark name says what it marks, so the nearest heading can still be found
 # when only the bookmarks survived.
 _KIND_CODES = {"heading": "h", "list item": "l", "glance row": "g", "glance grade": "g", "contents entry": "c",
@@ -92,6 +92,12 @@ class LoadedMap:
     report_id: str
     source: str
     marks: dict[str, Mark]  # bookmark name -> mark
+    skipped: tuple[str, ...] = ()  # names of entries whose line or column is not a number
+
+
+# Line and column as reportc writes them: at most 9 ASCII digits, so a 5,000-digit entry cannot
+# reach int() (which refuses over 4,300 digits) and a number is never some other script's digits.
+_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 
 
 def parse_map(data: bytes) -> LoadedMap | None:
@@ -100,26 +106,40 @@ def parse_map(data: bytes) -> LoadedMap | None:
         root = etree.fromstring(data, parser=etree.XMLParser(resolve_entities=False, no_network=True))
     except etree.XMLSyntaxError:
         return None
+    return map_from_tree(root)
+
+
+def map_from_tree(root: etree._Element) -> LoadedMap | None:
+    """The source map of a parsed custom XML part, or None when it is some other XML; entries
+    without a valid line and column are skipped and named in `skipped`."""
     if root.tag != f"{{{NAMESPACE}}}sourcemap":
         return None
-    marks = {}
+    marks, skipped = {}, []
     for node in root.iter(f"{{{NAMESPACE}}}mark"):
-        try:
-            span = Span(node.get("file", ""), int(node.get("line", "")), int(node.get("col", "")),
-                        node.get("path", ""))
-        except ValueError:
+        name = node.get("name", "")
+        line, col = _number(node.get("line", "")), _number(node.get("col", ""))
+        if line is None or col is None:
+            skipped.append(name)
             continue
-        marks[node.get("name", "")] = Mark(node.get("name", ""), span, node.get("kind", ""))
-    return LoadedMap(root.get("id", ""), root.get("source", ""), marks)
+        marks[name] = Mark(name, Span(node.get("file", ""), line, col, node.get("path", "")), node.get("kind", ""))
+    return LoadedMap(root.get("id", ""), root.get("source", ""), marks, tuple(skipped))
 
 
 def mark_from_name(name: str, source: str) -> Mark | None:
-    """Recover a mark from its bookmark name alone, when the custom XML part was lost."""
-    match = _NAME.match(name)
-    if not match:
+    """Recover a mark from its bookmark name alone, when the custom XML part was lost; None when
+    `name` is no mark, or looks like one (see is_mark_name) but gives no valid line and column."""
+    match = _NAME.fullmatch(name)
+    if not match or match.group(2) not in _CODE_KINDS:
         return None
-    return Mark(name, Span(source, int(match.group(3)), int(match.group(4))), _CODE_KINDS[match.group(2)])
+    line, col = _number(match.group(3)), _number(match.group(4))
+    if line is None or col is None:
+        return None
+    return Mark(name, Span(source, line, col), _CODE_KINDS[match.group(2)])
 
 
 def is_mark_name(name: str) -> bool:
-    return _NAME.match(name) is not None
+    return _NAME.fullmatch(name) is not None
+
+
+def _number(text: str) -> int | None:
+    return int(text) if _NUMBER.fullmatch(text) else None

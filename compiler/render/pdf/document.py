@@ -11,10 +11,13 @@ Stages, each in its own module:
 """
 from __future__ import annotations
 
+import gc
 import io
+from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from types import MappingProxyType
+from typing import Iterator
 
 from reportlab import rl_config
 from reportlab.lib.units import mm
@@ -47,7 +50,9 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
                tagged: bool = True) -> Rendered:
     """`tagged=False` exists only to measure what tagging costs: every PDF reportc writes is tagged."""
     style = document.style
-    fonts = register_fonts(style.fonts)
+    fonts = register_fonts(style.fonts, diagnostics, style.files)
+    if fonts is None:  # reported at the font; nothing is written for an invalid input
+        return Rendered(b"", 0)
     typography = build_typography(style, fonts)
     links = LinkTable()
     structure = Structure()
@@ -77,9 +82,24 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
         PageTemplate("cover", [frame], onPage=painter.cover_page, onPageEnd=painter.page_end),
         PageTemplate("body", [frame], onPage=painter.body_page, onPageEnd=painter.page_end),
     ])
-    template.build([NextPageTemplate("body"), PageBreak()] + story,
-                   canvasmaker=partial(ReportCanvas, setup=setup))
+    flowables = [NextPageTemplate("body"), PageBreak()] + story
+    del story  # reportlab drops each flowable from `flowables` once laid out: nothing else may hold one
+    with _long_lived_objects_frozen():
+        template.build(flowables, canvasmaker=partial(ReportCanvas, setup=setup))
     return Rendered(buffer.getvalue(), setup.pages, MappingProxyType(dict(setup.anchor_pages)))
+
+
+@contextmanager
+def _long_lived_objects_frozen() -> Iterator[None]:
+    """Layout allocates millions of short-lived objects; each collection of the oldest generation
+    would rescan everything made before the render (modules, fonts, the layout document) again.
+    Frozen, those are left out of every scan; they are handed back to the collector after."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _doc_template(buffer: io.BytesIO, document: Document, initial_font: str, width: float,

@@ -41,21 +41,52 @@ class FontSet:
         return self.italic if italic else self.regular
 
 
-def register_fonts(fonts: Fonts) -> FontSet:
-    return _register(fonts.regular.resolve(), fonts.bold.resolve(), fonts.italic.resolve(),
-                     fonts.bold_italic.resolve())
+@dataclass(frozen=True)
+class FontFailure:
+    """A face reportlab could not read, and why, in words for the person who chose the font."""
+
+    path: Path
+    reason: str
+
+
+def register_fonts(fonts: Fonts, diagnostics: Diagnostics, style_files: tuple[Path, ...] = ()) -> FontSet | None:
+    """The style's faces registered, or None with an error naming the font file and the style.
+
+    The style loader checks every font whole first (`style.fontcheck`), so this is the last
+    guard: whatever reportlab still fails on is the font's fault, never "internal error"."""
+    registered = _register(fonts.regular.resolve(), fonts.bold.resolve(), fonts.italic.resolve(),
+                           fonts.bold_italic.resolve())
+    if isinstance(registered, FontSet):
+        return registered
+    named_in = f" (named in the style '{_shown(style_files[0])}')" if style_files else ""
+    diagnostics.error(Span(_shown(registered.path)),
+                      f"font '{registered.path.name}'{named_in} cannot be read by the PDF renderer "
+                      f"({registered.reason}); replace it with a complete copy of the font")
+    return None
+
+
+def _shown(path: Path) -> str:
+    """A path as diagnostics show files: relative to the working folder when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 @lru_cache(maxsize=None)
-def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path) -> FontSet:
+def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path) -> FontSet | FontFailure:
     # The family name is derived from the four paths, so two styles that name different
-    # files never share a registration, and the same files are parsed once per process.
+    # files never share a registration, and the same files are parsed once per process
+    # (a font that fails is remembered too, so it is not parsed again for every report).
     digest = hashlib.sha1("\0".join(map(str, (regular, bold, italic, bold_italic))).encode()).hexdigest()[:8]
     family = f"rc{digest}"
     names = FontSet(family, f"{family}-R", f"{family}-B", f"{family}-I", f"{family}-BI")
     for name, path in ((names.regular, regular), (names.bold, bold), (names.italic, italic),
                        (names.bold_italic, bold_italic)):
-        pdfmetrics.registerFont(TTFont(name, str(path)))
+        try:
+            pdfmetrics.registerFont(TTFont(name, str(path)))
+        except Exception as error:  # TTFError, struct.error, IndexError, MemoryError...: a bad font
+            return FontFailure(path, _reason(error))
     # <b> and <i> in paragraph markup map onto the family's own faces, never a base-14 one.
     addMapping(family, 0, 0, names.regular)
     addMapping(family, 1, 0, names.bold)
@@ -67,6 +98,12 @@ def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path) -> Fon
         addMapping(name, 0, 1, names.italic)
         addMapping(name, 1, 1, names.bold_italic)
     return names
+
+
+def _reason(error: Exception) -> str:
+    text = " ".join(str(error).split())
+    text = text if len(text) <= 120 else text[:119] + "…"
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 @lru_cache(maxsize=None)
