@@ -136,7 +136,7 @@ BUILD = ["-m", "compiler", "build", "-q", "--force"]
 
 
 def run_all(project: Path, runs: int, only: set[str]) -> list[Row]:
-    groups = {"startup": startup, "single": single, "tagging": tagging, "batch": batch}
+    groups = {"startup": startup, "single": single, "prototype": prototype, "tagging": tagging, "batch": batch}
     return [row for name, group in groups.items() if not only or name in only for row in group(project, runs)]
 
 
@@ -162,11 +162,29 @@ def single(project: Path, runs: int) -> list[Row]:
         args = [*BUILD, "one", "--out", f"typical-{fmt}", "--format", fmt, "-j", "1"]
         rows.append(scenario(f"typical ({{typical}} pages), {fmt}", args, project, runs,
                              target=f"<= {limit} s" if limit else "", limit=limit))
-    for fmt, limit, memory in (("pdf", 12.0, 256), ("docx", 3.0, None)):
+    for fmt, limit, memory in (("pdf", 12.0, 100), ("docx", 3.0, None)):
         args = [*BUILD, "big", "--out", f"large-{fmt}", "--format", fmt, "-j", "1"]
         rows.append(scenario(f"large ({{large}} pages), {fmt}", args, project, runs,
                              target=f"<= {limit:g} s" + (f", <= {memory} MiB" if memory else ""),
                              limit=limit, memory_limit=memory))
+    return rows
+
+
+def prototype(project: Path, runs: int) -> list[Row]:
+    """reportc's PDF against the naive single-pass reportlab prototype (bench/prototype_pdf.py) of
+    the same source, measured in turns: the ratio is what issue 18 sets targets on."""
+    naive = str(Path(__file__).resolve().parent / "prototype_pdf.py")
+    rows = []
+    for size, folder, source, ratio in (("typical ({typical} pages)", "one", "one/typical.yaml", 1.1),
+                                        ("large ({large} pages)", "big", "big/large.yaml", 1.0)):
+        ours, theirs = in_turns(project, runs, [[*BUILD, folder, "--out", "proto-vs", "--format", "pdf", "-j", "1"],
+                                                [naive, source, "prototype.pdf"]])
+        mine, base = Row(f"{size}, pdf, reportc", ours), Row(f"{size}, pdf, naive reportlab prototype", theirs)
+        measured = mine.wall / base.wall
+        mine.target, mine.limit = f"<= {ratio:g}x the prototype", (mine.wall if measured <= ratio else 0)
+        mine.note = (f"{measured:.2f}x the prototype's wall time, {mine.cpu / base.cpu:.2f}x its CPU "
+                     f"(target <= {ratio:g}x)")
+        rows += [mine, base]
     return rows
 
 
@@ -274,7 +292,7 @@ def record(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", action="append", choices=("startup", "single", "tagging", "batch"), default=[])
+    parser.add_argument("--only", action="append", choices=("startup", "single", "prototype", "tagging", "batch"), default=[])
     parser.add_argument("--record", action="store_true", help="write the table into bench/README.md")
     parser.add_argument("--keep", type=Path, help="build the project here and keep it")
     args = parser.parse_args()

@@ -331,7 +331,7 @@ def _verify(args) -> int:
     checked = manifest.verify(path.parent, found, diagnostics) if found else 0
     _print(diagnostics, args.quiet)
     if diagnostics.has_errors:
-        print(f"reportc: {len(diagnostics.errors)} problem(s) in {path.parent}", file=sys.stderr)
+        print(f"reportc: {diagnostics.error_count} problem(s) in {path.parent}", file=sys.stderr)
         return EXIT_INVALID
     if not args.quiet:
         print(f"reportc: all {checked} artefacts match {path}", file=sys.stderr)

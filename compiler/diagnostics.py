@@ -106,6 +106,11 @@ class Diagnostics:
             severity == "error" for _, severity in self.hidden)
 
     @property
+    def error_count(self) -> int:
+        """Every error found, shown or not (see MAX_SHOWN_PER_FILE)."""
+        return len(self.errors) + sum(count for (_, severity), count in self.hidden.items() if severity == "error")
+
+    @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self.items if d.severity == "error"]
 

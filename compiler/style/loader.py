@@ -64,9 +64,9 @@ class StyleLoader:
         tree = load_file(path, file, diagnostics)
         if tree is None:
             return None
-        errors_before = len(diagnostics.errors)
+        errors_before = diagnostics.error_count
         check(tree, schemas.STYLE_SCHEMA, diagnostics)
-        if len(diagnostics.errors) > errors_before or not isinstance(tree, Mapping):
+        if diagnostics.error_count > errors_before or not isinstance(tree, Mapping):
             return None
         _check_labels(tree.get("labels"), diagnostics)
         _check_date_format(tree.get("date_format"), diagnostics)
