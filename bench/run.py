@@ -136,7 +136,8 @@ BUILD = ["-m", "compiler", "build", "-q", "--force"]
 
 
 def run_all(project: Path, runs: int, only: set[str]) -> list[Row]:
-    groups = {"startup": startup, "single": single, "prototype": prototype, "tagging": tagging, "batch": batch}
+    groups = {"startup": startup, "single": single, "prototype": prototype, "tagging": tagging, "html": html,
+              "batch": batch}
     return [row for name, group in groups.items() if not only or name in only for row in group(project, runs)]
 
 
@@ -158,14 +159,14 @@ def startup(project: Path, runs: int) -> list[Row]:
 
 def single(project: Path, runs: int) -> list[Row]:
     rows = []
-    for fmt, limit in (("pdf", 1.2), ("docx", 0.5), ("pdf,docx", None)):
+    for fmt, limit in (("pdf", 1.2), ("docx", 0.5), ("html", None), ("pdf,docx", None)):
         args = [*BUILD, "one", "--out", f"typical-{fmt}", "--format", fmt, "-j", "1"]
         rows.append(scenario(f"typical ({{typical}} pages), {fmt}", args, project, runs,
                              target=f"<= {limit} s" if limit else "", limit=limit))
-    for fmt, limit, memory in (("pdf", 12.0, 100), ("docx", 3.0, None)):
+    for fmt, limit, memory in (("pdf", 12.0, 100), ("docx", 3.0, None), ("html", None, None)):
         args = [*BUILD, "big", "--out", f"large-{fmt}", "--format", fmt, "-j", "1"]
         rows.append(scenario(f"large ({{large}} pages), {fmt}", args, project, runs,
-                             target=f"<= {limit:g} s" + (f", <= {memory} MiB" if memory else ""),
+                             target=(f"<= {limit:g} s" if limit else "") + (f", <= {memory} MiB" if memory else ""),
                              limit=limit, memory_limit=memory))
     return rows
 
@@ -199,6 +200,33 @@ def tagging(project: Path, runs: int) -> list[Row]:
         untagged.note = (f"tagging costs {tagged.wall - untagged.wall:+.3f} s wall, "
                          f"{tagged.cpu - untagged.cpu:+.3f} s CPU")
         rows += [tagged, untagged]
+    return rows
+
+
+def measure_render(args: list[str], cwd: Path) -> Sample:
+    """A driver that prints its own render time first (bench/render_html.py): that is the wall
+    time; CPU and peak RSS are the whole process's."""
+    child = subprocess.Popen([sys.executable, *args], cwd=cwd, env=environment(),
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)  # the driver prints one short line: no pipe fills
+    output, error = child.stdout.read().decode(), child.stderr.read().decode()
+    child.stdout.close()
+    child.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(args)} failed:\n{error}")
+    return Sample(float(output.split()[0]), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
+
+
+def html(project: Path, runs: int) -> list[Row]:
+    """The HTML edition's render time alone (issue 12's targets), beside the whole builds in `single`."""
+    driver = str(Path(__file__).resolve().parent / "render_html.py")
+    rows = []
+    for size, source, limit in (("typical ({typical} pages)", "one/typical.yaml", 0.1),
+                                ("large ({large} pages)", "big/large.yaml", 2.0)):
+        measure_render([driver, source], project)  # warm-up
+        samples = [measure_render([driver, source], project) for _ in range(runs)]
+        rows.append(Row(f"{size}, html render (in process)", samples, target=f"<= {limit:g} s", limit=limit))
+        print(f"  {rows[-1].name}: {rows[-1].wall:.3f} s", file=sys.stderr)
     return rows
 
 
@@ -292,7 +320,7 @@ def record(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", action="append", choices=("startup", "single", "prototype", "tagging", "batch"), default=[])
+    parser.add_argument("--only", action="append", choices=("startup", "single", "prototype", "tagging", "html", "batch"), default=[])
     parser.add_argument("--record", action="store_true", help="write the table into bench/README.md")
     parser.add_argument("--keep", type=Path, help="build the project here and keep it")
     args = parser.parse_args()

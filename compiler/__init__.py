@@ -7,7 +7,10 @@ The folder tree is the pipeline, one package per stage, in the order data flows:
     layout/   Report + Style -> layout.blocks.Document (format-neutral)
     render/   Document -> bytes, one package per format (render/pdf/, render/docx/)
     build/    the stage order for one report and for a batch; cache, manifest, atomic writes
-    review/   a reviewed DOCX -> its comments and tracked changes at source positions
+    review/   a reviewed DOCX -> its comments and tracked changes at source positions (--apply: back
+              into the sources)
+    watch/    source paths -> a live preview served on 127.0.0.1, rebuilt on save
+    project/  `reportc init` and `reportc styles`
 """
 __version__ = "0.1.0"
 

@@ -13,17 +13,23 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .pipes import quiet_on_closed_pipe
+from .render import DEFAULT_FORMATS, FORMATS  # names only: no renderer is imported until it renders
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
-FORMATS = ("pdf", "docx")
 NAME_MAX_BYTES = 255  # one file or folder name, as every common file system allows
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    chosen = tuple(dict.fromkeys(part.strip() for part in value.split(",") if part.strip()))
+    chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))  # PDF is pdf
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or value!r}; choose from pdf, docx")
+        import difflib
+
+        near = difflib.get_close_matches(unknown[0], FORMATS, n=1, cutoff=0.5) if unknown else []
+        hint = f"did you mean {near[0]}? " if near else ""
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or value!r}; {hint}"
+                                         f"choose from {', '.join(FORMATS)}")
     return chosen
 
 
@@ -55,9 +61,10 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
-    build = commands.add_parser("build", parents=[common], help="build PDF and DOCX reports")
+    build = commands.add_parser("build", parents=[common], help="build PDF, DOCX and HTML reports")
     build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build/)")
-    build.add_argument("--format", type=_formats, default=FORMATS, help="pdf,docx (default: both)")
+    build.add_argument("--format", type=_formats, default=DEFAULT_FORMATS,
+                       help="any of pdf,docx,html, comma-separated (default: pdf,docx)")
     build.add_argument("--print", dest="print_marks", action="store_true",
                        help="add crop marks and 3 mm bleed to the PDF")
     build.add_argument("-j", "--jobs", type=_jobs, default=None,
@@ -69,6 +76,9 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     build.add_argument("-v", "--verbose", action="store_true",
                        help="a line per report, skipped ones too, with why it was rebuilt")
     build.add_argument("--json", action="store_true", help="print a JSON summary of the build on stdout")
+    from .build.single import add_output_option
+
+    add_output_option(build)  # last: it records the other options' defaults
 
     verify = commands.add_parser("verify", help="check built artefacts against their manifest.json")
     verify.add_argument("folder", nargs="?", type=Path, default=Path("build"), metavar="DIR",
@@ -83,7 +93,16 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
                        help="where to write the merged manifest (the artefacts' folder)")
 
     commands.add_parser("validate", parents=[common], help="check sources without building")
-    commands.add_parser("schema", help="print the JSON Schema of report files")
+    schema = commands.add_parser("schema", help="print the JSON Schema of report files")
+    schema.add_argument("--style", action="store_true", help="the JSON Schema of style files instead")
+    init = commands.add_parser("init", help="start a new project: a sample report, a house style, CI")
+    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR",
+                      help="a new or empty folder (default: the current folder)")
+    styles = commands.add_parser("styles", help="list the styles a source can name")
+    styles.add_argument("--root", type=Path, default=None, help="project root (default: current directory)")
+    from .watch import add_watch_parser  # the parser only: the server and watcher load when it runs
+
+    add_watch_parser(commands, common)
     if command in (None, "review"):  # importing it costs more than a whole no-op build: only when it can run
         from .review.report import add_review_parser
 
@@ -91,24 +110,31 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+@quiet_on_closed_pipe  # `reportc schema | head -1`: no traceback, the command's own status
 def main(argv: list[str] | None = None) -> int:
     try:
         args = make_parser(_command(sys.argv[1:] if argv is None else argv)).parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0) and EXIT_USAGE
-    problem = _path_arguments_problem(args)
+    from .build.single import usage_problem
+
+    problem = usage_problem(args) or _path_arguments_problem(args)
     if problem:
         print(f"reportc: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "schema":
-        from .source.schema import report_json_schema
+        from .source.schema import report_json_schema, style_json_schema
 
-        print(json.dumps(report_json_schema(), indent=2, ensure_ascii=False))
+        print(json.dumps(style_json_schema() if args.style else report_json_schema(), indent=2, ensure_ascii=False))
         return EXIT_OK
+    if args.command in ("init", "styles"):
+        return _init(args) if args.command == "init" else _styles(args)
     if args.command == "review":
-        from .review.report import run_review
+        from .review.writeback import run_review_command
 
-        return EXIT_OK if run_review(args.docx, args.json) else EXIT_INVALID
+        return run_review_command(args)
+    if args.command == "watch":
+        return _watch(args)
     if args.command == "verify":
         return _verify(args)
     if args.command == "manifest":
@@ -125,7 +151,8 @@ def _command(argv: list[str]) -> str | None:
     (help, a typo: the full parser lists every command)."""
     first = next((word for word in argv if not word.startswith("-")), None)
     asking_help = any(word in ("-h", "--help") for word in argv[:1])
-    return first if first in ("build", "validate", "schema", "verify", "manifest") and not asking_help else None
+    fast = ("build", "validate", "schema", "verify", "manifest", "init", "styles", "watch")
+    return first if first in fast and not asking_help else None
 
 
 def _path_arguments(args) -> list[tuple[str, Path, str]]:
@@ -133,7 +160,9 @@ def _path_arguments(args) -> list[tuple[str, Path, str]]:
     discovery reports as it finds them); kinds as _path_problem takes them."""
     named = [("--root", args.root, "folder")] if getattr(args, "root", None) is not None else []
     if args.command == "build":
-        named.append(("--out", args.out, "output folder"))
+        named.append(("-o", args.output, "output file") if args.output else ("--out", args.out, "output folder"))
+    elif args.command == "init":
+        named.append(("DIR", args.folder, "output folder"))
     elif args.command == "verify":
         named.append(("DIR", args.folder, "input"))
     elif args.command == "manifest":
@@ -240,6 +269,8 @@ def _build(args) -> int:
     if isinstance(setup, int):
         return setup
     roots, source_date = setup
+    if args.output is not None:
+        return _build_one(args, roots, source_date)
     options = BatchOptions(BuildOptions(roots, args.out, args.format, args.strict, args.print_marks, source_date),
                            jobs=args.jobs, force=args.force, fail_fast=args.fail_fast,
                            shard=args.shard)
@@ -260,6 +291,56 @@ def _build(args) -> int:
     if not args.quiet:
         print(_summary(result), file=sys.stderr)
     return EXIT_OK if result.ok else EXIT_INVALID
+
+
+def _build_one(args, roots, source_date) -> int:
+    """build FILE -o OUTPUT: one source to one named file."""
+    from .build.single import build_to_file
+
+    result = build_to_file(Path(args.paths[0]), args.output, roots, source_date, args.strict, args.print_marks)
+    _print(result.diagnostics, args.quiet)
+    if result.ok and not args.quiet:
+        pages = f" ({result.artefact.pages} pages)" if result.artefact.pages else ""
+        print(f"reportc: built {result.file} -> {_shown(args.output)}{pages}", file=sys.stderr)
+    return EXIT_OK if result.ok else EXIT_INVALID
+
+
+def _watch(args) -> int:
+    from .watch import run_watch
+
+    setup = _setup(args)
+    if isinstance(setup, int):
+        return setup
+    return EXIT_OK if run_watch(args, *setup) else EXIT_USAGE  # Ctrl-C is how it ends: a clean stop
+
+
+def _init(args) -> int:
+    from .project.init import create_project, folder_problem
+
+    problem = folder_problem(args.folder)
+    if problem:
+        print(f"reportc: error: {_shown(args.folder)} {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        written = create_project(args.folder)
+    except OSError as error:
+        print(f"reportc: error: cannot write the project in {_shown(args.folder)} "
+              f"({error.strerror or error})", file=sys.stderr)
+        return EXIT_INVALID
+    print("\n".join(f"created {name}" for name in written), file=sys.stderr)
+    where = "" if args.folder == Path(".") else f"cd {_shown(args.folder)} && "
+    print(f"reportc: a new project; build it with: {where}reportc build", file=sys.stderr)
+    return EXIT_OK
+
+
+def _styles(args) -> int:
+    from .project.styles import format_listing, list_styles
+    from .source.paths import Roots
+
+    listing = list_styles(Roots.at(args.root or Path.cwd()))
+    print(format_listing(listing))
+    _print(listing.diagnostics, False)
+    return EXIT_INVALID if listing.diagnostics.has_errors else EXIT_OK
 
 
 class _Progress:

@@ -138,6 +138,7 @@ class Question:
     findings: BlockText | None
     detailed_findings: str | None
     span: Span
+    grade_span: Span | None = None  # the `grade:` value, where a comment on the badge belongs
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,7 @@ class Pillar:
     findings: BlockText | None
     questions: tuple[Question, ...]
     span: Span
+    grade_span: Span | None = None  # the `grade:` value, where a comment on the badge belongs
 
 
 @dataclass(frozen=True)

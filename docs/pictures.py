@@ -42,7 +42,26 @@ def main() -> int:
             subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", str(page), "-l", str(page), "-singlefile",
                             str(pdf), str(DOCS / name)], check=True)
             print(f"docs/{name}.png: {report} page {page}")
+    html_picture()
     return 0
+
+
+def html_picture(report: str = "city-of-london-peel-2018", width: int = 1100, height: int = 820) -> None:
+    """docs/page-html.png: the HTML edition's first screen, by the system Chromium (as the tests do)."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run([sys.executable, "-m", "compiler", "build", "--format", "html", "--out", out], cwd=ROOT,
+                       check=True, env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"})
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto((Path(out) / f"{report}.html").as_uri())
+            page.screenshot(path=str(DOCS / "page-html.png"))
+            browser.close()
+    print(f"docs/page-html.png: {report}.html at {width} x {height} CSS px")
 
 
 if __name__ == "__main__":

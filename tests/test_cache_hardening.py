@@ -397,3 +397,26 @@ def test_a_build_that_writes_nothing_leaves_no_folder(tmp_path, build):
     (tmp_path / "sources/bad.yaml").write_text("title: [\n")
     code, _, _ = build(tmp_path, "--out", "deep/er/out")
     assert code == 1 and not (tmp_path / "deep").exists()
+
+
+# ---- found by fuzz/fuzz_validate.py --target cache ---------------------------------------------
+
+def test_an_entry_with_fewer_outputs_than_formats_is_not_up_to_date(built, build):
+    cache = read_cache(built)
+    cache["entries"]["sources/r1.yaml"]["outputs"] = []
+    write_cache(built, cache)
+    (built / "build" / "r1.pdf").unlink()
+    code, status, stderr = build(built, "sources/r1.yaml")
+    assert code == 0 and status == {"sources/r1.yaml": "built"}, stderr
+    assert (built / "build" / "r1.pdf").is_file()
+    listed = json.loads((built / "build" / "manifest.json").read_text())["artefacts"]
+    assert [artefact["path"] for artefact in listed] == ["r1.pdf"]
+
+
+def test_a_wrong_hash_at_the_right_size_and_mtime_is_rebuilt_not_copied_into_the_manifest(built, build):
+    cache = read_cache(built)
+    cache["entries"]["sources/r1.yaml"]["outputs"][0]["sha256"] = "0" * 64
+    write_cache(built, cache)
+    code, status, stderr = build(built, "sources/r1.yaml")
+    assert code == 0 and status == {"sources/r1.yaml": "built"}, stderr
+    assert main(["verify", str(built / "build")]) == 0

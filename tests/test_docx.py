@@ -86,7 +86,7 @@ def expected_cover(document) -> list[tuple[str, str]]:
     out += [("Cover Programme", cover.programme)] if cover.programme else []
     out += [("Cover Details", text) for text in (cover.date_text, cover.marking) if text]
     out += [("Cover Status", cover.status_text)] if cover.status_text else []
-    out += [("Cover Details", cover.version_text)] if cover.version_text else []
+    out += [("Cover Details", text) for text in (cover.purpose_text, cover.version_text) if text]
     return out
 
 

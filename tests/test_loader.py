@@ -61,7 +61,7 @@ def test_escaped_surrogate_is_an_error_with_position():
 
 def test_tab_indentation_gets_a_hint():
     [message] = diagnose(b"pillars:\n\t- title: x\n")
-    assert message.startswith("r.yaml:2:1: error: invalid YAML: a character here cannot start YAML (a tab indenting?")
+    assert message == "r.yaml:2:1: error: invalid YAML: a tab cannot indent YAML; indent with spaces"
 
 
 def test_deep_nesting_is_refused_without_recursion():

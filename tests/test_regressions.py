@@ -38,7 +38,7 @@ def test_a_number_with_thousands_of_digits_is_out_of_range(tmp_path):
     # int() refuses over 4,300 digits (ValueError) and the message quoted all of them
     text = GOOD + f"    questions:\n      - number: {'9' * 5000}\n        title: Q\n"
     [message] = validate(tmp_path, text)
-    assert message.startswith("sources/r.yaml:7:17: error: `pillars[0].questions[0].number`: '99999")
+    assert message.startswith("sources/r.yaml:7:17: error: pillar 1 (P), question 1 (Q), `number`: '99999")
     assert message.endswith("…' is out of range; use 1 to 9999")
     assert len(message) < 200
 

@@ -305,11 +305,12 @@ def test_a_file_that_is_not_a_docx_is_refused(tmp_path):
     assert missing.returncode == 1 and "error: cannot read this file as a DOCX" in missing.stderr
 
 
-def test_a_draft_without_remarks_gives_no_lines(draft, tmp_path):
+def test_a_draft_without_remarks_gives_no_lines_and_says_so(draft, tmp_path):
     clean = tmp_path / "clean.docx"
     clean.write_bytes(render_docx(draft))
     result = run_reportc("review", str(clean))
-    assert (result.returncode, result.stdout, result.stderr) == (0, "", "")
+    assert (result.returncode, result.stdout) == (0, "")
+    assert result.stderr == f"reportc: no comments or tracked changes in {clean}\n"
 
 
 def test_every_traced_paragraph_of_the_draft_has_a_source_mark(draft):

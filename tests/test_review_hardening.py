@@ -334,7 +334,8 @@ def test_a_bookmark_with_a_5000_digit_line_is_skipped_with_a_warning(commented, 
     result = review(path)
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 1 and '"Check this"' in result.stdout
-    [warning] = result.stderr.splitlines()
+    [warning, summary] = result.stderr.splitlines()
+    assert summary == f"reportc: 1 comment in {path}"
     assert warning.startswith(f"{path}:1:1: warning: skipped 2 source marks whose line or column is not a number")
     assert len(warning) < 400
 

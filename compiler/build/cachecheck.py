@@ -18,18 +18,18 @@ import posixpath
 import re
 from pathlib import PurePosixPath
 
+from ..render import FORMATS
 from .safefile import UntrustedJSON, parse_json
 
-FORMATS = ("pdf", "docx")
 MAX_CACHE_BYTES = 32 * 2**20  # about 25,000 reports; a crafted file costs at most ~400 MB to parse
 MAX_ENTRIES = 25_000
 MAX_INPUTS = 256  # a source, 8 styles in a chain, the files they name, 4 fonts: under 60
 MAX_KEY_CHARACTERS = 4096  # PATH_MAX
 MAX_OPTION_CHARACTERS = 100
 MAX_INTEGER = 2**63 - 1  # sizes and mtimes are 64-bit in every file system
-# JSON objects and arrays per entry: the entry, options, formats, inputs, outputs, 2 outputs.
+# JSON objects and arrays per entry: the entry, options, formats, inputs, outputs, one per format.
 # Counting brackets before parsing bounds the memory a file of empty `[]` would cost.
-_CONTAINERS_PER_ENTRY = 8
+_CONTAINERS_PER_ENTRY = 5 + len(FORMATS)
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}\Z")  # source.schema.ID_PATTERN, validate.MAX_ID_LENGTH
 _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 _ENTRY_KEYS = {"id", "options", "inputs", "outputs"}
@@ -70,7 +70,16 @@ def entry_problem(source: str, value: object, shipped: PurePosixPath) -> str | N
     if not isinstance(value["id"], str) or not _ID.match(value["id"]):
         return "the id is not one reportc accepts"
     return (_options_problem(value["options"]) or _inputs_problem(value["inputs"], shipped)
-            or _outputs_problem(value["outputs"], value["id"]))
+            or _outputs_problem(value["outputs"], value["id"])
+            or _formats_problem(value["options"]["formats"], value["outputs"]))
+
+
+def _formats_problem(formats: list, outputs: list) -> str | None:
+    # A build writes one output per format it was asked for: an entry claiming "up to date" with
+    # fewer (or others) would skip a report whose files were never written.
+    if sorted(formats) != sorted(output["format"] for output in outputs):
+        return "its outputs are not one per format of its options"
+    return None
 
 
 def key_problem(key: object, shipped: PurePosixPath) -> str | None:
@@ -98,7 +107,7 @@ def _options_problem(options: object) -> str | None:
     if (not isinstance(formats, list) or not formats or len(formats) > len(FORMATS)
             or not all(isinstance(fmt, str) and fmt in FORMATS for fmt in formats)
             or len(set(formats)) != len(formats)):
-        return "the formats are not a list of pdf and docx"
+        return f"the formats are not a list of {_named(FORMATS)}"
     if not isinstance(options["print"], bool) or not isinstance(options["strict"], bool):
         return "print and strict are not true or false"
     date = options["source_date"]
@@ -128,7 +137,7 @@ def _outputs_problem(outputs: object, report_id: str) -> str | None:
             return f"an output is not an object with {_listed(_OUTPUT_KEYS)}"
         fmt = output["format"]
         if not isinstance(fmt, str) or fmt not in FORMATS or fmt in formats:
-            return "an output's format is not pdf or docx, or is listed twice"
+            return f"an output's format is not {_named(FORMATS, 'or')}, or is listed twice"
         formats.add(fmt)
         if output["name"] != f"{report_id}.{fmt}" or not is_output_name(output["name"], fmt):  # nothing else is removed
             return "an output's name is not <id>.<format>"
@@ -159,3 +168,7 @@ def _is_sha256(value: object) -> bool:
 
 def _listed(keys: set[str]) -> str:
     return ", ".join(sorted(keys))
+
+
+def _named(formats: tuple[str, ...], last: str = "and") -> str:
+    return f"{', '.join(formats[:-1])} {last} {formats[-1]}" if len(formats) > 1 else formats[0]

@@ -16,17 +16,18 @@ from typing import Iterable
 
 from .. import __version__
 from ..diagnostics import Diagnostics, Span, excerpt
+from ..render import FORMATS
 from .safefile import NotRegularFile, UntrustedJSON, parse_json, read_regular
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
-ARTEFACT_SUFFIXES = (".pdf", ".docx")
+ARTEFACT_SUFFIXES = tuple(f".{fmt}" for fmt in FORMATS)
 _FIELDS = ("path", "format", "source", "id", "size", "pages", "sha256")
 
 # Bounds of what a manifest may hold. Anything past them is not a manifest reportc wrote, and
 # each bounds the work `verify` and `manifest merge` do for a hostile one.
 MAX_MANIFEST_BYTES = 16 * 2**20  # an artefact takes about 200 bytes: 80,000 would fit
-MAX_ARTEFACTS = 50_000  # 25,000 reports in both formats
+MAX_ARTEFACTS = 50_000  # 25,000 reports in PDF and DOCX, 16,666 in all three formats
 MAX_ARTEFACT_BYTES = 2**32  # 4 GiB; verify hashes no more than this per artefact
 MAX_PAGES = 100_000  # a report at its source limits has a few hundred
 MAX_NAME_BYTES = 255  # one file name (and an id), as every common file system allows
@@ -212,7 +213,7 @@ def _whole_number(limit: int, unit: str = ""):
 
 _CHECKS = {
     "path": name_problem,
-    "format": lambda value: None if value in ("pdf", "docx") else "expected \"pdf\" or \"docx\"",
+    "format": lambda value: None if value in FORMATS else "expected " + " or ".join(f'"{fmt}"' for fmt in FORMATS),
     "source": lambda value: _text_problem(value, MAX_SOURCE_CHARACTERS),
     "id": lambda value: _text_problem(value, MAX_NAME_BYTES),
     "size": _whole_number(MAX_ARTEFACT_BYTES, " bytes"),

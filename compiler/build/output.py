@@ -41,7 +41,7 @@ def remove_leftovers(out_dir: Path) -> None:
                 path.unlink(missing_ok=True)
 
 
-_LEFTOVER = re.compile(r"\..+\.(pdf|docx|json)\.[A-Za-z0-9_]{8}\.tmp\Z")
+_LEFTOVER = re.compile(r"\..+\.(pdf|docx|html|json)\.[A-Za-z0-9_]{8}\.tmp\Z")
 
 
 def write_if_changed(target: Path, data: bytes) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .. import __version__
+from ..render import DEFAULT_FORMATS, FORMATS
 from ..source.paths import Roots
 from .cache import sha256_bytes
 from .output import write_atomic
@@ -22,7 +23,7 @@ CREATOR = f"reportc {__version__}"
 class BuildOptions:
     roots: Roots
     out_dir: Path
-    formats: tuple[str, ...] = ("pdf", "docx")
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     strict: bool = False
     print_marks: bool = False
     source_date: date | None = None
@@ -38,9 +39,14 @@ class Artefact:
 
 
 def compose_document(loaded: Loaded, source_date: date | None):
-    from ..layout.compose import compose
+    from dataclasses import replace
+    from pathlib import Path
 
-    return compose(loaded.report, loaded.style, source_date, CREATOR)
+    from ..layout.compose import compose
+    from .fingerprints import build_inputs
+
+    document = compose(loaded.report, loaded.style, source_date, CREATOR)
+    return replace(document, inputs=tuple(build_inputs(document.source, tuple(loaded.style.files), Path.cwd())))
 
 
 def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
@@ -51,7 +57,7 @@ def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
     rendered = {}
     anchor_pages: dict[str, int] = {}
     print_marks = options.print_marks or loaded.style.print.crop_marks
-    for fmt in ("pdf", "docx"):
+    for fmt in FORMATS:  # render order: the PDF first, its page numbers feed the DOCX contents
         if fmt in options.formats:
             result = renderer_for(fmt)(document, RenderOptions(print_marks, anchor_pages), loaded.diagnostics)
             anchor_pages = dict(result.anchor_pages) or anchor_pages

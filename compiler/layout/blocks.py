@@ -9,7 +9,7 @@ Roles name the paragraph styles in both formats ("question-heading" -> "Question
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Iterable, Iterator, Union
 
@@ -26,6 +26,7 @@ class Badge:
     label: str
     fill: str  # "#RRGGBB"
     text_colour: str  # chosen for WCAG AA contrast against fill
+    span: Span | None = field(default=None, compare=False)  # the source's `grade:`, if written
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,10 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class Callout:
-    """A shaded box: a cause of concern with its lead-in and recommendations."""
+    """A shaded box: a cause of concern with its lead-in and recommendations, or the areas for
+    improvement with their heading."""
 
-    role: str  # "cause-of-concern"
+    role: str  # "cause-of-concern", "areas-for-improvement"
     blocks: tuple["Block", ...]
     span: Span
 
@@ -134,11 +136,12 @@ class Cover:
     title: str
     subject: str
     programme: str | None
-    date_text: str | None
+    date_text: str | None  # finals only: "Published 15/09/2022" (a draft is not published)
     marking: str | None
     status_text: str | None  # drafts only: "DRAFT"
-    version_text: str | None  # drafts only: "Version 0.3"
+    version_text: str | None  # drafts only: "Version 0.3 – 12/03/2026" (or the date alone)
     logo: Image | None
+    purpose_text: str | None = None  # drafts only: "Draft for factual accuracy checking"
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,9 @@ class Running:
     page_x_of_y: str  # template with {page} and {pages}
     marking: str | None  # centred at top and bottom of every page
     watermark: str | None  # "DRAFT" on drafts
+    # The end of footer_left that a narrow page never shortens (draft, version, date): only the
+    # title before it is cut.
+    footer_kept: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,3 +183,4 @@ class Document:
     running: Running
     body: tuple[Block, ...]
     style: Style
+    inputs: tuple[tuple[str, str], ...] = ()  # (file, SHA-256) it was built from: drafts record them for review

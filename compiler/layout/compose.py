@@ -22,9 +22,9 @@ from .colour import text_colour_for
 FALLBACK_DATE = date(1980, 1, 1)  # the ZIP epoch: used when neither the source nor SOURCE_DATE_EPOCH dates a build
 
 
-def badge_for(grade_key: str, style: Style) -> Badge:
+def badge_for(grade_key: str, style: Style, span: Span | None = None) -> Badge:
     grade = style.grade(grade_key)
-    return Badge(grade.key, grade.label, grade.colour, text_colour_for(grade.colour))
+    return Badge(grade.key, grade.label, grade.colour, text_colour_for(grade.colour), span)
 
 
 def pillar_anchor(index: int) -> str:
@@ -73,7 +73,9 @@ class Composer:
                         for area in areas)
         heading = Heading(level, "subsection-heading", None, _text(self.label("areas_for_improvement")),
                           None, None, False, areas[0].span)
-        return [heading, ListBlock("areas-for-improvement", False, 1, entries, areas[0].span)]
+        # A panel of its own, so the areas stand apart from the findings that follow them.
+        return [Callout("areas-for-improvement", (heading, ListBlock("areas-for-improvement", False, 1, entries,
+                                                                     areas[0].span)), areas[0].span)]
 
     def cause_of_concern(self, cause: CauseOfConcern, level: int) -> Block:
         blocks: list[Block] = [
@@ -104,7 +106,7 @@ class Composer:
     def question(self, question: Question, pillar_index: int) -> list[Block]:
         number = str(question.number)
         out: list[Block] = [Heading(2, "question-heading", number, question.title.content,
-                                    badge_for(question.grade, self.style),
+                                    badge_for(question.grade, self.style, question.grade_span),
                                     question_anchor(pillar_index, question.number), True, question.title.span)]
         out += self.carried_over(question.carried_over, question.span)
         out += self.findings(question.areas_for_improvement, question.causes_of_concern, question.findings, 3)
@@ -115,7 +117,8 @@ class Composer:
 
     def pillar(self, pillar: Pillar, index: int) -> list[Block]:
         out: list[Block] = [PageBreak(), Heading(1, "pillar-heading", None, pillar.title.content,
-                                                 badge_for(pillar.grade, self.style), pillar_anchor(index),
+                                                 badge_for(pillar.grade, self.style, pillar.grade_span),
+                                                 pillar_anchor(index),
                                                  True, pillar.title.span)]
         if pillar.question:
             out.append(Para("question-lead", pillar.question.content, pillar.question.span))
@@ -141,9 +144,9 @@ class Composer:
     def glance(self) -> GlanceTable:
         rows: list[GlanceRow] = []
         for index, pillar in enumerate(self.report.pillars, 1):
-            rows.append(GlanceRow(1, None, pillar.title.content, badge_for(pillar.grade, self.style),
-                                  pillar_anchor(index)))
-            rows += [GlanceRow(2, str(q.number), q.title.content, badge_for(q.grade, self.style),
+            rows.append(GlanceRow(1, None, pillar.title.content,
+                                  badge_for(pillar.grade, self.style, pillar.grade_span), pillar_anchor(index)))
+            rows += [GlanceRow(2, str(q.number), q.title.content, badge_for(q.grade, self.style, q.grade_span),
                                question_anchor(index, q.number)) for q in pillar.questions]
         header = (self.label("glance_area"), self.label("glance_grade"))
         return GlanceTable(self.label("at_a_glance"), header, tuple(rows))
@@ -174,12 +177,21 @@ class Composer:
             title=report.title.plain,
             subject=report.subject.plain,
             programme=report.programme.plain if report.programme else None,
-            date_text=self.label("published", date=self.date_text(report.published)) if report.published else None,
+            date_text=self.label("published", date=self.date_text(report.published))
+            if report.published and not report.is_draft else None,
             marking=self.marking(),
             status_text=self.label("draft") if report.is_draft else None,
-            version_text=self.label("version", version=report.version) if report.is_draft and report.version else None,
+            version_text=self.draft_version() if report.is_draft else None,
             logo=self.style.logo,
+            purpose_text=self.label("draft_purpose") if report.is_draft else None,
         )
+
+    def draft_version(self) -> str | None:
+        """A draft's version and date on its cover: "Version 0.3 – 12/03/2026"."""
+        report = self.report
+        parts = [self.label("version", version=report.version)] if report.version else []
+        parts += [self.date_text(report.published)] if report.published else []
+        return " – ".join(balance_bidi(part) for part in parts) or None
 
     def marking(self) -> str | None:
         if self.report.marking:
@@ -199,6 +211,7 @@ class Composer:
             header_left=balance_bidi(self.style.brand_name),
             header_right=balance_bidi(report.subject.plain),
             footer_left=" – ".join(balance_bidi(part) for part in footer),
+            footer_kept="".join(f" – {balance_bidi(part)}" for part in footer[1:]),
             page_x_of_y=self.style.labels["page_x_of_y"],
             marking=self.marking(),
             watermark=self.label("draft") if report.is_draft else None,
@@ -211,7 +224,7 @@ class Composer:
             keywords.append(report.programme.plain)
         keywords += [p.title.plain for p in report.pillars]
         return Metadata(
-            title=f"{report.title.plain}: {report.subject.plain}",
+            title=_metadata_title(report.title.plain, report.subject.plain),
             subject=report.subject.plain,
             author=self.style.brand_name,
             keywords=tuple(dict.fromkeys(keywords)),
@@ -221,6 +234,14 @@ class Composer:
             draft=report.is_draft,
             version=report.version,
         )
+
+
+def _metadata_title(title: str, subject: str) -> str:
+    """The title, naming the subject once: "Eastmoor FRS: effectiveness" is not followed by
+    ": Eastmoor FRS" again."""
+    if subject.casefold() in title.casefold():
+        return title
+    return f"{title}: {subject}"
 
 
 def _text(value: str) -> Inlines:

@@ -19,7 +19,10 @@ if TYPE_CHECKING:
 RENDERERS: Mapping[str, str] = MappingProxyType({
     "pdf": "compiler.render.pdf",
     "docx": "compiler.render.docx",
+    "html": "compiler.render.html",
 })
+FORMATS: tuple[str, ...] = tuple(RENDERERS)  # every format a build can write, in render order
+DEFAULT_FORMATS: tuple[str, ...] = ("pdf", "docx")  # what `build` writes without --format
 
 
 @dataclass(frozen=True)

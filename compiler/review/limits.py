@@ -44,8 +44,9 @@ MAX_DIRECTORY_BYTES = 1 * 2**20
 
 # What zipfile raises on a damaged or unsupported entry: RuntimeError for an encrypted one,
 # NotImplementedError for an unknown compression method, zlib.error / EOFError / struct.error
-# for corrupt or cut-short data, UnicodeDecodeError for a name that is not valid UTF-8.
-ZIP_ERRORS = (OSError, EOFError, RuntimeError, NotImplementedError, UnicodeDecodeError, struct.error,
+# for corrupt or cut-short data, UnicodeDecodeError for a name that is not valid UTF-8, ValueError
+# ("negative seek value") for a directory whose offsets point before the start of the file.
+ZIP_ERRORS = (OSError, EOFError, RuntimeError, NotImplementedError, UnicodeDecodeError, ValueError, struct.error,
               zlib.error, zipfile.BadZipFile, zipfile.LargeZipFile)
 
 

@@ -22,10 +22,15 @@ def add_review_parser(subparsers) -> None:
                                                   "at their source lines")
     parser.add_argument("docx", type=Path, metavar="REVIEWED.docx", help="a draft DOCX returned by a reviewer")
     parser.add_argument("--json", action="store_true", help="print the remarks as JSON")
+    from .options import add_apply_arguments  # --apply, --dry-run, --root
+
+    add_apply_arguments(parser)
 
 
-def run_review(path: Path, as_json: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> bool:
-    """Print the remarks of `path`; False (and a message) when it cannot be read as a reportc draft."""
+def run_review(path: Path, as_json: bool, out: TextIO | None = None, err: TextIO | None = None) -> bool:
+    """Print the remarks of `path`, and a summary line on stderr (as `build` does); False (and a
+    message) when it cannot be read as a reportc draft."""
+    out, err = out or sys.stdout, err or sys.stderr  # looked up per call: the CLI may swap them
     try:
         review = review_docx(path)
     except ReviewError as error:
@@ -38,11 +43,32 @@ def run_review(path: Path, as_json: bool, out: TextIO = sys.stdout, err: TextIO 
     else:
         for line in format_lines(review):
             out.write(line + "\n")
+        err.write(summary(review) + "\n")
     return True
 
 
-def review_docx(path: Path) -> Review:
-    package = open_package(path)
+def summary(review: Review) -> str:
+    """`reportc: 2 comments and 1 tracked change in x.docx`: said even when there are none, so a
+    clean draft is not mistaken for a command that did nothing."""
+    comments = sum(1 for remark in review.remarks if remark.kind == "comment")
+    changes = len(review.remarks) - comments
+    untraced = sum(1 for remark in review.remarks if not remark.traced)
+    name = escape_untrusted(review.docx)
+    if not review.remarks:
+        return f"reportc: no comments or tracked changes in {name}"
+    counts = " and ".join(part for part in (_count(comments, "comment"), _count(changes, "tracked change")) if part)
+    extra = f" ({untraced} on text without a source position)" if untraced else ""
+    return f"reportc: {counts} in {name}{extra}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'s' if number != 1 else ''}" if number else ""
+
+
+def review_docx(path: Path, root: Path | None = None) -> Review:
+    from .drift import checked  # a draft whose sources changed: marks moved to the current text
+
+    package = checked(open_package(path), root or Path.cwd())
     review = Review(str(path), package.map.report_id, package.map.source, warnings=package.warnings)
     review.remarks = list(walk_document(package))
     return review

@@ -1,6 +1,7 @@
 """Reading sources: bytes -> positioned YAML tree -> checked against the JSON Schema -> model.Report.
 
     yamltree     bytes -> YAML tree with FILE:LINE:COL on every node
+    yamlhints    libyaml's syntax errors said as what to write instead
     schema       the JSON Schema of reports and styles (the single source of truth)
     schemacheck  tree checked against the schema, every problem collected
     validate     tree + Style -> model.Report (ids, grades, cross-checks)

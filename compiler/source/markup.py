@@ -28,7 +28,8 @@ _BULLET = re.compile(r"- (.*)\Z", re.S)
 _NUMBERED = re.compile(r"(\d{1,9})\. (.*)\Z", re.S)
 _SUBHEADING = re.compile(r"### (.*)\Z", re.S)
 
-LinkCheck = Callable[[str], None]
+LinkCheck = Callable[[str, int], None]  # a link's target and its offset in the text parsed
+Locate = Callable[[int], Span]  # an offset in the text parsed -> where it was written
 
 
 def link_problem(target: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | None:
@@ -41,16 +42,19 @@ def link_problem(target: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | 
     return None
 
 
-def parse_inline(text: str, span: Span, diagnostics: Diagnostics) -> Inlines:
-    def report(target: str) -> None:
+def parse_inline(text: str, span: Span, diagnostics: Diagnostics, locate: Locate | None = None) -> Inlines:
+    """Inline markup of `text`; a refused link is reported where its target was written
+    (`locate(offset)`), or at `span` when no finer position is known."""
+    def report(target: str, offset: int) -> None:
         problem = link_problem(target)
         if problem:
-            diagnostics.error(span, problem)
+            diagnostics.error(locate(offset) if locate else span, problem)
 
     return tuple(_merge_text(_inlines(text, report, allow_links=True, depth=1)))
 
 
-def _inlines(text: str, report: LinkCheck, allow_links: bool, depth: int) -> list[Inline]:
+def _inlines(text: str, report: LinkCheck, allow_links: bool, depth: int, base: int = 0) -> list[Inline]:
+    """`text` is `base` characters into the text parse_inline was given (for positions)."""
     if depth > MAX_NESTING or not _MARKUP_START.search(text):
         return [Text(text)] if text else []
     stars = _Stars(text)
@@ -59,7 +63,7 @@ def _inlines(text: str, report: LinkCheck, allow_links: bool, depth: int) -> lis
     position = literal_start = 0
     while found := starts.search(text, position):
         position = found.start()
-        node, end = _markup_at(text, position, stars, report, allow_links, depth)
+        node, end = _markup_at(text, position, stars, report, allow_links, depth, base)
         if node is None:
             position += 1
             continue
@@ -73,20 +77,22 @@ def _inlines(text: str, report: LinkCheck, allow_links: bool, depth: int) -> lis
 
 
 def _markup_at(text: str, position: int, stars: "_Stars", report: LinkCheck, allow_links: bool,
-               depth: int) -> tuple[Inline | None, int]:
+               depth: int, base: int) -> tuple[Inline | None, int]:
     if text[position] == "[":
         match = _LINK.match(text, position)
         if match and allow_links:
-            report(match.group(2))
-            children = tuple(_inlines(match.group(1), report, allow_links=False, depth=depth + 1))
+            report(match.group(2), base + match.start(2))
+            children = tuple(_inlines(match.group(1), report, False, depth + 1, base + match.start(1)))
             return Link(match.group(2), children), match.end()
         return None, position
     close = stars.strong_close(position)
     if close is not None:
-        return Strong(tuple(_inlines(text[position + 2:close], report, allow_links, depth + 1))), close + 2
+        inner = _inlines(text[position + 2:close], report, allow_links, depth + 1, base + position + 2)
+        return Strong(tuple(inner)), close + 2
     close = stars.emph_close(position)
     if close is not None:
-        return Emph(tuple(_inlines(text[position + 1:close], report, allow_links, depth + 1))), close + 1
+        inner = _inlines(text[position + 1:close], report, allow_links, depth + 1, base + position + 1)
+        return Emph(tuple(inner)), close + 1
     return None, position
 
 
@@ -196,24 +202,30 @@ def _merge_text(nodes: list[Inline]) -> list[Inline]:
     return merged
 
 
-def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagnostics) -> tuple[Block, ...]:
+def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagnostics,
+                 locate: Locate | None = None) -> tuple[Block, ...]:
     """Block text: paragraphs, `- ` bullets, `1. ` numbered items, `### ` sub-headings.
 
-    `line_span(i)` gives the source position of the i-th line of the text.
+    `line_span(i)` gives the source position of the i-th line of the text; `locate(offset)`, when
+    given, the position of any character of it, so each block and each problem inside one is
+    reported where it was written.
     """
     blocks: list[Block] = []
-    paragraph: list[str] = []
-    paragraph_start = 0
+    paragraph: list[tuple[int, int, str]] = []  # (line index, offset in text, stripped line)
     items: list[ListItem] = []
     list_kind: str | None = None
     list_start = 1
 
-    def inline(source: str, index: int) -> Inlines:
-        return parse_inline(source, line_span(index), diagnostics)
+    def span_of(piece: tuple[int, int, str]) -> Span:
+        return locate(piece[1]) if locate else line_span(piece[0])
+
+    def inline(pieces: list[tuple[int, int, str]]) -> Inlines:
+        joined, joined_locate = _joined(pieces, locate)
+        return parse_inline(joined, span_of(pieces[0]), diagnostics, joined_locate)
 
     def flush_paragraph() -> None:
         if paragraph:
-            blocks.append(Paragraph(inline(" ".join(paragraph), paragraph_start), line_span(paragraph_start)))
+            blocks.append(Paragraph(inline(paragraph), span_of(paragraph[0])))
             paragraph.clear()
 
     def flush_list() -> None:
@@ -225,23 +237,25 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
             items.clear()
         list_kind = None
 
-    pending_item: tuple[list[str], int] | None = None
+    pending_item: list[tuple[int, int, str]] = []
+    item_marker = (0, 0, "")
 
     def flush_item() -> None:
-        nonlocal pending_item
         if pending_item:
-            lines, index = pending_item
-            items.append(ListItem(inline(" ".join(lines), index), line_span(index)))
-            pending_item = None
+            items.append(ListItem(inline(pending_item), span_of(item_marker)))
+            pending_item.clear()
 
+    line_offset = 0
     for index, raw in enumerate(text.split("\n")):
+        offset, line_offset = line_offset + len(raw) - len(raw.lstrip()), line_offset + len(raw) + 1
         line = raw.strip()
         bullet, numbered, heading = _BULLET.match(line), _NUMBERED.match(line), _SUBHEADING.match(line)
         if not line:
             flush_paragraph(); flush_item(); flush_list()
         elif heading:
             flush_paragraph(); flush_item(); flush_list()
-            blocks.append(SubHeading(inline(heading.group(1).strip(), index), line_span(index)))
+            blocks.append(SubHeading(inline([_part(index, offset, line, heading.start(1))]),
+                                     span_of((index, offset, line))))
         elif bullet or numbered:
             kind = "bullet" if bullet else "number"
             flush_paragraph(); flush_item()
@@ -249,14 +263,58 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
                 flush_list()
                 list_kind = kind
                 list_start = int(numbered.group(1)) if numbered else 1
-            content = (bullet.group(1) if bullet else numbered.group(2)).strip()
-            pending_item = ([content], index)
+            content_start = bullet.start(1) if bullet else numbered.start(2)
+            pending_item.append(_part(index, offset, line, content_start))
+            item_marker = (index, offset, line)  # an item is located at its `- ` or `1. `
         elif pending_item and raw[:1] in (" ", "\t"):
-            pending_item[0].append(line)  # an indented line continues the list item
+            pending_item.append((index, offset, line))  # an indented line continues the list item
         else:
             flush_item(); flush_list()
-            if not paragraph:
-                paragraph_start = index
-            paragraph.append(line)
+            paragraph.append((index, offset, line))
     flush_paragraph(); flush_item(); flush_list()
     return tuple(blocks)
+
+
+def squashed(value: str, locate: Locate) -> Locate:
+    """For `" ".join(value.split())` (a field whose line breaks are spaces): offsets in it ->
+    where they were written. The word map is built on first use, as most text has no problem."""
+    words: list[tuple[int, int]] = []  # (offset in the squashed text, offset in `value`)
+
+    def squashed_locate(offset: int) -> Span:
+        if not words:
+            position = squashed_offset = 0
+            for word in value.split():
+                position = value.find(word, position)
+                words.append((squashed_offset, position))
+                position += len(word)
+                squashed_offset += len(word) + 1
+        at = max(bisect.bisect_right(words, (offset, len(value) + 1)) - 1, 0)
+        start, original = words[at] if words else (0, 0)
+        return locate(original + offset - start)
+
+    return squashed_locate
+
+
+def _part(index: int, offset: int, line: str, content_start: int) -> tuple[int, int, str]:
+    """The content of a line after its marker (`- `, `1. `, `### `), stripped, with its offset."""
+    content = line[content_start:]
+    stripped = content.lstrip()
+    return index, offset + content_start + len(content) - len(stripped), stripped.rstrip()
+
+
+def _joined(pieces: list[tuple[int, int, str]], locate: Locate | None) -> tuple[str, Locate | None]:
+    """Lines of one paragraph or list item joined with spaces, and a map from offsets in the
+    joined text back to the source (through the offsets the lines had in the whole text)."""
+    joined = " ".join(piece[2] for piece in pieces)
+    if locate is None:
+        return joined, None
+    starts, position = [], 0
+    for piece in pieces:
+        starts.append(position)
+        position += len(piece[2]) + 1
+
+    def joined_locate(offset: int) -> Span:
+        at = max(bisect.bisect_right(starts, offset) - 1, 0)
+        return locate(pieces[at][1] + offset - starts[at])
+
+    return joined, joined_locate

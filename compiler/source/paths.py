@@ -6,9 +6,13 @@ being opened.
 """
 from __future__ import annotations
 
+import difflib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from ..diagnostics import excerpt
 
 SHIPPED_STYLES = (Path(__file__).resolve().parent.parent / "style" / "shipped").resolve()
 _BARE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
@@ -63,14 +67,47 @@ def is_dir(path: Path) -> bool:
         return False
 
 
-def resolve_style(text: str, base: Path, roots: Roots) -> tuple[Path | None, str | None]:
-    """A style by bare name (project styles/ first, then shipped) or by path."""
+def resolve_style(text: str, base: Path, roots: Roots, key: str = "style") -> tuple[Path | None, str | None]:
+    """A style by bare name (project styles/ first, then shipped) or by path. The problem, when
+    not found, says where reportc looked and what the writer may have meant (`key` is the field
+    that named the style, `style` or `extends`, for the suggestion)."""
     if _BARE_NAME.match(text):
         for folder in (roots.project / "styles", SHIPPED_STYLES):
             candidate = folder / f"{text}.yaml"
             if is_file(candidate):
-                return resolve_file(str(candidate), base, roots)
-        known = sorted({p.stem for folder in (roots.project / "styles", SHIPPED_STYLES)
-                        if folder.is_dir() for p in folder.glob("*.yaml")})
-        return None, f"no style named '{text}'; known styles: {', '.join(known)}"
-    return resolve_file(text, base, roots)
+                path, problem = resolve_file(str(candidate), base, roots)
+                return path, None if problem is None else f"style {problem}"
+        return None, _no_style_named(text, roots)
+    path, problem = resolve_file(text, base, roots)
+    if path is None and "does not exist" in (problem or ""):
+        problem += "; a style's path is relative to the file that names it" + _style_path_hint(text, base, roots, key)
+    return path, None if problem is None else f"style {problem}"
+
+
+def _style_folders(roots: Roots) -> tuple[Path, ...]:
+    return roots.project / "styles", SHIPPED_STYLES
+
+
+def _no_style_named(text: str, roots: Roots) -> str:
+    known = sorted({p.stem for folder in _style_folders(roots) if is_dir(folder) for p in folder.glob("*.yaml")})
+    close = difflib.get_close_matches(text, known, n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return (f"style '{excerpt(text)}' not found{hint} (looked for {excerpt(text)}.yaml in "
+            f"{roots.project / 'styles'} and in reportc's shipped styles; known styles: "
+            f"{', '.join(known) or 'none'}); if the project is elsewhere, run reportc there or pass "
+            "--root PROJECT")
+
+
+def _style_path_hint(text: str, base: Path, roots: Roots, key: str) -> str:
+    """`style: brand` and `style: ../styles/brand.yaml` when `text` names a style that exists
+    from the project root or by its name: the usual slip is a path written from the root."""
+    suggestions: list[str] = []
+    stem = Path(text).stem
+    named, _ = (resolve_style(stem, base, roots) if _BARE_NAME.match(stem) else (None, None))
+    from_root = roots.project / text
+    if named is not None and (not is_file(from_root) or named == from_root.resolve()):
+        where = "the project's styles/" if named.is_relative_to(roots.project) else "reportc's shipped styles"
+        suggestions.append(f"`{key}: {stem}` (found in {where})")
+    if is_file(from_root) and roots.allows(from_root.resolve()):
+        suggestions.append(f"`{key}: {Path(os.path.relpath(from_root, base)).as_posix()}`")
+    return f"; write {' or '.join(suggestions)}" if suggestions else ""

@@ -15,6 +15,9 @@ from typing import Any
 SCHEMA_ID = "https://reportc.dev/schema/report-v1.json"
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+# `x-hint` says in words what a `pattern` asks for: a value that does not match is refused with it.
+LANGUAGE = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
+            "x-hint": "a language is a BCP 47 tag, e.g. en-GB or cy"}
 # Titles are headings (which cannot break across pages) and, with the subject, marking, version
 # and the style's labels, are printed in the running header and footer of every page.
 MAX_TITLE = 250
@@ -129,13 +132,14 @@ REPORT_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
         "id": {"type": "string", "pattern": ID_PATTERN, "maxLength": 100,
+               "x-hint": "an id is lower-case letters, digits and hyphens, starting with a letter or digit, "
+                         "e.g. peel-2019",
                "description": "Output name build/<id>.pdf; default: the file stem."},
         "title": _title("The report title, e.g. PEEL 2018/19."),
         "subject": _title("The organisation inspected."),
         "programme": _title("The inspection programme."),
         "published": _date("Publication date (YYYY-MM-DD)."),
-        "language": {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
-                     "description": "BCP 47 language tag; default: the style's language."},
+        "language": {**LANGUAGE, "description": "BCP 47 language tag; default: the style's language."},
         "status": {"type": "string", "enum": ["draft", "final"], "default": "final"},
         "marking": {"type": "string", "maxLength": MAX_TITLE, "description": "Protective marking, e.g. OFFICIAL."},
         "version": {**_free_text("Draft version, e.g. 0.3."), "maxLength": MAX_TITLE},
@@ -152,7 +156,7 @@ REPORT_SCHEMA: dict[str, Any] = {
 
 # ---- style files ---------------------------------------------------------------------------
 
-_COLOUR = {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$"}
+_COLOUR = {"type": "string", "pattern": "^#[0-9A-Fa-f]{6}$", "x-hint": "a colour is #RRGGBB, e.g. #1D70B8"}
 
 
 def _colour(default: str, description: str) -> dict[str, Any]:
@@ -196,7 +200,9 @@ LABEL_DEFAULTS: dict[str, str] = {
     "draft": "DRAFT",
     "version": "Version {version}",
     "published": "Published {date}",
+    "draft_purpose": "Draft for factual accuracy checking",  # a draft's cover, never "Published"
     "logo_alt": "{brand} logo",
+    "skip_link": "Skip to main content",  # the HTML edition's first link
 }
 
 _GRADE_ENTRY = {
@@ -227,12 +233,12 @@ STYLE_SCHEMA: dict[str, Any] = {
             },
             "additionalProperties": False,
         },
-        "language": {"type": "string", "default": "en-GB", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"},
+        "language": {**LANGUAGE, "default": "en-GB"},
         "date_format": {"type": "string", "default": "%d/%m/%Y", "maxLength": 40,
                         "description": "strftime format."},
         "grades": {
             "type": "object",
-            "propertyNames": {"pattern": ID_PATTERN},
+            "propertyNames": {"pattern": ID_PATTERN, "x-hint": "use lower-case letters, digits and hyphens"},
             "additionalProperties": _GRADE_ENTRY,
             "description": "The grade scale, best first; a child style replaces it whole.",
         },
@@ -307,6 +313,11 @@ def report_json_schema() -> dict[str, Any]:
     """The report schema as editors see it: standard JSON Schema, our `x-` annotations kept
     (editors ignore unknown keywords)."""
     return copy.deepcopy(REPORT_SCHEMA)
+
+
+def style_json_schema() -> dict[str, Any]:
+    """The style schema as editors see it (`reportc schema --style`), like report_json_schema."""
+    return copy.deepcopy(STYLE_SCHEMA)
 
 
 def default_of(schema: dict[str, Any], *path: str) -> Any:

@@ -4,6 +4,10 @@ Implements the subset of JSON Schema our schemas use (type, properties, required
 additionalProperties, propertyNames, items, minItems, oneOf by node kind, enum, pattern,
 format date, minimum/maximum, maxLength), reading every scalar as the text that was written.
 Every problem is reported with its position; checking never stops at the first.
+
+Enumerated values (and true/false) are matched ignoring case, and the scalar is rewritten to the
+schema's spelling, so every later stage sees `draft`, never `Draft`. Messages name where a value
+is as a writer counts: `pillar 2 (Efficiency), question 1, `findings``, one-based.
 """
 from __future__ import annotations
 
@@ -23,7 +27,16 @@ MAX_DIGITS = 15
 _NON_ISO_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\Z|\d{4}/\d{1,2}/\d{1,2}\Z")
 
 
-def check(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: str = "") -> None:
+Where = tuple[str, ...]  # how a message names a place: ("pillar 2 (Efficiency)", "`updated`")
+
+# A list's items as a writer calls them; other lists' items are "item N of `key`".
+_ITEM_NAMES = {"pillars": "pillar", "questions": "question", "front_matter": "front-matter section",
+               "annexes": "annex", "areas_for_improvement": "area for improvement",
+               "causes_of_concern": "cause of concern", "recommendations": "recommendation"}
+_TITLE_IN_PLACE = 40  # characters of an item's title quoted in a place name
+
+
+def check(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: Where = ()) -> None:
     if "oneOf" in schema:
         node_kind = "object" if isinstance(node, Mapping) else "string"
         schema = next((s for s in schema["oneOf"] if _types(s)[0] == node_kind), schema["oneOf"][0])
@@ -41,17 +54,38 @@ def _types(schema: dict[str, Any]) -> list[str]:
     return kind if isinstance(kind, list) else [kind]
 
 
-def _name(where: str) -> str:
-    return f"`{where}`" if where else "the file"
+def _name(where: Where) -> str:
+    return ", ".join(where) if where else "the file"
 
 
-def _check_mapping(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: str) -> None:
+def _at_key(where: Where, key: str) -> Where:
+    """The place of a key's value: keys of nested mappings join with dots (`colours.text`)."""
+    if where and where[-1].startswith("`"):
+        return where[:-1] + (f"{where[-1][:-1]}.{key}`",)
+    return where + (f"`{key}`",)
+
+
+def _at_item(where: Where, index: int, item: Node) -> Where:
+    """The place of a list's item: `pillars` and index 1 become "pillar 2 (Efficiency)"."""
+    keys = where[-1].strip("`").split(".") if where and where[-1].startswith("`") else []
+    name = _ITEM_NAMES.get(keys[-1]) if keys else None
+    if name is None:
+        place, label = (), f"item {index + 1} of {_name(where)}"
+    else:  # the list's own key becomes the item's name; keys above it stay
+        place, label = where[:-1] + ((f"`{'.'.join(keys[:-1])}`",) if len(keys) > 1 else ()), f"{name} {index + 1}"
+    title = item.get("title") if isinstance(item, Mapping) else None
+    if isinstance(title, Scalar) and not title.is_null and title.value.strip():
+        label += f" ({excerpt(' '.join(title.value.split()), _TITLE_IN_PLACE)})"
+    return place + (label,)
+
+
+def _check_mapping(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: Where) -> None:
     if not isinstance(node, Mapping):
         diagnostics.error(node.span, f"{_name(where)} must be a mapping of keys to values, not {describe(node)}")
         return
     properties = schema.get("properties", {})
     for key, (key_node, value) in node.entries.items():
-        path = f"{where}.{key}" if where else key
+        path = _at_key(where, key)
         if key in properties:
             if not (isinstance(value, Scalar) and value.is_null):
                 check(value, properties[key], diagnostics, path)
@@ -70,6 +104,8 @@ def _check_mapping(node: Node, schema: dict[str, Any], diagnostics: Diagnostics,
 
 
 def unknown_key_message(key: str, known: dict[str, Any]) -> str:
+    if key.startswith("-") and key[1:].strip() in known:  # `-title: x`: a list item without its space
+        return f"unknown key `{excerpt(key)}`; a list item needs a space after '-': `- {key[1:].strip()}`"
     close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
     if close:
         return f"unknown key `{excerpt(key)}`; did you mean `{close[0]}`?"
@@ -77,25 +113,30 @@ def unknown_key_message(key: str, known: dict[str, Any]) -> str:
 
 
 def _check_property_name(key: Scalar, schema: dict[str, Any], diagnostics: Diagnostics) -> None:
-    pattern = schema.get("propertyNames", {}).get("pattern")
-    if pattern and not re.search(pattern, key.value):
-        diagnostics.error(key.span, f"`{excerpt(key.value)}` is not a valid key: use lower-case letters, digits and hyphens")
+    names = schema.get("propertyNames", {})
+    if "pattern" in names and not re.search(names["pattern"], key.value):
+        hint = names.get("x-hint", f"a key here matches {names['pattern']}")
+        diagnostics.error(key.span, f"`{excerpt(key.value)}` is not a valid key: {hint}")
 
 
-def _check_sequence(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: str) -> None:
+def _check_sequence(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: Where) -> None:
     if not isinstance(node, Sequence):
-        diagnostics.error(node.span, f"{_name(where)} must be a list (items starting with '- '), not {describe(node)}")
+        dashed = [key for key in node.entries if key.startswith("-")] if isinstance(node, Mapping) else []
+        hint = f"; a list item needs a space after '-': `- {excerpt(dashed[0][1:].strip())}`" if dashed else ""
+        diagnostics.error(node.span, f"{_name(where)} must be a list (items starting with '- '), "
+                                     f"not {describe(node)}{hint}")
         return
     if len(node.items) < schema.get("minItems", 0):
         diagnostics.error(node.span, f"{_name(where)} needs at least {schema['minItems']} item")
     for index, item in enumerate(node.items):
+        place = _at_item(where, index, item)
         if isinstance(item, Scalar) and item.is_null:
-            diagnostics.error(item.span, f"item {index + 1} of {_name(where)} is empty; remove the '-' or fill it in")
+            diagnostics.error(item.span, f"{_name(place)} is empty; remove the '-' or fill it in")
         else:
-            check(item, schema["items"], diagnostics, f"{where}[{index}]")
+            check(item, schema["items"], diagnostics, place)
 
 
-def _check_scalar(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: str) -> None:
+def _check_scalar(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: Where) -> None:
     kinds = _types(schema)
     if not isinstance(node, Scalar):
         expected = "text" if "string" in kinds else f"a {kinds[0]}"
@@ -104,6 +145,32 @@ def _check_scalar(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, 
     problem = scalar_problem(node.value, schema)
     if problem:
         diagnostics.error(node.span, f"{_name(where)}: {problem}")
+    else:
+        node.value = canonical(node.value, schema)
+
+
+def canonical(text: str, schema: dict[str, Any]) -> str:
+    """A valid value as the schema spells it: `Draft` is `draft`, `True` is `true`."""
+    for word in _closed_set(schema):
+        if word.casefold() == text.casefold():
+            return word
+    return text
+
+
+def _closed_set(schema: dict[str, Any]) -> list[str]:
+    if "enum" in schema:
+        return schema["enum"]
+    return ["true", "false"] if "boolean" in _types(schema) else []
+
+
+def _one_of(text: str, words: list[str]) -> str:
+    """`text` is not in the closed set `words`: the set, and the nearest word if one is near."""
+    message = f"'{excerpt(text)}' must be one of: {', '.join(words)}"
+    # 0.5: one letter off in a two-letter word (`A5` for `A4`) is still near
+    close = difflib.get_close_matches(text.casefold(), [word.casefold() for word in words], n=1, cutoff=0.5)
+    if close:
+        message += f"; did you mean '{next(w for w in words if w.casefold() == close[0])}'?"
+    return message
 
 
 def scalar_problem(text: str, schema: dict[str, Any]) -> str | None:
@@ -119,19 +186,21 @@ def scalar_problem(text: str, schema: dict[str, Any]) -> str | None:
         if not _NUMBER.match(text):
             return f"'{excerpt(text)}' is not a number"
         return _digits_problem(text, schema) or _range_problem(float(text), schema)
-    if "boolean" in kinds and text not in ("true", "false"):
-        return f"'{excerpt(text)}' must be true or false"
+    if "boolean" in kinds and text.casefold() not in ("true", "false"):
+        return _one_of(text, ["true", "false"])
     return None
 
 
 def _string_problem(text: str, schema: dict[str, Any]) -> str | None:
-    if "enum" in schema and text not in schema["enum"]:
-        return f"'{excerpt(text)}' must be one of: {', '.join(schema['enum'])}"
+    if "enum" in schema and canonical(text, schema) not in schema["enum"]:
+        return _one_of(text, schema["enum"])
     if schema.get("format") == "date":
         return date_problem(text)
     if "maxLength" in schema and len(text) > schema["maxLength"]:
         return f"is {len(text)} characters long; at most {schema['maxLength']} are allowed"
     if "pattern" in schema and not re.search(schema["pattern"], text):
+        if "x-hint" in schema:  # what the pattern means, in words (schema.py)
+            return f"'{excerpt(text)}' is not valid; {schema['x-hint']}"
         return f"'{excerpt(text)}' does not match the pattern {schema['pattern']}"
     return None
 

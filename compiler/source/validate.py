@@ -6,6 +6,7 @@ the frozen model. It only builds when the tree passed the schema, so it may trus
 """
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date
 from pathlib import Path
@@ -170,14 +171,15 @@ class ReportBuilder:
             return None
         text = " ".join(node.value.split())  # a line break inside a field is a space
         self.budget.block(len(text), node.span)
-        content = markup.parse_inline(text, node.span, self.diagnostics)
+        locate = markup.squashed(node.value, node.position)  # problems inside at their own LINE:COL
+        content = markup.parse_inline(text, node.span, self.diagnostics, locate)
         self.budget.markup(markup.count_spans(content), node.span)
         return InlineText(content, node.span)
 
     def block(self, node: Node | None) -> BlockText | None:
         if not isinstance(node, Scalar) or node.is_null:
             return None
-        blocks = markup.parse_blocks(node.value, node.line_span, self.diagnostics)
+        blocks = markup.parse_blocks(node.value, node.line_span, self.diagnostics, node.position)
         for block in blocks:
             for part in getattr(block, "items", (block,)):  # a list counts item by item
                 self.budget.block(len(plain_text(part.content)), part.span, isinstance(part, SubHeading))
@@ -227,10 +229,15 @@ class ReportBuilder:
         key = self.grades.get(normalise_grade(text))
         if key is None:
             labels = ", ".join(g.label for g in self.style.grades)
-            self.diagnostics.error(node.span, f"unknown grade '{excerpt(text)}'; the style '{self.style.name}' "
-                                              f"has: {labels}")
+            self.diagnostics.error(node.span, f"unknown grade '{excerpt(text)}'; {self.nearest_grade(text)}"
+                                              f"the style '{self.style.name}' has: {labels}")
             return UNGRADED
         return key
+
+    def nearest_grade(self, text: str) -> str:
+        """"did you mean 'Good'? " for a near miss of a grade's key or label, else ""."""
+        close = difflib.get_close_matches(normalise_grade(text), list(self.grades), n=1, cutoff=0.6)
+        return f"did you mean '{self.style.grade(self.grades[close[0]]).label}'? " if close else ""
 
     def link(self, node: Node | None) -> str | None:
         text = self.text(node)
@@ -323,6 +330,7 @@ class ReportBuilder:
             findings=self.block(node.get("findings")),
             detailed_findings=self.detailed_findings(node.get("detailed_findings"), number),
             span=node.span,
+            grade_span=_span(node.get("grade")),
         )
 
     def detailed_findings(self, node: Node | None, number: int) -> str | None:
@@ -344,6 +352,7 @@ class ReportBuilder:
             findings=self.block(node.get("findings")),
             questions=self.questions(node.get("questions")),
             span=node.span,
+            grade_span=_span(node.get("grade")),
         )
         if pillar.questions and pillar.title:  # the heading "Questions for <pillar title>"
             self.label("questions_for", node.span, repeats_values=True, pillar=pillar.title.plain)
@@ -374,6 +383,10 @@ class ReportBuilder:
             source=self.file,
             span=root.span,
         )
+
+
+def _span(node: Node | None) -> Span | None:
+    return node.span if node is not None else None
 
 
 def report_id(root: Mapping, path: Path, file: str, diagnostics: Diagnostics) -> str | None:

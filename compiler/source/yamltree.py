@@ -20,7 +20,9 @@ from typing import Union
 
 import yaml
 
+from . import textpositions
 from ..diagnostics import Diagnostics, Span, excerpt
+from . import yamlhints
 
 try:  # libyaml is ~30x faster and still gives positions
     from yaml import CSafeLoader as _Loader
@@ -40,6 +42,25 @@ class Scalar:
     style: str  # "" plain, "'" or '"' quoted, "|" literal, ">" folded
     content_line: int  # 1-based line of the first content line (block scalars: the line after "|")
     content_col: int  # 1-based column where content starts on that line
+    # ---- positions inside the value (see textpositions): the raw source and where the scalar
+    # lies in it, shared by every scalar of the file; the map is built on first use only.
+    lines: "_Lines | None" = field(default=None, repr=False, compare=False)
+    start: int = field(default=0, repr=False, compare=False)  # libyaml's start_mark.index
+    end: int = field(default=0, repr=False, compare=False)  # libyaml's end_mark.index
+    _text_map: "textpositions.TextMap | None" = field(default=None, repr=False, compare=False)
+
+    def position(self, offset: int) -> Span:
+        """Where the value's character at `offset` was written; the scalar's start when unknown."""
+        if self.lines is None or not self.value:
+            return self.span
+        if self._text_map is None:
+            self._text_map = textpositions.build(self.value, self.lines.text, self.start, self.end,
+                                                 self.style, self.lines.starts)
+        index = self._text_map.source_index(offset)
+        if index is None:
+            return self.span
+        return Span(self.span.file, *self.lines.position(index), self.span.path)
+    # ---- end of positions inside the value
 
     @property
     def is_null(self) -> bool:
@@ -176,16 +197,6 @@ def _char_name(char: str) -> str:
     return unicodedata.name(char, kinds.get(unicodedata.category(char), "noncharacter"))
 
 
-# libyaml's wording -> what a report writer should do
-_PARSER_HINTS = {
-    "found character '\\t' that cannot start any token": "a tab cannot indent YAML; indent with spaces",
-    "found character that cannot start any token": "a character here cannot start YAML (a tab indenting? "
-                                                   "indent with spaces; '@' or '`' at the start? quote the text)",
-    "found invalid Unicode character escape code": "escaped lone surrogates (such as \\uD800) are not allowed",
-    "mapping values are not allowed here": "unexpected ':'; quote text that contains ': '",
-}
-
-
 def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
     lines = _Lines(text)
     builder = _TreeBuilder(file, lines, diagnostics)
@@ -199,14 +210,19 @@ def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
         if "maximum nesting depth" in problem and mark and not builder.too_deep:
             _report_depth(text[:mark.index], file, lines.position(mark.index), diagnostics)
             return None
-        message = _PARSER_HINTS.get(problem, problem)
         span = Span(file, *lines.position(mark.index)) if mark else Span(file, 1, 1)
-        diagnostics.error(span, f"invalid YAML: {message}")
+        diagnostics.error(span, f"invalid YAML: {_explain(error, problem, span, lines)}")
         return None
     except yaml.YAMLError as error:  # reader errors without a mark; the message may span lines
         diagnostics.error(Span(file, 1, 1), f"invalid YAML: {' '.join(str(error).split())}")
         return None
     return None if builder.too_deep else builder.root
+
+
+def _explain(error: yaml.MarkedYAMLError, problem: str, span: Span, lines: _Lines) -> str:
+    opened = lines.position(error.context_mark.index) if error.context_mark else None
+    return yamlhints.explain(yamlhints.YamlProblem(problem, error.context or "", (span.line, span.col), opened,
+                                                   lines.line, len(lines.starts)))
 
 
 def _report_depth(prefix: str, file: str, fallback: tuple[int, int], diagnostics: Diagnostics) -> None:
@@ -262,6 +278,8 @@ class _TreeBuilder:
             self.add(Scalar("", self.span(event.start_mark), "", 0, 0))
         elif kind == "ScalarEvent":
             self.check_decorations(event)
+            if not event.style and not self.expecting_key():
+                self.check_comment(event)
             self.add(self.scalar(event))
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
             self.check_decorations(event)
@@ -280,6 +298,24 @@ class _TreeBuilder:
             self.stack.pop()
         return True
 
+    def expecting_key(self) -> bool:
+        return bool(self.stack) and isinstance(self.stack[-1][0], Mapping) and self.stack[-1][1] is None
+
+    def check_comment(self, event) -> None:
+        """A plain value followed by ` #text`: YAML drops that text as a comment, silently."""
+        (line, start), (end_line, end) = self.lines.position(event.start_mark.index), \
+            self.lines.position(event.end_mark.index)
+        text = self.lines.line(end_line)
+        problem = yamlhints.comment_problem(text, start if line == end_line else 0, end, empty=event.value == "")
+        if problem is None:
+            return
+        rest = text[end - 1:]
+        span = Span(self.file, end_line, end + len(rest) - len(rest.lstrip()))  # at the '#'
+        if event.value == "":  # the writer's value is gone entirely (a colour, a date)
+            self.diagnostics.error(span, problem)
+        else:
+            self.diagnostics.warning(span, problem)
+
     def check_decorations(self, event) -> None:
         span = self.span(event.start_mark)
         if getattr(event, "anchor", None):
@@ -289,12 +325,17 @@ class _TreeBuilder:
             self.diagnostics.error(span, f"tag '{excerpt(tag)}' is not allowed; YAML is read as plain data")
 
     def scalar(self, event) -> Scalar:
-        span = self.span(event.start_mark)
+        scalar = self.new_scalar(event)
         bad = sorted(set(_FORBIDDEN.findall(event.value)))
-        if bad:  # written as escapes such as "\a" or "\x00" in a quoted scalar
+        if bad:  # written as escapes such as "\a" or "\x00" in a quoted scalar: point at the first
             names = ", ".join(f"U+{ord(char):04X}" for char in bad)
-            self.diagnostics.error(span, f"control character {names} in this text is not allowed; "
-                                         "remove the escape sequence")
+            at = scalar.position(_FORBIDDEN.search(event.value).start())
+            self.diagnostics.error(at, f"control character {names} in this text is not allowed; "
+                                       "remove the escape sequence")
+        return scalar
+
+    def new_scalar(self, event) -> Scalar:
+        span = self.span(event.start_mark)
         style = event.style or ""
         if style in ("|", ">"):
             line = span.line + 1
@@ -302,7 +343,7 @@ class _TreeBuilder:
             col = len(raw) - len(raw.lstrip(" ")) + 1
         else:
             line, col = span.line, span.col + (1 if style in ("'", '"') else 0)
-        return Scalar(event.value, span, style, line, col)
+        return Scalar(event.value, span, style, line, col, self.lines, event.start_mark.index, event.end_mark.index)
 
     def add(self, node: Node) -> None:
         if not self.stack:

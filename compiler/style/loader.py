@@ -48,7 +48,7 @@ class StyleLoader:
     def load(self, name: str, base: Path, origin: Span, diagnostics: Diagnostics) -> Style | None:
         path, problem = resolve_style(name, base, self.roots)
         if path is None:
-            diagnostics.error(origin, f"style {problem}")
+            diagnostics.error(origin, problem)
             return None
         if path not in self._cache:
             own = Diagnostics()
@@ -59,33 +59,39 @@ class StyleLoader:
         return style
 
     def _load_chain(self, path: Path, diagnostics: Diagnostics, chain: tuple[Path, ...]) -> dict | None:
-        """The merged raw settings of a style and its ancestors, paths resolved."""
+        """The merged raw settings of a style and its ancestors, paths resolved.
+
+        Every check runs on whatever part of the style it can read, whatever the others found, so
+        a writer sees all of a style's problems in one run (as with sources); the style is only
+        refused at the end."""
         file = display_name(path, self.roots)
         tree = load_file(path, file, diagnostics)
         if tree is None:
             return None
         errors_before = diagnostics.error_count
         check(tree, schemas.STYLE_SCHEMA, diagnostics)
-        if diagnostics.error_count > errors_before or not isinstance(tree, Mapping):
+        if not isinstance(tree, Mapping):
             return None
         _check_labels(tree.get("labels"), diagnostics)
         _check_date_format(tree.get("date_format"), diagnostics)
         own = _to_plain(tree, schemas.STYLE_SCHEMA, path.parent, self.roots, diagnostics)
         _check_fonts(tree.get("fonts"), own.get("fonts", {}), diagnostics)
         own["files"] = [path]
-        logo = own.get("brand", {}).get("logo")
-        if logo is not None:
+        if _dict(own.get("brand")).get("logo") is not None:
             own["brand"]["logo_span"] = tree.get("brand").get("logo").span
+        if diagnostics.error_count > errors_before:
+            _check_logo(own, diagnostics)  # _build_style, which reads it, is not reached
         parent_node = tree.get("extends")
         if not isinstance(parent_node, Scalar) or parent_node.is_null:
-            return own
-        return self._merge_parent(own, parent_node, path, diagnostics, chain + (path,))
+            return own if diagnostics.error_count == errors_before else None
+        merged = self._merge_parent(own, parent_node, path, diagnostics, chain + (path,))
+        return merged if diagnostics.error_count == errors_before else None
 
     def _merge_parent(self, own: dict, parent_node: Scalar, path: Path, diagnostics: Diagnostics,
                       chain: tuple[Path, ...]) -> dict | None:
-        parent_path, problem = resolve_style(parent_node.value, path.parent, self.roots)
+        parent_path, problem = resolve_style(parent_node.value, path.parent, self.roots, key="extends")
         if parent_path is None:
-            diagnostics.error(parent_node.span, f"extends: style {problem}")
+            diagnostics.error(parent_node.span, f"extends: {problem}")
             return None
         if parent_path in chain:
             diagnostics.error(parent_node.span, "extends: styles extend each other in a loop; "
@@ -102,8 +108,26 @@ class StyleLoader:
         return None if parent is None else _merge(parent, own)
 
 
+def _dict(value: Any) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _check_logo(own: dict, diagnostics: Diagnostics) -> None:
+    """The logo read as an image, for a style refused for other reasons."""
+    brand = _dict(own.get("brand"))
+    if isinstance(brand.get("logo"), Path):
+        from .images import load_image
+
+        load_image(brand["logo"], "logo", brand["logo_span"], diagnostics)
+
+
+def _already_reported(node: Node, diagnostics: Diagnostics) -> bool:
+    """Whether the schema check refused this value already: one error per value is enough."""
+    return any(item.span == node.span for item in diagnostics.errors)
+
+
 def _check_date_format(node: Node | None, diagnostics: Diagnostics) -> None:
-    if isinstance(node, Scalar) and not node.is_null and isinstance(node.value, str):
+    if isinstance(node, Scalar) and not node.is_null and not _already_reported(node, diagnostics):
         problem = date_format_problem(node.value)
         if problem:
             diagnostics.error(node.span, problem)
@@ -125,7 +149,7 @@ def _check_labels(labels: Node | None, diagnostics: Diagnostics) -> None:
     if not isinstance(labels, Mapping):
         return
     for key, (_, value) in labels.entries.items():
-        if key in TEMPLATE_LABELS and isinstance(value, Scalar):
+        if key in TEMPLATE_LABELS and isinstance(value, Scalar) and not _already_reported(value, diagnostics):
             problem = template_problem(value.value, TEMPLATE_LABELS[key])
             if problem:
                 diagnostics.error(value.span, f"`labels.{key}`: {problem}")
@@ -149,17 +173,25 @@ def template_problem(text: str, names: set[str]) -> str | None:
 
 
 def _to_plain(node: Node, schema: dict[str, Any], folder: Path, roots: Roots, diagnostics: Diagnostics) -> Any:
-    """A validated style tree as plain Python values; paths resolved from the style's folder."""
+    """A style tree as plain Python values; paths resolved from the style's folder. The schema
+    check may have failed: what does not have the schema's shape (reported there) becomes None,
+    so the other checks still run on the rest."""
     if isinstance(node, Mapping):
+        if schema.get("type") not in (None, "object"):
+            return None
         properties = schema.get("properties", {})
         extra = schema.get("additionalProperties")
         return {key: _to_plain(value, properties.get(key) or extra or {}, folder, roots, diagnostics)
                 for key, (_, value) in node.entries.items()
                 if not (isinstance(value, Scalar) and value.is_null)}
-    assert isinstance(node, Scalar)
+    if not isinstance(node, Scalar) or schema.get("type") == "object":
+        return None
     kind = schema.get("type")
     if kind == "number":
-        return float(node.value)
+        try:
+            return float(node.value)
+        except ValueError:  # reported by the schema check
+            return None
     if kind == "boolean":
         return node.value == "true"
     if schema.get("x-text") == "path" and schema is not schemas.STYLE_SCHEMA["properties"]["extends"]:

@@ -41,13 +41,21 @@ def set_user_name(ctx, given, family):
     access.commitChanges()
 
 
+def body_paragraphs(text):
+    """Every paragraph of a text in reading order, those in table cells too (callouts are tables)."""
+    elements = text.createEnumeration()
+    while elements.hasMoreElements():
+        element = elements.nextElement()
+        if element.supportsService("com.sun.star.text.Paragraph"):
+            yield element
+        elif element.supportsService("com.sun.star.text.TextTable"):
+            for name in element.getCellNames():
+                yield from body_paragraphs(element.getCellByName(name).Text)
+
+
 def find(doc, text):
     """The range of `text` in the first body paragraph holding it (a cursor, as a user selects)."""
-    paragraphs = doc.Text.createEnumeration()
-    while paragraphs.hasMoreElements():
-        paragraph = paragraphs.nextElement()
-        if not paragraph.supportsService("com.sun.star.text.Paragraph"):
-            continue
+    for paragraph in body_paragraphs(doc.Text):
         at = paragraph.getString().find(text)
         if at >= 0:
             cursor = paragraph.Text.createTextCursorByRange(paragraph.getStart())

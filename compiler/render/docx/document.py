@@ -112,7 +112,7 @@ class DocxBuilder:
             bookmark_around(p, next(self._bookmark_ids), self._anchors[block.anchor])
         self.emit(p, target, block.span, "heading")
         if block.badge:
-            self.emit(self.badge_paragraph(block.badge), target, block.span, "grade")
+            self.emit(self.badge_paragraph(block.badge), target, block.badge.span or block.span, "grade")
 
     def heading_style(self, block: Heading) -> str:
         level = min(max(block.level, 1), 4)
@@ -203,7 +203,7 @@ class DocxBuilder:
             badge = self.new_paragraph(self.styles.id("Glance Grade"))
             badge.append(text_run(row.badge.label, (self.styles.grade(row.badge.label, row.badge.fill,
                                                                        row.badge.text_colour), False, False)))
-            self.trace(badge, self._anchor_spans.get(row.anchor), "glance grade")
+            self.trace(badge, row.badge.span or self._anchor_spans.get(row.anchor), "glance grade")
             grade.append(badge)
         self.emit_table(table, target)
 
@@ -334,8 +334,9 @@ class DocxBuilder:
                 self.add_plain(self.styles.id("Cover Details"), text)
         if cover.status_text:
             self.add_plain(self.styles.id("Cover Status"), cover.status_text)
-        if cover.version_text:
-            self.add_plain(self.styles.id("Cover Details"), cover.version_text)
+        for text in (cover.purpose_text, cover.version_text):
+            if text:
+                self.add_plain(self.styles.id("Cover Details"), text)
         self._page_break_pending = True
 
     def add_plain(self, style_id: str, text: str) -> None:

@@ -55,6 +55,7 @@ class SourceMap:
         self.report_id = document.id
         self.source = document.source
         self.marks: list[Mark] = []
+        self.inputs = document.inputs  # (file, sha256): what a review checks is unchanged
 
     def mark(self, p: etree._Element, bookmark_id: int, span: Span, kind: str) -> None:
         from .ooxml import bookmark_around  # python-docx only on the render side
@@ -77,6 +78,8 @@ class SourceMap:
             node.set("kind", mark.kind)
             if mark.span.path:
                 node.set("path", mark.span.path)
+        for name, digest in self.inputs:
+            etree.SubElement(root, f"{{{NAMESPACE}}}input", file=name, sha256=digest)
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def item_id(self) -> str:
@@ -93,6 +96,7 @@ class LoadedMap:
     source: str
     marks: dict[str, Mark]  # bookmark name -> mark
     skipped: tuple[str, ...] = ()  # names of entries whose line or column is not a number
+    inputs: tuple[tuple[str, str], ...] = ()  # (file, sha256) the draft was built from
 
 
 # Line and column as reportc writes them: at most 9 ASCII digits, so a 5,000-digit entry cannot
@@ -122,7 +126,8 @@ def map_from_tree(root: etree._Element) -> LoadedMap | None:
             skipped.append(name)
             continue
         marks[name] = Mark(name, Span(node.get("file", ""), line, col, node.get("path", "")), node.get("kind", ""))
-    return LoadedMap(root.get("id", ""), root.get("source", ""), marks, tuple(skipped))
+    inputs = tuple((node.get("file", ""), node.get("sha256", "")) for node in root.iter(f"{{{NAMESPACE}}}input"))
+    return LoadedMap(root.get("id", ""), root.get("source", ""), marks, tuple(skipped), inputs[:1_000])
 
 
 def mark_from_name(name: str, source: str) -> Mark | None:

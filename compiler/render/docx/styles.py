@@ -240,7 +240,8 @@ def base_styles(s: Style) -> list[StyleDef]:
     width = text_width_mm(s)
     cover = s.cover
     return [
-        StyleDef("paragraph", "Normal"),
+        # Widow and orphan control for every paragraph, as the PDF's styles have it.
+        StyleDef("paragraph", "Normal", ppr=(flag("widowControl"),)),
         StyleDef("character", "Default Paragraph Font", primary=False),
         StyleDef("table", "Normal Table", primary=False, extra=(el("w:tblPr", {}, el("w:tblInd", {"w:w": "0", "w:type": "dxa"}), el("w:tblCellMar", {}, el("w:top", {"w:w": "0", "w:type": "dxa"}), el("w:left", {"w:w": "108", "w:type": "dxa"}), el("w:bottom", {"w:w": "0", "w:type": "dxa"}), el("w:right", {"w:w": "108", "w:type": "dxa"}))),)),
         StyleDef("numbering", "No List", primary=False),
@@ -318,7 +319,11 @@ def base_styles(s: Style) -> list[StyleDef]:
         StyleDef("character", "Strong", "Default Paragraph Font", rpr=(*bold(),)),
         StyleDef("character", "Emphasis", "Default Paragraph Font", rpr=(*italic(),)),
         StyleDef("table", "Judgments Table", "Normal Table", extra=_glance_table_properties(s)),
-        StyleDef("table", "Cause of Concern Box", "Normal Table", extra=_callout_table_properties(s)),
+        StyleDef("table", "Cause of Concern Box", "Normal Table",
+                 extra=_callout_table_properties(s.colours.callout, s.colours.callout_rule)),
+        # The PDF's panel colours (compiler/render/pdf/story.py, panel_colours).
+        StyleDef("table", "Areas for Improvement Box", "Normal Table",
+                 extra=_callout_table_properties(s.colours.table_stripe, s.colours.primary)),
         StyleDef("paragraph", "Cause of Concern", "Body Text", ppr=(spacing(0, 8),), rpr=(*bold(),)),
     ]
 
@@ -342,10 +347,9 @@ def _glance_table_properties(s: Style) -> tuple[etree._Element, ...]:
             header)
 
 
-def _callout_table_properties(s: Style) -> tuple[etree._Element, ...]:
-    rule = s.colours.callout_rule
+def _callout_table_properties(fill_colour: str, rule: str) -> tuple[etree._Element, ...]:
     borders = el("w:tblBorders", {}, border("left", rule, 24, 0))
     margins = el("w:tblCellMar", {}, el("w:top", {"w:w": "120", "w:type": "dxa"}),
                  el("w:left", {"w:w": "200", "w:type": "dxa"}), el("w:bottom", {"w:w": "80", "w:type": "dxa"}),
                  el("w:right", {"w:w": "200", "w:type": "dxa"}))
-    return (el("w:tblPr", {}, borders, margins), el("w:tcPr", {}, fill(s.colours.callout)))
+    return (el("w:tblPr", {}, borders, margins), el("w:tcPr", {}, fill(fill_colour)))

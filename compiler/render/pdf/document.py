@@ -79,8 +79,8 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
                   height - (page.margin_top_mm + page.margin_bottom_mm) * mm,
                   leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="text")
     template.addPageTemplates([
-        PageTemplate("cover", [frame], onPage=painter.cover_page, onPageEnd=painter.page_end),
-        PageTemplate("body", [frame], onPage=painter.body_page, onPageEnd=painter.page_end),
+        PageTemplate("cover", [frame], onPage=painter.cover_page),
+        PageTemplate("body", [frame], onPage=painter.body_page),
     ])
     flowables = [NextPageTemplate("body"), PageBreak()] + story
     del story  # reportlab drops each flowable from `flowables` once laid out: nothing else may hold one
@@ -143,7 +143,7 @@ def _check_page_text(document: Document, painter: PagePainter, diagnostics: Diag
     for text in (cover.title, cover.subject, cover.programme, cover.status_text):
         if text:
             glyphs.check(text, span, bold=True)
-    for text in (cover.date_text, cover.version_text, running.header_left, running.header_right,
+    for text in (cover.date_text, cover.purpose_text, cover.version_text, running.header_left, running.header_right,
                  running.footer_left):
         if text:
             glyphs.check(text, span)

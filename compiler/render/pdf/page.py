@@ -54,23 +54,24 @@ class PagePainter:
     # ---- page hooks (reportlab calls these with the canvas and the doc template) ----------
 
     def cover_page(self, canvas: ReportCanvas, doc) -> None:
-        self.draw_cover(canvas)
+        # The watermark goes on the band (which would hide it) and under the cover's texts.
+        self.draw_cover(canvas, under_text=lambda: self.draw_watermark(canvas))
         # The top marking sits on the cover band.
         self.draw_marking(canvas, top_colour=self.style.cover.text_colour)
 
     def body_page(self, canvas: ReportCanvas, doc) -> None:
+        # Drawn first, so it lies behind everything on the page, as Word draws it: the text
+        # over it keeps its colour.
+        self.draw_watermark(canvas)
         self.draw_running(canvas)
         self.draw_marking(canvas)
 
-    def page_end(self, canvas: ReportCanvas, doc) -> None:
-        with canvas.artifact(WATERMARK):
-            self.draw_watermark(canvas)
-
     # ---- cover --------------------------------------------------------------------------------
 
-    def draw_cover(self, canvas: ReportCanvas) -> None:
+    def draw_cover(self, canvas: ReportCanvas, under_text=lambda: None) -> None:
         """A band across the top of the page holding the logo, title, subject and programme;
-        date and draft status below it. The band grows when its text needs more room."""
+        date and draft status below it. The band grows when its text needs more room.
+        `under_text` draws what lies between the band and the texts (the watermark)."""
         cover, design = self.document.cover, self.style.cover
         column = self.right - self.left
         y = self.top
@@ -92,6 +93,7 @@ class PagePainter:
         canvas.decoration(lambda: canvas.rect(-bleed, band_bottom, self.width + 2 * bleed,
                                               self.height - band_bottom + bleed, stroke=0, fill=1))
         canvas.restoreState()
+        under_text()
         if logo_box is not None:
             with canvas.tagged(self.structure.add("Figure", self.structure.root, alt=cover.logo.alt)):
                 self.draw_logo(canvas, *logo_box)
@@ -101,7 +103,7 @@ class PagePainter:
             y -= paragraph.height + TEXT_GAP
         y = band_bottom - BAND_PADDING
         for text, role in ((cover.date_text, "cover-detail"), (cover.status_text, "cover-status"),
-                           (cover.version_text, "cover-detail")):
+                           (cover.purpose_text, "cover-detail"), (cover.version_text, "cover-detail")):
             if text:
                 paragraph = self._paragraph(text, role, column)
                 with canvas.tagged(self.structure.add("P", self.structure.root)):
@@ -144,7 +146,8 @@ class PagePainter:
         canvas.draw_deferred(DeferredText(self.right, footer_y, "right", face, size, colours.muted,
                                           lambda done: _page_x_of_y(template, page, done)))
         number_room = stringWidth(_page_x_of_y(template, page, Finished(9999, {})), face, size) + 12
-        canvas.drawString(self.left, footer_y, _fit(running.footer_left, face, size, column - number_room))
+        canvas.drawString(self.left, footer_y, _fit_keeping_end(running.footer_left, running.footer_kept, face, size,
+                                                                column - number_room))
         canvas.restoreState()
 
     def draw_marking(self, canvas: ReportCanvas, top_colour: str | None = None) -> None:
@@ -165,15 +168,17 @@ class PagePainter:
         canvas.restoreState()
 
     def draw_watermark(self, canvas: ReportCanvas) -> None:
-        text = self.document.running.watermark
-        if not text:
-            return
+        if self.document.running.watermark:
+            with canvas.artifact(WATERMARK):
+                self._draw_watermark(canvas, self.document.running.watermark)
+
+    def _draw_watermark(self, canvas: ReportCanvas, text: str) -> None:
         angle = math.degrees(math.atan2(self.height, self.width))
         diagonal = math.hypot(self.width, self.height)
         size = min(150.0, diagonal * 0.55 / max(1e-6, stringWidth(text, self.fonts.bold, 1)))
         canvas.saveState()
         canvas.setFillColor(HexColor(self.style.colours.watermark))
-        # Drawn over the content, translucent, so shaded boxes cannot hide it.
+        # Behind the content; translucent so the tint stays light wherever it is drawn.
         canvas.setFillAlpha(0.3)
         canvas.translate(self.width / 2, self.height / 2)
         canvas.rotate(angle)
@@ -191,6 +196,18 @@ def _fit(text: str, face: str, size: float, width: float) -> str:
     if stringWidth(text, face, size) <= width:
         return text
     return text[:_longest_fitting_prefix(text, face, size, width)].rstrip() + "\u2026"
+
+
+def _fit_keeping_end(text: str, kept: str, face: str, size: float, width: float) -> str:
+    """The text shortened before its `kept` end (a draft footer's status, version and date):
+    only the title part before it gets the ellipsis."""
+    if not kept or not text.endswith(kept) or stringWidth(text, face, size) <= width:
+        return _fit(text, face, size, width)
+    head = text[:-len(kept)]
+    room = width - stringWidth(kept, face, size)
+    if room <= stringWidth("\u2026", face, size):
+        return _fit(kept.removeprefix(" – "), face, size, width)
+    return _fit(head, face, size, room) + kept
 
 
 def _longest_fitting_prefix(text: str, face: str, size: float, width: float) -> int:

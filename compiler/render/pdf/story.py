@@ -34,12 +34,22 @@ GLANCE_BADGE_SHARE = 0.35  # of the frame width, at most, for the glance table's
 # Space after a hanging number or bullet: reportlab pushes the text right whenever the bullet
 # ends less than 0.6 em before the text indent, so anything narrower misaligns long numbers.
 BULLET_GAP_EM = 0.65
+# One bullet per nesting level, the DOCX numbering's (compiler/render/docx/numbering.py) and the HTML's.
+BULLETS = ("\u2022", "\u2013", "\u25aa")
 LABEL_INSET_EM = 0.15  # a list's bullets and numbers sit just inside the text column
 
 
 @dataclass(frozen=True)
 class Frame:
     width: float  # the text column, points
+
+
+def panel_colours(role: str, colours) -> tuple[str, str]:
+    """(fill, rule) of a callout: a cause of concern in the warning colours, areas for
+    improvement in the brand's quieter table tint and primary colour."""
+    if role == "areas-for-improvement":
+        return colours.table_stripe, colours.primary
+    return colours.callout, colours.callout_rule
 
 
 def destinations(body: Iterable[blocks.Block]) -> dict[str, str]:
@@ -131,7 +141,8 @@ class StoryBuilder:
                                element=element)
 
     def list_block(self, block: blocks.ListBlock, depth: int, parent: Element) -> list[Flowable]:
-        labels = [f"{block.start + index}." if block.ordered else "\u2022" for index in range(len(block.items))]
+        bullet = BULLETS[min(depth, len(BULLETS) - 1)]
+        labels = [f"{block.start + index}." if block.ordered else bullet for index in range(len(block.items))]
         base = self.typography["list-item"]
         label_width = (max(stringWidth(label, base.fontName, base.fontSize) for label in labels)
                        + base.fontSize * (LABEL_INSET_EM + BULLET_GAP_EM))
@@ -151,8 +162,8 @@ class StoryBuilder:
 
     def callout(self, callout: blocks.Callout, depth: int, parent: Element) -> list[Flowable]:
         inner = self.blocks(callout.blocks, depth, self.structure.add("Div", parent))
-        colours = self.style.colours
-        return [Shaded(flowable, colours.callout, colours.callout_rule, rule_width=3.5,
+        fill, rule = panel_colours(callout.role, self.style.colours)
+        return [Shaded(flowable, fill, rule, rule_width=3.5,
                        padding=self.style.fonts.size, first=index == 0, last=index == len(inner) - 1,
                        margin=self.style.fonts.size)
                 for index, flowable in enumerate(inner)]

@@ -1,0 +1,4 @@
+"""The HTML edition: one self-contained, accessible web page per report (see document.py)."""
+from .document import render
+
+__all__ = ["render"]

@@ -1,0 +1,156 @@
+"""Layout blocks -> the page's contents navigation and main content, in source order.
+
+Headings: the report title is the one `h1` (in the header); layout's level 1 (pillars, sections)
+becomes `h2`, level 2 (questions) `h3`, and so on, one level deeper than layout's, and never more
+than one level below the heading before it, so the outline never skips a level. Every heading in
+the outline opens a `<section>` labelled by it; a pillar's section holds its questions'.
+
+A page break has no meaning on screen; it becomes `break-before: page` on the section it starts,
+for printing.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Mapping
+
+from ...layout import blocks
+from .ids import CONTENTS_ID, CONTENTS_TITLE_ID
+from .inline import inlines, text
+
+MAX_HEADING = 6
+
+
+class BodyWriter:
+    def __init__(self, document: blocks.Document, element_ids: Mapping[str, str]) -> None:
+        self.document = document
+        self.ids = element_ids
+        self.out: list[str] = []
+        self._sections: list[int] = []  # the heading levels of the open <section>s
+        self._last_heading = 1  # the h1 is the report title
+        self._break_pending = False
+        self._previous: blocks.Block | None = None
+
+    # ---- entry points ------------------------------------------------------------------------
+
+    def contents(self, contents: blocks.Contents) -> str:
+        """The contents `nav`: every entry a link to its section, nested by level."""
+        out = [f'<nav class="contents" id="{CONTENTS_ID}" aria-labelledby="{CONTENTS_TITLE_ID}">',
+               f'<h2 id="{CONTENTS_TITLE_ID}">{text(contents.title)}</h2>']
+        depth = 0  # <ul>s open
+        for entry in contents.entries:
+            level = max(1, min(entry.level, depth + 1))  # one level deeper at most: lists nest in items
+            if level > depth:
+                out.append('<ul class="contents-list">')
+                depth = level
+            else:
+                out.append("</li>")
+                while depth > level:
+                    out.append("</ul></li>")
+                    depth -= 1
+            number = f'<span class="number">{text(entry.number)}.</span> ' if entry.number else ""
+            target = self.ids.get(entry.anchor)
+            label = f"{number}{text(entry.text)}"
+            out.append(f'<li><a href="#{text(target)}">{label}</a>' if target else f"<li>{label}")
+        if depth:
+            out.append("</li>" + "</ul></li>" * (depth - 1) + "</ul>")
+        out.append("</nav>")
+        return "".join(out)
+
+    def main(self, body: Iterable[blocks.Block]) -> str:
+        for block in body:
+            if not isinstance(block, blocks.Contents):
+                self.block(block)
+        self._close_sections(0)
+        return "".join(self.out)
+
+    # ---- blocks ------------------------------------------------------------------------------
+
+    def block(self, block: blocks.Block) -> None:
+        if isinstance(block, blocks.Heading):
+            self.heading(block)
+        elif isinstance(block, blocks.PageBreak):
+            self._break_pending = True
+        elif isinstance(block, blocks.Para):
+            self.out.append(f'<p class="{text(block.role)}">{inlines(block.content)}</p>')
+        elif isinstance(block, blocks.ListBlock):
+            self.list_block(block)
+        elif isinstance(block, blocks.Callout):
+            self.callout(block)
+        elif isinstance(block, blocks.GlanceTable):
+            self.glance(block, captioned=not isinstance(self._previous, blocks.Heading))
+        elif isinstance(block, blocks.Contents):
+            self.out.append(self.contents(block))
+        else:
+            raise TypeError(f"unknown block {block!r}")
+        self._previous = block
+
+    def heading(self, heading: blocks.Heading) -> None:
+        wanted = min(heading.level + 1, MAX_HEADING)
+        anchor_id = self.ids.get(heading.anchor) if heading.anchor else None
+        if heading.in_outline and anchor_id:
+            self._close_sections(wanted)
+            classes = ' class="new-page"' if self._break_pending else ""
+            self._break_pending = False
+            self.out.append(f'<section{classes} aria-labelledby="{text(anchor_id)}">')
+            self._sections.append(wanted)
+        level = min(wanted, self._last_heading + 1)  # never skip a level
+        self._last_heading = level
+        number = f'<span class="number">{text(heading.number)}.</span> ' if heading.number else ""
+        id_attribute = f' id="{text(anchor_id)}"' if anchor_id else ""
+        self.out.append(f'<h{level}{id_attribute} class="{text(heading.role)}">'
+                        f"{number}{inlines(heading.content)}</h{level}>")
+        if heading.badge:
+            self.out.append(f'<p class="judgment">{badge(heading.badge)}</p>')
+
+    def list_block(self, block: blocks.ListBlock) -> None:
+        tag = "ol" if block.ordered else "ul"
+        start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+        self.out.append(f'<{tag} class="{text(block.role)}"{start}>')
+        for item in block.items:
+            self.out.append(f"<li>{inlines(item.content)}")
+            for child in item.children:
+                self.block(child)
+            self.out.append("</li>")
+        self.out.append(f"</{tag}>")
+
+    def callout(self, callout: blocks.Callout) -> None:
+        self.out.append(f'<div class="callout {text(callout.role)}">')
+        for child in callout.blocks:
+            self.block(child)
+        self.out.append("</div>")
+
+    def glance(self, table: blocks.GlanceTable, captioned: bool) -> None:
+        """Right under a heading of the same words (as layout puts it) the caption is for screen
+        readers only; the PDF leaves its title out there too."""
+        caption_class = "" if captioned else ' class="visually-hidden"'
+        area, grade = table.header
+        rows = [self._glance_row(row) for row in table.rows]
+        # A wide table scrolls in its own box, which keyboard users can focus to scroll.
+        self.out.append(
+            f'<div class="table-scroll" role="region" aria-label="{text(table.title)}" tabindex="0">'
+            f'<table class="glance"><caption{caption_class}>{text(table.title)}</caption>'
+            f'<thead><tr><th scope="col">{text(area)}</th><th scope="col">{text(grade)}</th></tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+    def _glance_row(self, row: blocks.GlanceRow) -> str:
+        number = f'<span class="number">{text(row.number)}.</span> ' if row.number else ""
+        label = inlines(row.content)
+        target = self.ids.get(row.anchor)
+        if target:
+            label = f'<a href="#{text(target)}">{inlines(row.content, links=False)}</a>'
+        kind = "pillar" if row.level <= 1 else "question"
+        return (f'<tr class="{kind}"><th scope="row">{number}{label}</th>'
+                f"<td>{badge(row.badge)}</td></tr>")
+
+    # ---- sections ----------------------------------------------------------------------------
+
+    def _close_sections(self, level: int) -> None:
+        """Close every open section at `level` or deeper (0: all of them)."""
+        while self._sections and self._sections[-1] >= max(level, 1):
+            self._sections.pop()
+            self.out.append("</section>")
+
+
+def badge(value: blocks.Badge) -> str:
+    """A grade as text, in its colours (see css.py): never colour alone."""
+    return f'<span class="badge grade-{text(value.grade)}">{text(value.label)}</span>'
+

@@ -1,0 +1,179 @@
+"""The page's stylesheet, from the same style file as the PDF and the DOCX.
+
+Every colour comes from the style, checked here against what it is drawn on: a colour that
+would fall under WCAG's 4.5:1 is replaced by black or white (whichever reads better), so a
+brand's pale accent cannot make unreadable links. Style text that reaches the stylesheet (the
+font family, the marking and page labels for printing) goes through `css_string`, which
+escapes everything but letters and digits: nothing can close the string or the <style>.
+"""
+from __future__ import annotations
+
+from ...layout import blocks
+from ...layout.colour import WCAG_AA, WHITE, contrast, text_colour_for
+from ...style.types import Style
+
+FALLBACK_FAMILIES = 'Arial, "Liberation Sans", "Helvetica Neue", Helvetica, sans-serif'
+FOCUS = "#FFDD00"  # the focus highlight: black text on yellow reads on every brand colour
+FOCUS_TEXT = "#0B0C0C"
+BASE_FONT_PT = 11.0  # the style's body size this page's 1.125rem matches
+
+
+def readable(colour: str, background: str) -> str:
+    return colour if contrast(colour, background) >= WCAG_AA else text_colour_for(background)
+
+
+def css_string(value: str) -> str:
+    """A double-quoted CSS string holding exactly `value`, whatever it holds."""
+    return '"' + "".join(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x}"
+                         for ch in value) + '"'
+
+
+def stylesheet(document: blocks.Document, family_css: str, font_faces: str) -> str:
+    style = document.style
+    return "\n".join(part for part in (font_faces, _screen(style, family_css), _badges(document),
+                                       _print(document, family_css)) if part)
+
+
+def _screen(style: Style, family: str) -> str:
+    c = style.colours
+    text = readable(c.text, WHITE)
+    primary = readable(c.primary, WHITE)
+    link = readable(c.accent, WHITE)
+    muted = readable(c.muted, WHITE)
+    band, band_text = style.cover.band_colour, readable(style.cover.text_colour, style.cover.band_colour)
+    callout_text, callout_link = readable(c.text, c.callout), readable(c.accent, c.callout)
+    stripe_link = readable(c.accent, c.table_stripe)
+    stripe_text, stripe_heading = readable(c.text, c.table_stripe), readable(c.primary, c.table_stripe)
+    head_text = text_colour_for(c.primary)
+    size = 1.125 * style.fonts.size / BASE_FONT_PT
+    return f"""
+*,*::before,*::after{{box-sizing:border-box}}
+html{{-webkit-text-size-adjust:100%;text-size-adjust:100%}}
+body{{margin:0;font-family:{family},{FALLBACK_FAMILIES};font-size:{size:.4f}rem;line-height:1.5;
+color:{text};background:#FFFFFF;overflow-wrap:break-word}}
+.page{{max-width:48rem;margin:0 auto;padding:0 1rem}}
+a{{color:{link};text-decoration:underline;text-underline-offset:.15em}}
+a:hover{{text-decoration-thickness:.15em}}
+a:focus-visible,[tabindex]:focus-visible{{outline:3px solid transparent;color:{FOCUS_TEXT};
+background:{FOCUS};box-shadow:0 -2px {FOCUS},0 4px {FOCUS_TEXT};text-decoration:none}}
+.table-scroll:focus-visible{{background:none;box-shadow:none;outline:3px solid {FOCUS_TEXT};outline-offset:2px}}
+.skip-link{{position:absolute;left:-9999px;top:0;padding:.5rem 1rem;z-index:10}}
+.skip-link:focus{{position:static;display:inline-block;left:auto}}
+.visually-hidden{{position:absolute!important;width:1px!important;height:1px!important;margin:0!important;
+padding:0!important;overflow:hidden!important;clip:rect(0 0 0 0)!important;clip-path:inset(50%)!important;
+border:0!important;white-space:nowrap!important}}
+.marking{{margin:0;padding:.35rem 1rem;text-align:center;font-weight:700;letter-spacing:.04em;
+background:#FFFFFF;color:{text};border-bottom:1px solid #B1B4B6}}
+footer .marking{{border-bottom:0;border-top:1px solid #B1B4B6}}
+.draft-banner{{margin:0;padding:.6rem 1rem;text-align:center;font-weight:700;font-size:1.2em;
+color:{text};background:#FFFFFF;border:4px solid {readable(c.callout_rule, WHITE)}}}
+.cover{{background:{band};color:{band_text};padding:1.5rem 0 2rem}}
+.cover .logo{{display:block;width:{style.cover.logo_width_mm:g}mm;max-width:100%;height:auto;margin:0 0 1.5rem}}
+.cover h1{{font-size:2.2em;line-height:1.15;margin:0 0 .6rem;color:{band_text}}}
+.cover .subject{{font-size:1.45em;font-weight:700;margin:0 0 .4rem}}
+.cover .programme{{font-size:1.1em;margin:0}}
+.cover-details{{padding-top:1rem;color:{muted}}}
+.cover-details p{{margin:0 0 .3rem}}
+.cover-details .status{{font-weight:700;font-size:1.5em;color:{readable(c.callout_rule, WHITE)}}}
+h2,h3,h4,h5,h6{{color:{primary};line-height:1.25;margin:1.6em 0 .5em}}
+h2{{font-size:1.8em}} h3{{font-size:1.35em}} h4{{font-size:1.12em}} h5,h6{{font-size:1em}}
+h2.pillar-heading{{font-size:2em}}
+.subheading{{color:{text}}}
+.number{{font-variant-numeric:tabular-nums}}
+section.new-page{{border-top:4px solid {readable(c.accent, WHITE)};margin-top:2.5rem}}
+.contents{{margin:1.5rem 0;padding:1rem 0}}
+.contents h2{{margin-top:0}}
+.contents-list{{list-style:none;padding:0;margin:0}}
+.contents-list .contents-list{{padding-left:1.5rem}}
+.contents-list li{{margin:.35rem 0}}
+.judgment{{margin:.2rem 0 1rem}}
+.badge{{display:inline-block;padding:.15rem .55rem;font-weight:700;border-radius:2px;line-height:1.3}}
+.question-lead{{font-weight:700;font-size:1.15em;color:{primary}}}
+.last-updated{{color:{muted};font-size:.9em}}
+.carried-over{{font-style:italic}}
+p.lead-in,p.cause-of-concern{{font-weight:700}}
+.callout{{background:{c.callout};color:{callout_text};border-left:6px solid {c.callout_rule};
+padding:.2rem 1rem .6rem;margin:1rem 0}}
+.callout a{{color:{callout_link}}}
+.callout h3,.callout h4,.callout h5{{color:{callout_text};margin-top:.8em}}
+.callout.areas-for-improvement{{background:{c.table_stripe};color:{stripe_text};border-left-color:{c.primary}}}
+.callout.areas-for-improvement a{{color:{stripe_link}}}
+.callout.areas-for-improvement h3,.callout.areas-for-improvement h4{{color:{stripe_heading}}}
+li{{margin:.3rem 0}}
+ul ul{{list-style-type:"\\2013\\a0"}}
+ul ul ul{{list-style-type:square}}
+.table-scroll{{overflow-x:auto;max-width:100%;margin:1rem 0}}
+table.glance{{border-collapse:collapse;width:100%}}
+.glance caption{{text-align:left;font-weight:700;font-size:1.2em;padding:.3rem 0;color:{primary}}}
+.glance th,.glance td{{text-align:left;vertical-align:middle;padding:.45rem .5rem;border-bottom:1px solid #B1B4B6}}
+.glance thead th{{background:{c.primary};color:{head_text}}}
+.glance tbody th{{font-weight:400}}
+.glance tr.pillar{{background:{c.table_stripe}}}
+.glance tr.pillar th{{font-weight:700}}
+.glance tr.pillar a{{color:{stripe_link}}}
+.glance tr.question th{{padding-left:1.4rem}}
+.glance td{{width:1%}}
+@media (max-width:30em){{.glance th,.glance td{{padding:.4rem .3rem}} .glance .badge{{font-size:.88em;padding:.15rem .35rem}} .glance tr.question th{{padding-left:.8rem}}}}
+footer{{margin-top:3rem;color:{muted};font-size:.9em}}
+footer .running{{padding-top:1rem;padding-bottom:1rem}}
+footer .running p{{margin:0 0 .3rem}}
+"""
+
+
+def _badges(document: blocks.Document) -> str:
+    """One rule per grade the page shows, in the colours layout chose (text at >= 4.5:1)."""
+    seen: dict[str, blocks.Badge] = {}
+    for block in blocks.walk_blocks(document.body):
+        found = [block.badge] if isinstance(block, blocks.Heading) and block.badge else []
+        if isinstance(block, blocks.GlanceTable):
+            found = [row.badge for row in block.rows]
+        for badge in found:
+            seen.setdefault(badge.grade, badge)
+    return "\n".join(f".grade-{key}{{background:{badge.fill};color:{badge.text_colour}}}"
+                     for key, badge in sorted(seen.items()))
+
+
+def _print(document: blocks.Document, family: str) -> str:
+    """Printing: no navigation chrome, the marking at the top and bottom of every page, page
+    numbers in the style's words, each pillar and section on a new page."""
+    running = document.running
+    face = f"font-family:{family},{FALLBACK_FAMILIES};font-size:9pt"
+    boxes = []
+    if running.marking:
+        marking = css_string(running.marking)
+        boxes += [f"@top-center{{content:{marking};font-weight:700;{face}}}",
+                  f"@bottom-center{{content:{marking};font-weight:700;{face}}}"]
+    if running.watermark:
+        boxes.append(f"@top-right{{content:{css_string(running.watermark)};font-weight:700;{face}}}")
+    boxes.append(f"@bottom-right{{content:{_page_counter(running.page_x_of_y)};{face}}}")
+    return f"""
+@page{{size:{document.style.page.size};margin:20mm 18mm;{''.join(boxes)}}}
+@media print{{
+body{{font-size:{document.style.fonts.size:g}pt;overflow-wrap:break-word}}
+.skip-link,nav.contents,.marking{{display:none}}
+.page{{max-width:none;padding:0}}
+.cover{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+.badge,.glance thead th,.glance tr.pillar,.callout{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+section.new-page{{break-before:page;border-top:0;margin-top:0}}
+h2,h3,h4,h5,h6{{break-after:avoid}}
+tr,li,.judgment{{break-inside:avoid}}
+.table-scroll{{overflow:visible}}
+a{{color:inherit}}
+}}
+"""
+
+
+def _page_counter(template: str) -> str:
+    """"Page {page} of {pages}" as CSS content: the words as strings, the numbers as counters."""
+    parts, rest = [], template
+    while rest:
+        positions = [(rest.find(key), key) for key in ("{page}", "{pages}") if key in rest]
+        if not positions:
+            parts.append(css_string(rest))
+            break
+        at, key = min(positions)
+        if at:
+            parts.append(css_string(rest[:at]))
+        parts.append("counter(page)" if key == "{page}" else "counter(pages)")
+        rest = rest[at + len(key):]
+    return " ".join(parts) or '""'
