@@ -76,6 +76,9 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     build.add_argument("-v", "--verbose", action="store_true",
                        help="a line per report, skipped ones too, with why it was rebuilt")
     build.add_argument("--json", action="store_true", help="print a JSON summary of the build on stdout")
+    build.add_argument("--redline-from", type=Path, default=None, metavar="OLD",
+                       help="show the differences from OLD (a source or a folder) as tracked changes in the DOCX")
+    build.add_argument("--redline-author", default=None, help="their author (default: the brand name)")
     from .build.single import add_output_option
 
     add_output_option(build)  # last: it records the other options' defaults
@@ -271,7 +274,8 @@ def _build(args) -> int:
     roots, source_date = setup
     if args.output is not None:
         return _build_one(args, roots, source_date)
-    options = BatchOptions(BuildOptions(roots, args.out, args.format, args.strict, args.print_marks, source_date),
+    options = BatchOptions(BuildOptions(roots, args.out, args.format, args.strict, args.print_marks, source_date,
+                                        args.redline_from, args.redline_author),
                            jobs=args.jobs, force=args.force, fail_fast=args.fail_fast,
                            shard=args.shard)
     try:

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import warnings
 from datetime import date
 from pathlib import Path
 
@@ -71,3 +73,38 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         report.longrepr = (f"{reason}\nCI=true: a test of a real client may not be skipped in CI; install "
                            f"what it needs (.ci/run installs LibreOffice, python3-uno, Chromium, poppler and qpdf)")
+
+
+# ---- a real browser: the Debian package, driven by Playwright (never its own download) --------
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+
+
+def _chromium() -> str | None:
+    explicit = os.environ.get("REPORTC_CHROMIUM")
+    return explicit or next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def _skip_loudly(reason: str):
+    """A skip that also lands in the warnings summary every run prints, so it is never missed."""
+    message = f"SKIPPED LOUDLY: {reason}; the HTML edition is untested in a browser"
+    warnings.warn(pytest.PytestWarning(message))
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the whole session (the HTML edition and watch tests), or a loud
+    skip. One only: a second sync_playwright() inside the first one's event loop fails."""
+    try:
+        from playwright import sync_api
+        import axe_playwright_python  # noqa: F401
+    except ImportError as error:
+        _skip_loudly(f"{error.name} is not installed (pip install -e '.[test]')")
+    executable = _chromium()
+    if executable is None:
+        _skip_loudly("no Chromium on this machine (apt-get install chromium)")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()

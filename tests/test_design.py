@@ -71,9 +71,9 @@ def _docx_paragraph_texts(path: Path) -> list[str]:
 
     word = docx.Document(str(path))
     # Every paragraph in reading order, those inside panels (one-cell tables) included. A
-    # numbered heading reads "2<tab>Title": the page prints the number on its own line.
+    # numbered heading reads "2.<tab>Title": the page prints the number on its own line.
     texts = (Paragraph(p, word).text.strip() for p in word.element.body.iter(qn("w:p")))
-    return [re.sub(r"^\d+\t", "", text) for text in texts if text]
+    return [re.sub(r"^\d+\.\t", "", text) for text in texts if text]
 
 
 def test_seed_sample_prints_every_paragraph_of_the_page_in_the_page_order(built_samples):
@@ -249,28 +249,173 @@ def test_second_level_bullets_are_en_dashes_in_pdf_docx_and_html(built_samples, 
     assert 'ul ul{list-style-type:"\\2013' in (tmp_path / "northshire-peel-2021.html").read_text(encoding="utf-8")
 
 
+# ---- 7. one design in every format: question numbers, badges, sub-headings ----------------------
+
+NORTHSHIRE = "northshire-peel-2021"
+QUESTION = "How good is the force at providing a service to victims of crime?"  # question 1, graded adequate
+
+
+@pytest.fixture(scope="module")
+def northshire_html(tmp_path_factory) -> str:
+    out = tmp_path_factory.mktemp("html")
+    result = run_reportc("build", str(SOURCES / f"{NORTHSHIRE}.yaml"), "--format", "html", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return (out / f"{NORTHSHIRE}.html").read_text(encoding="utf-8")
+
+
+def _pdf_words(path: Path) -> list[list[dict]]:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return [page.extract_words(extra_attrs=["size", "fontname", "non_stroking_color"]) for page in pdf.pages]
+
+
+def test_question_numbers_read_2_dot_in_pdf_docx_and_html(built_samples, northshire_html):
+    import pypdf
+
+    pdf_text = " ".join(page.extract_text() for page in pypdf.PdfReader(built_samples / f"{NORTHSHIRE}.pdf").pages)
+    assert f"1. {QUESTION}" in " ".join(pdf_text.split())
+    word = docx.Document(str(built_samples / f"{NORTHSHIRE}.docx"))
+    questions = [p.text for p in word.paragraphs if p.style.name == "Heading 2"]
+    assert questions and all(re.match(r"\d+\.\t", text) for text in questions), questions
+    glance = [p.text for p in word.paragraphs if p.style.name in ("Glance Question", "toc 2")]
+    for table in word.tables:
+        glance += [cell.text for row in table.rows for cell in row.cells if cell.paragraphs[0].style.name == "Glance Question"]
+    assert glance and all(re.match(r"\d+\.\t", text) for text in glance), glance
+    numbers = re.findall(r'<span class="number">([^<]*)</span>', northshire_html)
+    assert numbers and all(re.fullmatch(r"\d+\.", number) for number in numbers), numbers
+
+
+def test_grade_badges_sit_on_a_line_below_their_heading_in_pdf_docx_and_html(built_samples, northshire_html,
+                                                                             documents):
+    body_size = documents[NORTHSHIRE].style.fonts.size
+    pages = _pdf_words(built_samples / f"{NORTHSHIRE}.pdf")
+    found = 0
+    for words in pages[3:]:  # past the cover, contents and glance table
+        for index, word in enumerate(words):
+            heading_size = word["size"] > body_size * 1.2  # not the glance table's or the contents' line
+            if heading_size and word["text"] == "1." and " ".join(w["text"] for w in words[index + 1:index + 4]) == "How good is":
+                label = next(w for w in words[index + 1:] if w["text"] == "Adequate")
+                assert label["top"] > word["bottom"] and label["x0"] < word["x0"] + 20, (label, word)
+                found += 1
+    assert found
+    word = docx.Document(str(built_samples / f"{NORTHSHIRE}.docx"))
+    paragraphs = word.paragraphs
+    for index, paragraph in enumerate(paragraphs):
+        if paragraph.style.name == "Heading 2":
+            assert paragraphs[index + 1].style.name == "Grade Badge", paragraph.text
+    assert re.search(r'</h3><p class="judgment"><span class="badge', northshire_html)
+
+
+def _inherited(style, attribute: str):
+    """A Word style's font property, looked up through the styles it is based on."""
+    while style is not None and getattr(style.font, attribute) is None:
+        style = style.base_style
+    return getattr(style.font, attribute) if style is not None else None
+
+
+def test_sub_headings_are_bold_body_text_in_the_text_colour_in_pdf_docx_and_html(built_samples, northshire_html,
+                                                                                  documents):
+    style = documents[NORTHSHIRE].style
+    text_colour = style.colours.text.lstrip("#").upper()
+    body_size = style.fonts.size
+    title = "Preventing crime is a real strength"
+    for words in _pdf_words(built_samples / f"{NORTHSHIRE}.pdf"):
+        for index, word in enumerate(words):
+            if " ".join(w["text"] for w in words[index:index + 6]) == title:
+                assert "Bold" in word["fontname"] and word["size"] < body_size * 1.05, word
+                assert "".join(f"{round(c * 255):02X}" for c in word["non_stroking_color"]) == text_colour
+                break
+        else:
+            continue
+        break
+    else:
+        raise AssertionError("sub-heading not found in the PDF")
+    word = docx.Document(str(built_samples / f"{NORTHSHIRE}.docx"))
+    heading = next(p for p in word.paragraphs if p.text == title)
+    look = heading.style
+    assert look.name.startswith("Subheading") and _inherited(look, "bold")
+    assert look.font.size.pt == body_size and str(look.font.color.rgb) == text_colour
+    assert re.search(r'<h[3-6] class="subheading">' + title, northshire_html)
+    assert re.search(r"\.subheading[^{]*\{color:inherit;font-size:1em", northshire_html)
+
+
 # ---- 1. page breaks ----------------------------------------------------------------------------
 
 
-def test_no_heading_is_the_last_text_on_a_page(built_samples):
-    """A heading (a line set larger than the body) shares its page with what follows it."""
+@pytest.fixture(scope="module")
+def paged_pdfs(built_samples, tmp_path_factory) -> list[Path]:
+    """Every sample's PDF and the stress fixture's (long callouts, tables and words)."""
+    from .conftest import STRESS
+
+    out = tmp_path_factory.mktemp("stress")
+    result = run_reportc("build", str(STRESS), "--format", "pdf", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return sorted(built_samples.glob("*.pdf")) + sorted(out.glob("*.pdf"))
+
+
+def _content_lines(page) -> list[dict]:
+    # Content only: running header and footer, marking and watermark are artifacts.
+    body = page.filter(lambda o: o.get("object_type") != "char" or o.get("tag") != "Artifact")
+    return [line for line in body.extract_text_lines() if line["chars"] and line["text"].strip()]
+
+
+def _pages(paths: list[Path]):
+    """(file name, page number, is the last page, content lines) of every page after the cover."""
     import pdfplumber
 
-    for path in sorted(built_samples.glob("*.pdf")):
+    for path in paths:
         with pdfplumber.open(path) as pdf:
             for page in pdf.pages[1:]:
-                # Content only: running header and footer, marking and watermark are artifacts.
-                body = page.filter(lambda o: o.get("object_type") != "char" or o.get("tag") != "Artifact")
-                lines = [line for line in body.extract_text_lines() if line["chars"]]
-                sizes = [line["chars"][0]["size"] for line in lines]
-                if not lines:
-                    continue
-                all_sizes = [round(char["size"], 1) for line in lines for char in line["chars"]]
-                body_size = max(set(all_sizes), key=all_sizes.count)  # the size most text is set in
-                last = lines[-1]
-                # Headings are set at least 1.12 times the body size (compiler/render/pdf/styles.py).
-                assert sizes[-1] < body_size * 1.1 or page.page_number == len(pdf.pages), \
-                    (path.name, page.page_number, last["text"])
+                yield path.name, page.page_number, page.page_number == len(pdf.pages), _content_lines(page)
+
+
+def test_no_heading_is_the_last_text_on_a_page(paged_pdfs):
+    """A heading (a line set larger than the body) shares its page with what follows it."""
+    for name, number, last_page, lines in _pages(paged_pdfs):
+        if not lines or last_page:
+            continue
+        all_sizes = [round(char["size"], 1) for line in lines for char in line["chars"]]
+        body_size = max(set(all_sizes), key=all_sizes.count)  # the size most text is set in
+        # Headings are set at least 1.12 times the body size (compiler/render/pdf/styles.py).
+        assert lines[-1]["chars"][0]["size"] < body_size * 1.1, (name, number, lines[-1]["text"])
+
+
+DETAILED = "Detailed findings for question"
+
+
+def test_a_detailed_findings_link_never_starts_a_page(paged_pdfs):
+    links = 0
+    for name, number, _, lines in _pages(paged_pdfs):
+        links += sum(line["text"].startswith(DETAILED) for line in lines)
+        assert not (lines and lines[0]["text"].startswith(DETAILED)), (name, number)
+    assert links >= 6
+
+
+def test_every_page_but_the_last_holds_at_least_three_lines(paged_pdfs):
+    for name, number, last_page, lines in _pages(paged_pdfs):
+        assert last_page or len(lines) >= 3, (name, number, [line["text"] for line in lines])
+
+
+def test_docx_keeps_the_paragraph_before_a_detailed_findings_link_with_it(built_samples):
+    from docx.text.paragraph import Paragraph
+
+    word = docx.Document(str(built_samples / "northshire-peel-2021.docx"))
+    body = list(word.element.body)
+    links = 0
+    for index, element in enumerate(body):
+        if element.tag != qn("w:p") or not Paragraph(element, word).text.startswith(DETAILED):
+            continue
+        links += 1
+        before = body[index - 1]
+        # A paragraph, or a panel (a table) whose last row holds with what follows it.
+        kept = before.findall(qn("w:tr"))[-1].iter(qn("w:p")) if before.tag == qn("w:tbl") else [before]
+        for p in kept:
+            style = Paragraph(p, word).style.element.find(qn("w:pPr"))
+            own = p.find(f"{qn('w:pPr')}/{qn('w:keepNext')}")
+            assert own is not None or (style is not None and style.find(qn("w:keepNext")) is not None), \
+                Paragraph(element, word).text
+    assert links >= 3
 
 
 def test_docx_styles_keep_headings_with_next_and_lines_together_and_control_widows(built_samples):

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import warnings
 from pathlib import Path
 
 import pytest
@@ -24,37 +22,6 @@ from .conftest import run_reportc, sample_sources
 from .test_html import EPOCH, HOSTILE
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
-
-
-def _chromium() -> str | None:
-    explicit = os.environ.get("REPORTC_CHROMIUM")
-    return explicit or next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
-
-
-def _skip_loudly(reason: str):
-    """A skip that also lands in the warnings summary every run prints, so it is never missed."""
-    message = f"SKIPPED LOUDLY: {reason}; the HTML edition is untested in a browser"
-    warnings.warn(pytest.PytestWarning(message))
-    pytest.skip(message)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    try:
-        from playwright import sync_api
-        import axe_playwright_python  # noqa: F401
-    except ImportError as error:
-        _skip_loudly(f"{error.name} is not installed (pip install -e '.[test]')")
-    executable = _chromium()
-    if executable is None:
-        _skip_loudly("no Chromium on this machine (apt-get install chromium)")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture(scope="module")
 def html_pages(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("html-browser")

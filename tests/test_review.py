@@ -160,7 +160,7 @@ def reviewed(draft, tmp_path_factory) -> Path:
     item = find(word, "The service should make sure that the risk information", "Area for Improvement")
     comment(word, item.runs, "We did this in March")
     track_delete(item, "high-risk ", 120)
-    cell = find(word, "1\tHow well does the service understand", "Glance Question")
+    cell = find(word, "1.\tHow well does the service understand", "Glance Question")
     comment(word, runs_of(cell), "Grade disputed", author="Sam Patel")
     first, second = find(word, "The service has a thorough community"), find(word, "Crews visit high-risk premises")
     comment(word, [first.runs[0], second.runs[0]], "Both paragraphs repeat the 2023 report")

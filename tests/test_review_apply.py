@@ -156,13 +156,13 @@ def test_a_replacement_inside_bold_stays_bold(project):
 
 
 def test_a_double_quoted_scalar_escapes_quotes_and_backslashes(project):
-    reviewed(project, ("Heading 2", '1\tHow "well"?', "?", ' "x" \\ y?'))
+    reviewed(project, ("Heading 2", '1.\tHow "well"?', "?", ' "x" \\ y?'))
     assert apply(project).returncode == 0
     assert changed_lines(project) == [('      - title: "How \\"well\\"?"', '      - title: "How \\"well\\" \\"x\\" \\\\ y?"')]
 
 
 def test_a_single_quoted_scalar_doubles_quotes(project):
-    reviewed(project, ("Heading 2", "2\tFolded", "Folded", "Bent's"))
+    reviewed(project, ("Heading 2", "2.\tFolded", "Folded", "Bent's"))
     assert apply(project).returncode == 0
     assert changed_lines(project) == [("      - title: 'Folded ''one'''", "      - title: 'Bent''s ''one'''")]
 
@@ -217,7 +217,7 @@ def test_a_grade_that_is_not_in_the_scale_is_a_warning(project):
 
 
 def test_changes_to_generated_text_are_warnings_at_their_position(project):
-    reviewed(project, ("Heading 2", "1\tHow", "1", "7"), ("toc 2", "2\tFolded", "Folded", "Bent"))
+    reviewed(project, ("Heading 2", "1.\tHow", "1", "7"), ("toc 2", "2.\tFolded", "Folded", "Bent"))
     result = apply(project)
     assert result.returncode == 0, result.stderr
     assert source(project) == SOURCE

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT, run_reportc
-from .test_html_browser import browser  # noqa: F401  (the fixture: one headless Chromium, or a loud skip)
 
 SAMPLE = "northshire-peel-2021"
 MARKER = b"data-reportc-watch"

@@ -129,7 +129,7 @@ def _plan(sources: list[Path], names: list[str], cache: dict, absent: str, optio
     hasher = buildcache.Hasher(build.roots)
     stale: dict[str, str] = {}
     for path, name in zip(sources, names):
-        reason = "--force" if options.force else buildcache.stale_reason(cache.get(name), key, hasher, build.out_dir,
+        reason = "--force" if options.force else "--redline-from" if build.redline_from else buildcache.stale_reason(cache.get(name), key, hasher, build.out_dir,
                                                                            absent)
         if reason:
             stale[name] = reason
@@ -212,8 +212,11 @@ def _record(result: BatchResult, cache: dict, build: BuildOptions) -> None:
     records = []
     for report in result.reports:
         if report.status in (BUILT, SKIPPED):
-            entries[report.file] = buildcache.Entry(report.file, report.id or "", _options_key(build, report),
-                                                    report.inputs, report.outputs)
+            if build.redline_from is None:
+                entries[report.file] = buildcache.Entry(report.file, report.id or "", _options_key(build, report),
+                                                        report.inputs, report.outputs)
+            else:  # a redlined DOCX is no plain build: the next plain build rebuilds it
+                entries.pop(report.file, None)
             records += report.records()
         elif report.status == FAILED:
             entries.pop(report.file, None)

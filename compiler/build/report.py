@@ -27,6 +27,8 @@ class BuildOptions:
     strict: bool = False
     print_marks: bool = False
     source_date: date | None = None
+    redline_from: Path | None = None  # OLD: the DOCX shows the differences from it as tracked changes
+    redline_author: str | None = None  # their author (default: the style's brand name)
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,8 @@ def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
     print_marks = options.print_marks or loaded.style.print.crop_marks
     for fmt in FORMATS:  # render order: the PDF first, its page numbers feed the DOCX contents
         if fmt in options.formats:
-            result = renderer_for(fmt)(document, RenderOptions(print_marks, anchor_pages), loaded.diagnostics)
+            shown, author = _redline(loaded, document, options) if fmt == "docx" else (document, None)
+            result = renderer_for(fmt)(shown, RenderOptions(print_marks, anchor_pages, author), loaded.diagnostics)
             anchor_pages = dict(result.anchor_pages) or anchor_pages
             rendered[fmt] = result
     if options.strict:
@@ -73,3 +76,14 @@ def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
         write_atomic(target, result.data)
         artefacts.append(Artefact(target, fmt, len(result.data), result.pages, sha256_bytes(result.data)))
     return artefacts
+
+
+def _redline(loaded: Loaded, document, options: BuildOptions):
+    """(the Document the DOCX shows, the tracked changes' author or None)."""
+    if options.redline_from is None:
+        return document, None
+    from .redline import redlined
+
+    shown = redlined(loaded, document, options.redline_from, options.roots, options.source_date,
+                      compose_document)
+    return shown, (options.redline_author or loaded.style.brand_name) if shown is not document else None

@@ -31,7 +31,7 @@ def add_output_option(build_parser) -> None:
                               help="build one source FILE into this file; its extension "
                                    f"({', '.join(ARTEFACT_EXTENSIONS)}) picks the format")
     build_parser.set_defaults(build_defaults={dest: build_parser.get_default(dest)
-                                              for dest in ("out", "format", "shard", "json")})
+                                              for dest in ("out", "format", "shard", "json", "redline_from")})
 
 
 def usage_problem(args) -> str | None:
@@ -42,7 +42,7 @@ def usage_problem(args) -> str | None:
     if args.output is None:
         return _out_problem(args.out) if "out" in given else None
     clashing = [option for dest, option in (("out", "--out"), ("format", "--format"), ("shard", "--shard"),
-                                            ("json", "--json")) if dest in given]
+                                            ("json", "--json"), ("redline_from", "--redline-from")) if dest in given]
     if clashing:
         return (f"-o writes one named file, so it cannot go with {' or '.join(clashing)}; "
                 "drop -o to build into a folder")

@@ -18,6 +18,11 @@ from ..model import Inlines
 from ..style.types import Image, Style  # noqa: F401  (Image is part of this vocabulary)
 
 
+def number_text(number: str | None) -> str | None:
+    """How a question number prints before its title, the same in every format: "2."."""
+    return f"{number}." if number else None
+
+
 @dataclass(frozen=True)
 class Badge:
     """A grade badge: a filled shape in the grade's colour with its label as text."""
@@ -40,12 +45,18 @@ class Heading:
     in_outline: bool  # appears in bookmarks, contents and navigation
     span: Span
 
+    @property
+    def number_text(self) -> str | None:
+        return number_text(self.number)
+
 
 @dataclass(frozen=True)
 class Para:
     role: str  # "body", "summary", "last-updated", "carried-over", "lead-in", "detailed-findings", "question-lead"
     content: Inlines
     span: Span
+    # Never the first line of a page: it ends the text above it (a "Detailed findings" link).
+    keep_with_previous: bool = False
 
 
 @dataclass(frozen=True)
@@ -82,6 +93,10 @@ class GlanceRow:
     badge: Badge
     anchor: str
 
+    @property
+    def number_text(self) -> str | None:
+        return number_text(self.number)
+
 
 @dataclass(frozen=True)
 class GlanceTable:
@@ -98,6 +113,10 @@ class ContentsEntry:
     number: str | None
     text: str
     anchor: str
+
+    @property
+    def number_text(self) -> str | None:
+        return number_text(self.number)
 
 
 @dataclass(frozen=True)

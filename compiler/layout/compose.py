@@ -112,7 +112,7 @@ class Composer:
         out += self.findings(question.areas_for_improvement, question.causes_of_concern, question.findings, 3)
         if question.detailed_findings:
             link = Link(question.detailed_findings, _text(self.label("detailed_findings", number=number)))
-            out.append(Para("detailed-findings", (link,), question.span))
+            out.append(Para("detailed-findings", (link,), question.span, keep_with_previous=True))
         return out
 
     def pillar(self, pillar: Pillar, index: int) -> list[Block]:

@@ -29,6 +29,7 @@ DEFAULT_FORMATS: tuple[str, ...] = ("pdf", "docx")  # what `build` writes withou
 class RenderOptions:
     print_marks: bool = False  # crop marks and bleed (--print)
     anchor_pages: Mapping[str, int] = field(default_factory=dict)  # from the PDF, for the DOCX contents
+    redline_author: str | None = None  # the DOCX's tracked changes' author, for a redlined Document
 
 
 @dataclass(frozen=True)

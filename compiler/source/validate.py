@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import markup
+from .glyphs import SourceGlyphs
 from ..diagnostics import Diagnostics, Span, excerpt
 from ..model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
                     Question, Report, Section, SubHeading, plain_text)
@@ -156,6 +157,7 @@ class ReportBuilder:
         self.style = style
         self.diagnostics = diagnostics
         self.budget = Budget(diagnostics)
+        self.glyphs = SourceGlyphs(style.fonts, diagnostics)  # characters the fonts lack
         self.grades = {normalise_grade(g.key): g.key for g in style.grades}
         self.grades.update({normalise_grade(g.label): g.key for g in style.grades})
 
@@ -174,6 +176,7 @@ class ReportBuilder:
         locate = markup.squashed(node.value, node.position)  # problems inside at their own LINE:COL
         content = markup.parse_inline(text, node.span, self.diagnostics, locate)
         self.budget.markup(markup.count_spans(content), node.span)
+        self.glyphs.inline(node, content)
         return InlineText(content, node.span)
 
     def block(self, node: Node | None) -> BlockText | None:
@@ -184,6 +187,7 @@ class ReportBuilder:
             for part in getattr(block, "items", (block,)):  # a list counts item by item
                 self.budget.block(len(plain_text(part.content)), part.span, isinstance(part, SubHeading))
                 self.budget.markup(markup.count_spans(part.content), part.span)
+        self.glyphs.blocks(node, blocks)
         return BlockText(blocks, node.span) if blocks else None
 
     def free_text(self, node: Node | None) -> str | None:
@@ -191,6 +195,7 @@ class ReportBuilder:
         text = self.text(node)
         if text is not None:
             self.budget.block(len(text), node.span)
+            self.glyphs.plain(node)
         return text
 
     def label(self, key: str, span: Span, repeats_values: bool = False, **values: str) -> int:

@@ -29,11 +29,14 @@ from ...layout.blocks import (Badge, Block, Callout, Contents, Cover, Document, 
                              Image, ListBlock, ListEntry, PageBreak, Para, headings)
 from ...model import Emph, Inlines, Link, Strong, Text
 from .. import Rendered, RenderOptions
+from .cover import band_table, paint_band_top
+from ...layout.redline import BadgeChange, Change, Tracked, current
 from .numbering import LEVELS, Numbering
 from .ooxml import (HyperlinkTargets, bookmark_around, bookmark_name, el, external_link, field_end,
                          field_runs, field_start, internal_link, paragraph, paragraph_properties, shading,
                          sub, tab_run, text_run, twips, watermark_run)
 from .package import finish_package
+from .redline import Tracker, each
 from .sourcemap import SourceMap
 from .styles import RUNNING_SCALE, StyleSheet, role_style_name, text_width_mm
 
@@ -64,10 +67,13 @@ class DocxBuilder:
         self.numbering = Numbering(document.style)
         self.sourcemap = SourceMap(document) if document.metadata.draft else None
         self._bookmark_ids = iter(range(1, 10**9))
-        self._anchors, self._anchor_spans = _collect_anchors(document.body)
+        self._anchors, self._anchor_spans = _collect_anchors(current(document.body))
+        self.tracker = Tracker(options.redline_author, document.metadata.date, self._bookmark_ids) \
+            if options.redline_author else None
         self._page_break_pending = False
         self._links = HyperlinkTargets(self.part.rels)
         self._watermarks: list[int] = []
+        self._last_emitted: etree._Element | None = None  # the paragraph or table emitted last
         body = self.word.element.body
         self._sect_pr = body.find(qn("w:sectPr"))
         self._body = _Target(self._sect_pr.addprevious)
@@ -99,16 +105,18 @@ class DocxBuilder:
             self.add_contents(block, target)
         elif isinstance(block, PageBreak):
             self._page_break_pending = True
+        elif isinstance(block, Tracked):
+            self.tracker.add(self, block, target, self.add_block)
         else:  # a new block kind in layout must be mapped here
             raise TypeError(f"DOCX renderer cannot render {type(block).__name__}")
 
     def add_heading(self, block: Heading, target: _Target) -> None:
         p = self.new_paragraph(self.heading_style(block))
         if block.number:
-            p.append(text_run(block.number))
+            p.append(text_run(block.number_text))
             p.append(tab_run())
         self.add_inlines(p, block.content)
-        if block.anchor:
+        if block.anchor in self._anchors:  # not a deleted heading's
             bookmark_around(p, next(self._bookmark_ids), self._anchors[block.anchor])
         self.emit(p, target, block.span, "heading")
         if block.badge:
@@ -116,13 +124,17 @@ class DocxBuilder:
 
     def heading_style(self, block: Heading) -> str:
         level = min(max(block.level, 1), 4)
+        if block.role == "subheading":
+            return self.styles.subheading(level)
         if block.in_outline or level > 2:
             return self.styles.id(f"Heading {level}")
         # A level-1/2 heading kept out of the contents: same look, but no outline level, so a
         # Word "Update field" gives the same contents as the cached one.
         return self.styles.unlisted_heading(block.role, level)
 
-    def badge_paragraph(self, badge: Badge) -> etree._Element:
+    def badge_paragraph(self, badge: Badge | BadgeChange) -> etree._Element:
+        if isinstance(badge, BadgeChange):
+            return self.tracker.badge_paragraph(badge, self.badge_paragraph)
         p = self.new_paragraph(self.styles.id("Grade Badge"))
         char_style = self.styles.grade(badge.label, badge.fill, badge.text_colour)
         # No-break spaces pad the shading into a badge shape; the label stays plain text.
@@ -132,14 +144,15 @@ class DocxBuilder:
     def add_para(self, block: Para, target: _Target, style_id: str | None = None) -> None:
         p = self.new_paragraph(style_id or self.styles.paragraph_role(block.role))
         self.add_inlines(p, block.content)
+        if block.keep_with_previous and self._last_emitted is not None:
+            _keep_with_next(self._last_emitted)
         self.emit(p, target, block.span, block.role)
 
     def add_list(self, block: ListBlock, target: _Target) -> None:
         level = min(target.depth, LEVELS - 1)
         style_id = self.list_style(block, level)
         num_id = self.numbering.restart(level, block.start) if block.ordered else None
-        for entry in block.items:
-            self.add_list_entry(entry, style_id, num_id, level, target)
+        each(self, block.items, target, lambda entry, to: self.add_list_entry(entry, style_id, num_id, level, to))
 
     def list_style(self, block: ListBlock, level: int) -> str:
         if level == 0:
@@ -186,26 +199,33 @@ class DocxBuilder:
             p = self.new_paragraph(self.styles.id("Table Header"))
             p.append(text_run(text))
             next(header_cells).append(p)
-        for row in block.rows:
-            question, grade = self.new_row(table, header=False)
-            style = "Glance Pillar" if row.level == 1 else "Glance Question"
-            p = self.new_paragraph(self.styles.id(style))
-            runs = [text_run(row.number), tab_run()] if row.number else []
-            runs += self.inline_runs(row.content, False, False, False)
-            if row.anchor in self._anchors:
-                p.append(internal_link(self._anchors[row.anchor], runs))
-            else:
-                p.extend(runs)
-            self.trace(p, self._anchor_spans.get(row.anchor), "glance row")
-            question.append(p)
-            tc_pr = grade.find(qn("w:tcPr"))
-            tc_pr.append(shading(row.badge.fill))  # a cell's fill cannot come from a style per grade
-            badge = self.new_paragraph(self.styles.id("Glance Grade"))
-            badge.append(text_run(row.badge.label, (self.styles.grade(row.badge.label, row.badge.fill,
-                                                                       row.badge.text_colour), False, False)))
-            self.trace(badge, row.badge.span or self._anchor_spans.get(row.anchor), "glance grade")
-            grade.append(badge)
+        each(self, block.rows, _Target(lambda tr: None), lambda row, to: to.append(self.add_glance_row(table, row)))
         self.emit_table(table, target)
+
+    def add_glance_row(self, table: etree._Element, row) -> etree._Element:
+        question, grade = self.new_row(table, header=False)
+        style = "Glance Pillar" if row.level == 1 else "Glance Question"
+        p = self.new_paragraph(self.styles.id(style))
+        runs = [text_run(row.number_text), tab_run()] if row.number else []
+        runs += self.inline_runs(row.content, False, False, False)
+        if row.anchor in self._anchors:
+            p.append(internal_link(self._anchors[row.anchor], runs))
+        else:
+            p.extend(runs)
+        self.trace(p, self._anchor_spans.get(row.anchor), "glance row")
+        question.append(p)
+        if isinstance(row.badge, BadgeChange):
+            self.tracker.glance_grade(grade, row.badge, self.glance_grade)
+        else:
+            self.glance_grade(grade, row.badge)
+        self.trace(grade.find(qn("w:p")), row.badge.span or self._anchor_spans.get(row.anchor), "glance grade")
+        return table.findall(qn("w:tr"))[-1]
+
+    def glance_grade(self, cell: etree._Element, badge: Badge) -> None:
+        cell.find(qn("w:tcPr")).append(shading(badge.fill))  # a cell's fill cannot come from a style per grade
+        p = self.new_paragraph(self.styles.id("Glance Grade"))
+        p.append(text_run(badge.label, (self.styles.grade(badge.label, badge.fill, badge.text_colour), False, False)))
+        cell.append(p)
 
     def add_contents(self, block: Contents, target: _Target) -> None:
         title = self.new_paragraph(self.styles.id("TOC Heading"))
@@ -222,7 +242,7 @@ class DocxBuilder:
             p = self.new_paragraph(self.styles.id(f"TOC {min(entry.level, 3)}"))
             if i == 0:
                 p.extend(field_start(TOC_INSTRUCTION))
-            p.append(self.contents_link(entry.anchor, entry.number, entry.text))
+            p.append(self.contents_link(entry.anchor, entry.number_text, entry.text))
             if i == len(entries) - 1:
                 p.append(field_end())
             self.emit(p, target, self._anchor_spans.get(entry.anchor), "contents entry")
@@ -245,6 +265,8 @@ class DocxBuilder:
         for node in content:
             if isinstance(node, Text):
                 yield text_run(node.text, self.run_format(strong, emph, link))
+            elif isinstance(node, Change):
+                yield from self.tracker.wrap(list(self.inline_runs(node.children, strong, emph, link)), node.change)
             elif isinstance(node, Strong):
                 yield from self.inline_runs(node.children, True, emph, link)
             elif isinstance(node, Emph):
@@ -280,6 +302,7 @@ class DocxBuilder:
     def emit(self, p: etree._Element, target: _Target, span: Span | None, kind: str) -> None:
         self.trace(p, span, kind)
         target.append(p)
+        self._last_emitted = p
 
     def trace(self, p: etree._Element, span: Span | None, kind: str) -> None:
         if self.sourcemap is not None and span is not None:
@@ -287,6 +310,7 @@ class DocxBuilder:
 
     def emit_table(self, table: etree._Element, target: _Target) -> None:
         target.append(table)
+        self._last_emitted = table
 
     def new_table(self, style_id: str, widths_mm: tuple[float, ...], caption: str | None,
                   header_row: bool) -> etree._Element:
@@ -320,15 +344,17 @@ class DocxBuilder:
     # ---- cover, section, header and footer ---------------------------------------------
 
     def add_cover(self, cover: Cover) -> None:
-        body = self._body
+        # Logo, title, subject and programme sit on the brand band, as in the PDF (cover.py).
+        band: list[etree._Element] = []
         if cover.logo is not None:
             p = self.new_paragraph(self.styles.id("Cover Logo"))
             p.append(self.picture_run(cover.logo, self.document.style.cover.logo_width_mm))
-            body.append(p)
-        self.add_plain(self.styles.id("Title"), cover.title)
-        self.add_plain(self.styles.id("Cover Subject"), cover.subject)
+            band.append(p)
+        band.append(_line(self.styles.id("Title"), [text_run(cover.title)]))
+        band.append(_line(self.styles.id("Cover Subject"), [text_run(cover.subject)]))
         if cover.programme:
-            self.add_plain(self.styles.id("Cover Programme"), cover.programme)
+            band.append(_line(self.styles.id("Cover Programme"), [text_run(cover.programme)]))
+        self._body.append(band_table(self.document.style, band))
         for text in (cover.date_text, cover.marking):
             if text:
                 self.add_plain(self.styles.id("Cover Details"), text)
@@ -339,9 +365,12 @@ class DocxBuilder:
                 self.add_plain(self.styles.id("Cover Details"), text)
         self._page_break_pending = True
 
-    def add_plain(self, style_id: str, text: str) -> None:
+    def add_plain(self, style_id: str, text) -> None:
         p = self.new_paragraph(style_id)
-        p.append(text_run(text))
+        if isinstance(text, tuple):  # a redline's cover line: inline content with its changes
+            self.tracker.add_line(p, text, self.add_inlines)
+        else:
+            p.append(text_run(text))
         self._body.append(p)
 
     def picture_run(self, image: Image, width_mm: float) -> etree._Element:
@@ -381,6 +410,7 @@ class DocxBuilder:
                                                                        [text_run(running.header_right)],
                                                                        len(running.header_right)))
         self.fill_running(section.first_page_header, marking)
+        paint_band_top(section.first_page_header.part.element, self.document.style)
         self.fill_running(section.footer, self.running_line("Footer", running.footer_left, page_of, page_chars)
                           + marking)
         self.fill_running(section.first_page_footer, marking)
@@ -419,6 +449,17 @@ class DocxBuilder:
         width_pt = text_width_mm(style) * _PT_PER_MM * 0.95
         self._watermarks.append(number)
         return watermark_run(text, style.fonts.family, style.colours.watermark, width_pt, number + 1)
+
+
+def _keep_with_next(element: etree._Element) -> None:
+    """keepNext on a paragraph, or on every paragraph of a table's last row (how Word keeps a
+    table with what follows it)."""
+    rows = element.findall(qn("w:tr"))
+    for p in rows[-1].iter(qn("w:p")) if rows else [element]:
+        ppr = paragraph_properties(p)
+        if ppr.find(qn("w:keepNext")) is None:
+            # keepNext comes right after pStyle in w:pPr's sequence
+            ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, el("w:keepNext"))
 
 
 def _cleared(root: etree._Element) -> etree._Element:

@@ -181,6 +181,15 @@ class StyleSheet:
         return self._add(StyleDef("paragraph", role_style_name(role), based_on=f"Heading {level}",
                                   next="Body Text", ppr=(value("outlineLvl", "9"),)))
 
+    def subheading(self, level: int) -> str:
+        """A `###` in running text: bold, at body size, in the text colour, as the PDF and the HTML
+        set it. It keeps a heading's keep-with-next and outline level (levels 1 and 2 stay out of
+        the contents), but not Heading 2's hanging indent, which is there for question numbers."""
+        outline = (value("outlineLvl", "9"),) if level < 3 else ()
+        return self._add(StyleDef("paragraph", f"Subheading {level}", based_on=f"Heading {max(level, 3)}",
+                                  next="Body Text", ppr=outline,
+                                  rpr=(*size(self.style.fonts.size), colour(self.style.colours.text))))
+
     def grade(self, label: str, fill_value: str, text_colour: str) -> str:
         """A character style per grade: shading and contrast colour chosen by layout."""
         return self._add(StyleDef("character", f"Grade {label}", based_on="Grade Badge Text",
@@ -246,21 +255,23 @@ def base_styles(s: Style) -> list[StyleDef]:
         StyleDef("table", "Normal Table", primary=False, extra=(el("w:tblPr", {}, el("w:tblInd", {"w:w": "0", "w:type": "dxa"}), el("w:tblCellMar", {}, el("w:top", {"w:w": "0", "w:type": "dxa"}), el("w:left", {"w:w": "108", "w:type": "dxa"}), el("w:bottom", {"w:w": "0", "w:type": "dxa"}), el("w:right", {"w:w": "108", "w:type": "dxa"}))),)),
         StyleDef("numbering", "No List", primary=False),
         StyleDef("paragraph", "Body Text", "Normal", ppr=(spacing(0, 8, 1.15),)),
+        # The cover's band texts sit in the band's shaded cell (cover.py), with the PDF's sizes and
+        # gaps: 6 mm between them (17 pt), 16 mm under the logo (45 pt).
         StyleDef("paragraph", "Title", "Normal", "Cover Subject",
-                 ppr=(spacing(24, 6, 1.0), fill(cover.band_colour), indent(0)),
+                 ppr=(spacing(0, 17, 1.0), indent(0)),
                  rpr=(*bold(), *size(cover.title_size), colour(cover.text_colour))),
         StyleDef("paragraph", "Cover Subject", "Normal",
-                 ppr=(spacing(0, 6, 1.0), fill(cover.band_colour)),
-                 rpr=(*size(cover.title_size * 0.6), colour(cover.text_colour))),
+                 ppr=(spacing(0, 17, 1.0),),
+                 rpr=(*bold(), *size(cover.title_size * 0.62), colour(cover.text_colour))),
         StyleDef("paragraph", "Cover Programme", "Normal",
-                 ppr=(spacing(0, 0, 1.0), fill(cover.band_colour)),
-                 rpr=(*size(size_pt * 1.1), colour(cover.text_colour))),
+                 ppr=(spacing(0, 0, 1.15),),
+                 rpr=(*size(size_pt * 1.15), colour(cover.text_colour))),
         StyleDef("paragraph", "Cover Band End", "Cover Programme", ppr=(spacing(0, 24, 1.0),),
                  rpr=tuple(size(size_pt * 0.5)), primary=False),
         StyleDef("paragraph", "Cover Details", "Normal", ppr=(spacing(6, 6),), rpr=(*size(size_pt * 1.2), colour(c.text))),
         StyleDef("paragraph", "Cover Status", "Normal", ppr=(spacing(18, 6),),
                  rpr=(*bold(), *size(size_pt * 2), colour(c.primary))),
-        StyleDef("paragraph", "Cover Logo", "Normal", ppr=(spacing(0, 24),)),
+        StyleDef("paragraph", "Cover Logo", "Normal", ppr=(spacing(0, 45, 1.0),)),
         StyleDef("paragraph", "Heading 1", "Normal", "Body Text",
                  ppr=(flag("keepNext"), flag("keepLines"), spacing(18, 8, 1.0), value("outlineLvl", "0")),
                  rpr=(*bold(), *size(size_pt * 1.9), colour(c.primary))),

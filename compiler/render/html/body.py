@@ -46,7 +46,7 @@ class BodyWriter:
                 while depth > level:
                     out.append("</ul></li>")
                     depth -= 1
-            number = f'<span class="number">{text(entry.number)}.</span> ' if entry.number else ""
+            number = f'<span class="number">{text(entry.number_text)}</span> ' if entry.number else ""
             target = self.ids.get(entry.anchor)
             label = f"{number}{text(entry.text)}"
             out.append(f'<li><a href="#{text(target)}">{label}</a>' if target else f"<li>{label}")
@@ -70,7 +70,8 @@ class BodyWriter:
         elif isinstance(block, blocks.PageBreak):
             self._break_pending = True
         elif isinstance(block, blocks.Para):
-            self.out.append(f'<p class="{text(block.role)}">{inlines(block.content)}</p>')
+            keep = " keep-with-previous" if block.keep_with_previous else ""  # printed on the page above's end
+            self.out.append(f'<p class="{text(block.role)}{keep}">{inlines(block.content)}</p>')
         elif isinstance(block, blocks.ListBlock):
             self.list_block(block)
         elif isinstance(block, blocks.Callout):
@@ -94,7 +95,7 @@ class BodyWriter:
             self._sections.append(wanted)
         level = min(wanted, self._last_heading + 1)  # never skip a level
         self._last_heading = level
-        number = f'<span class="number">{text(heading.number)}.</span> ' if heading.number else ""
+        number = f'<span class="number">{text(heading.number_text)}</span> ' if heading.number else ""
         id_attribute = f' id="{text(anchor_id)}"' if anchor_id else ""
         self.out.append(f'<h{level}{id_attribute} class="{text(heading.role)}">'
                         f"{number}{inlines(heading.content)}</h{level}>")
@@ -132,7 +133,7 @@ class BodyWriter:
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
     def _glance_row(self, row: blocks.GlanceRow) -> str:
-        number = f'<span class="number">{text(row.number)}.</span> ' if row.number else ""
+        number = f'<span class="number">{text(row.number_text)}</span> ' if row.number else ""
         label = inlines(row.content)
         target = self.ids.get(row.anchor)
         if target:

@@ -78,7 +78,7 @@ color:{text};background:#FFFFFF;border:4px solid {readable(c.callout_rule, WHITE
 h2,h3,h4,h5,h6{{color:{primary};line-height:1.25;margin:1.6em 0 .5em}}
 h2{{font-size:1.8em}} h3{{font-size:1.35em}} h4{{font-size:1.12em}} h5,h6{{font-size:1em}}
 h2.pillar-heading{{font-size:2em}}
-.subheading{{color:{text}}}
+.subheading,.callout .subheading,.callout.areas-for-improvement .subheading{{color:inherit;font-size:1em;margin:1.2em 0 .3em}}
 .number{{font-variant-numeric:tabular-nums}}
 section.new-page{{border-top:4px solid {readable(c.accent, WHITE)};margin-top:2.5rem}}
 .contents{{margin:1.5rem 0;padding:1rem 0}}
@@ -157,6 +157,8 @@ body{{font-size:{document.style.fonts.size:g}pt;overflow-wrap:break-word}}
 section.new-page{{break-before:page;border-top:0;margin-top:0}}
 h2,h3,h4,h5,h6{{break-after:avoid}}
 tr,li,.judgment{{break-inside:avoid}}
+h2+.judgment,h3+.judgment,h4+.judgment,.keep-with-previous{{break-before:avoid}}
+p{{orphans:3;widows:3}}
 .table-scroll{{overflow:visible}}
 a{{color:inherit}}
 }}

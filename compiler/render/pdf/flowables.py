@@ -168,11 +168,14 @@ class OutlineEntry:
 
 
 class HeadingBlock(Tagged, Flowable):
-    """A heading paragraph with its badge beside it; a bookmark, outline entry and link target.
-    The badge's label is drawn inside the heading element, so it is read with the heading."""
+    """A heading paragraph with its badge below it; a bookmark, outline entry and link target.
+    The badge's label is drawn inside the heading element, so it is read with the heading.
 
-    GAP = 10
-    BADGE_SHARE = 0.4  # of the width, at most, for the badge: the heading's text keeps the rest
+    Below, not beside: the DOCX and the HTML put the badge on a line of its own under the
+    heading (a badge inside a Word heading would be read into the contents and the navigation
+    pane), and one design serves all three formats. The heading's text keeps the full width."""
+
+    GAP_EM = 0.3  # space between the heading's last line and the badge, in the heading's size
     # Number, text and badge in one sequence: the heading's /K is a single MCID, which is how
     # heading checkers (pdfua's among them) expect to find a heading's text.
     whole = True
@@ -188,10 +191,16 @@ class HeadingBlock(Tagged, Flowable):
         self.outline = outline
 
     def wrap(self, available_width, available_height):
-        _, text_height = self.paragraph.wrap(self._text_width(available_width, available_height), available_height)
+        _, text_height = self.paragraph.wrap(available_width, available_height)
         self.width = available_width
-        self.height = max(text_height, self.badge.height if self.badge else 0)
+        self.height = text_height
+        if self.badge:
+            self.badge.wrap(available_width, available_height)
+            self.height += self._gap() + self.badge.height
         return self.width, self.height
+
+    def _gap(self) -> float:
+        return self.paragraph.style.fontSize * self.GAP_EM
 
     def getSpaceBefore(self):
         return self.paragraph.getSpaceBefore()
@@ -199,23 +208,20 @@ class HeadingBlock(Tagged, Flowable):
     def getSpaceAfter(self):
         return self.paragraph.getSpaceAfter()
 
-    def _text_width(self, available_width: float, available_height: float) -> float:
-        if not self.badge:
-            return available_width
-        return available_width - self.badge.wrap(available_width * self.BADGE_SHARE, available_height)[0] - self.GAP
-
     def split(self, available_width, available_height):
         # A heading moves to the next page whole; only one that has already started a page and
         # still does not fit (taller than the page) is split, as a paragraph would be: reportlab
         # stops with a LayoutError when a flowable moved on once fits nowhere and will not split.
         if not (self.stuck or _moved_on_in_vain(self)):
             return []
-        parts = self.paragraph.split(self._text_width(available_width, available_height), available_height)
+        parts = self.paragraph.split(available_width, available_height)
         if len(parts) < 2:
             return []
-        # The badge, anchor and outline entry belong to where the heading starts.
-        return [HeadingBlock(parts[0], self.badge, self.anchor, self.outline, self.element),
-                *(HeadingBlock(part, None, None, None, self.element) for part in parts[1:])]
+        # The anchor and outline entry belong to where the heading starts, the badge to its end.
+        last = len(parts) - 1
+        return [HeadingBlock(part, self.badge if index == last else None, self.anchor if index == 0 else None,
+                             self.outline if index == 0 else None, self.element)
+                for index, part in enumerate(parts)]
 
     def draw(self) -> None:
         canvas = self.canv
@@ -226,10 +232,8 @@ class HeadingBlock(Tagged, Flowable):
                                        self.outline.level, closed=False)
         self.paragraph.drawOn(canvas, 0, self.height - self.paragraph.height)
         if self.badge:
-            leading = self.paragraph.style.leading
-            # Centred on the heading's first line, or at its top when the badge is taller.
-            drop = max(0.0, (leading - self.badge.height) / 2)
-            self.badge.drawOn(canvas, self.width - self.badge.width, self.height - drop - self.badge.height)
+            # Under the heading, at the margin, as the DOCX and HTML place it.
+            self.badge.drawOn(canvas, 0, 0)
 
 
 def _moved_on_in_vain(flowable: Flowable) -> bool:
@@ -398,6 +402,47 @@ class KeepWithNext(CondPageBreak):
         return min(height, self.follower_room)
 
 
+class WithPrevious(Flowable):
+    """A flowable that ends the one before it (a "Detailed findings" link) drawn together with it.
+
+    reportlab's keepWithNext would move the whole of the text above to the next page; here only
+    its end goes along: the text above splits as it would alone (widow control leaves at least
+    two lines for the next page) and its last part carries the follower."""
+
+    def __init__(self, previous: Flowable, follower: Flowable) -> None:
+        super().__init__()
+        self.previous = previous
+        self.follower = follower
+
+    def _gap(self) -> float:
+        # What a frame puts between two flowables: the larger of the two spaces.
+        return max(self.previous.getSpaceAfter(), self.follower.getSpaceBefore())
+
+    def wrap(self, available_width, available_height):
+        _, self.previous_height = self.previous.wrap(available_width, available_height)
+        _, follower_height = self.follower.wrap(available_width, available_height)
+        self.width = available_width
+        self.height = self.previous_height + self._gap() + follower_height
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.previous.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.follower.getSpaceAfter()
+
+    def split(self, available_width, available_height):
+        parts = self.previous.split(available_width, available_height)
+        if len(parts) < 2:
+            # Moves on whole; only what fits on no page at all is let go as two flowables.
+            return [self.previous, self.follower] if _moved_on_in_vain(self) else []
+        return [*parts[:-1], WithPrevious(parts[-1], self.follower)]
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.previous.drawOn(canvas, x, y + self.height - self.previous_height, _sW)
+        self.follower.drawOn(canvas, x, y, _sW)
+
+
 def is_heading(flowable: Flowable) -> bool:
     if isinstance(flowable, Shaded):
         return isinstance(flowable.inner, HeadingBlock)
@@ -428,4 +473,4 @@ def _has_size(flowable: Flowable) -> bool:
 
 
 __all__ = ["Badge", "BadgeLook", "ContentsLine", "HeadingBlock", "KeepWithNext", "OutlineEntry", "Shaded", "Tagged",
-           "TaggedParagraph", "is_heading", "keep_headings_with_next"]
+           "TaggedParagraph", "WithPrevious", "is_heading", "keep_headings_with_next"]

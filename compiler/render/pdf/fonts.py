@@ -16,11 +16,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ...diagnostics import Diagnostics, Span
+from ...style.glyphcoverage import is_drawn, missing_glyph_message, reported_character
 from ...style.types import Fonts
-
-# Characters never drawn as glyphs: layout turns line breaks into spaces, and a tab or a
-# soft hyphen has no visible form of its own.
-_INVISIBLE = frozenset("\t\n\r\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 
 @dataclass(frozen=True)
@@ -112,22 +109,27 @@ def _coverage(face: str) -> frozenset[int]:
 
 
 class GlyphCheck:
-    """Warns once per character, face and source span about glyphs the font lacks."""
+    """Warns once per character, face and source span about glyphs the font lacks.
+
+    The source stage (`source.glyphs`) already warned about the source's own characters where
+    they were written; a character it (or an earlier check) reported is not reported again, so
+    what is left is text the source did not hold as written: labels, and faces the layout
+    chooses (a heading set in bold)."""
 
     def __init__(self, fonts: FontSet, diagnostics: Diagnostics) -> None:
         self._fonts = fonts
         self._diagnostics = diagnostics
         self._reported: set[tuple[str, str, Span]] = set()
+        self._already = {reported_character(item.message) for item in diagnostics.items} - {None}
 
     def check(self, text: str, span: Span, bold: bool = False, italic: bool = False) -> None:
         face = self._fonts.face(bold, italic)
         covered = _coverage(face)
         for char in sorted(set(text)):
-            if ord(char) in covered or char in _INVISIBLE or ord(char) < 32:
+            if ord(char) in covered or not is_drawn(char) or char in self._already:
                 continue
             key = (char, face, span)
             if key in self._reported:
                 continue
             self._reported.add(key)
-            self._diagnostics.warning(
-                span, f"the font has no glyph for {char!r} (U+{ord(char):04X}); it prints as an empty box")
+            self._diagnostics.warning(span, missing_glyph_message(char))

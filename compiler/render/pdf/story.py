@@ -22,7 +22,7 @@ from ...diagnostics import Span
 from ...model import Inlines, plain_text
 from ...layout import blocks
 from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEntry, Shaded,
-                            TaggedParagraph, keep_headings_with_next)
+                            TaggedParagraph, WithPrevious, is_heading, keep_headings_with_next)
 from .fonts import FontSet, GlyphCheck
 from .markup import MarkupWriter, escape, text_runs
 from .styles import Typography
@@ -93,7 +93,11 @@ class StoryBuilder:
         out: list[Flowable] = []
         previous = None
         for block in items:
-            out.extend(self.block(block, depth, parent, after_heading=isinstance(previous, blocks.Heading)))
+            made = self.block(block, depth, parent, after_heading=isinstance(previous, blocks.Heading))
+            if isinstance(block, blocks.Para) and block.keep_with_previous and out and not is_heading(out[-1]):
+                # (after a heading, the heading's keep-with-next already holds it)
+                made = [WithPrevious(out.pop(), made[0]), *made[1:]]
+            out.extend(made)
             previous = block
         return out
 
@@ -127,7 +131,7 @@ class StoryBuilder:
         style = self.typography.heading(heading.role, heading.level)
         bullet = None
         if heading.number is not None:
-            bullet = f"{heading.number}."
+            bullet = heading.number_text
             style = self._numbered(style, self._number_width.get(heading.role, 0))
         paragraph = Paragraph(self.markup.inlines(heading.content, element), style, bulletText=bullet)
         badge = Badge(heading.badge, self.badge_look) if heading.badge else None
@@ -174,18 +178,18 @@ class StoryBuilder:
         section = self._open_section(None)
         out: list[Flowable] = [self._title(contents.title, self.structure.add("H1", section))]
         toc = self.structure.add("TOC", section)
-        numbers = [f"{entry.number}." for entry in contents.entries if entry.number]
+        numbers = [entry.number_text for entry in contents.entries if entry.number]
         for entry in contents.entries:
             style = self.typography["contents-1" if entry.level <= 1 else "contents-2"]
             if entry.level > 2:
                 style = self._derived(style, leftIndent=style.leftIndent + self.indent_step * (entry.level - 2))
-            text = f"{entry.number}. {entry.text}" if entry.number else entry.text
+            text = f"{entry.number_text} {entry.text}" if entry.number else entry.text
             self.glyphs.check(text, self._document_span(), bold=style.fontName == self.fonts.bold)
             bullet = None
             if entry.number:
                 # The number hangs, so a long entry's second line lines up with its text.
                 style = self._hanging(style, numbers)
-                bullet = f"{entry.number}."
+                bullet = entry.number_text
             item = self.structure.add("TOCI", toc)
             if entry.anchor not in self.destinations:
                 out.append(TaggedParagraph(escape(entry.text), style, bulletText=bullet,
@@ -228,10 +232,10 @@ class StoryBuilder:
             ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
             ("LINEBELOW", (0, 1), (-1, -1), 0.5, HexColor(RULE_COLOUR)),
         ]
-        numbers = [f"{row.number}." for row in table.rows if row.number]
+        numbers = [row.number_text for row in table.rows if row.number]
         for index, row in enumerate(table.rows, start=1):
             self._check(row.content, self._document_span(), bold=row.level <= 1)
-            text = (f"{row.number}. " if row.number else "") + plain_text(row.content)
+            text = (f"{row.number_text} " if row.number else "") + plain_text(row.content)
             row_element = self.structure.add("TR", body)
             row_header = self.structure.add("TH", row_element, attributes={"O": "Table", "Scope": "Row"})
             inner = self.markup.inlines(row.content)
@@ -242,7 +246,7 @@ class StoryBuilder:
             if row.number:
                 # The number hangs, as in the contents, so a wrapped question lines up with itself.
                 style = self._hanging(style, numbers)
-                bullet = f"{row.number}."
+                bullet = row.number_text
             data.append([TaggedParagraph(inner, style, bulletText=bullet, element=row_header),
                          Badge(row.badge, look, min_width=badge_width, element=self.structure.add("TD", row_element))])
             if row.level <= 1:
@@ -278,7 +282,7 @@ class StoryBuilder:
         level = max(0, min(heading.level - 1, self._outline_level + 1))
         self._outline_level = level
         text = plain_text(heading.content)
-        return OutlineEntry(f"{heading.number}. {text}" if heading.number else text, level)
+        return OutlineEntry(f"{heading.number_text} {text}" if heading.number else text, level)
 
     def _check(self, content: Inlines, span: Span, bold: bool = False) -> None:
         for text, strong, emph in text_runs(content, bold):
@@ -292,7 +296,7 @@ class StoryBuilder:
         for heading in blocks.headings(body):
             if heading.number is not None:
                 style = self.typography.heading(heading.role, heading.level)
-                width = (stringWidth(f"{heading.number}.", style.fontName, style.fontSize)
+                width = (stringWidth(heading.number_text, style.fontName, style.fontSize)
                          + style.fontSize * BULLET_GAP_EM)
                 widths[heading.role] = max(widths.get(heading.role, 0.0), width)
         return widths
