@@ -96,7 +96,32 @@ class NumberedList:
     span: Span
 
 
-Block = Union[Paragraph, SubHeading, BulletList, NumberedList]
+@dataclass(frozen=True)
+class TableCell:
+    content: Inlines
+    span: Span
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table written as a pipe table: cells are inline text, tags print as written."""
+
+    caption: Inlines | None  # from a `Table: CAPTION` line under the table
+    name: str | None  # `{#tbl-NAME}` at the caption's end, for cross-references
+    header: tuple[TableCell, ...]
+    align: tuple[str, ...]  # "left" | "right" | "center", one per column
+    rows: tuple[tuple[TableCell, ...], ...]  # each as long as the header
+    span: Span
+
+    @property
+    def items(self) -> tuple[TableCell, ...]:
+        """Every text of the table (caption, header, cells): the length, markup and glyph checks
+        of block text take them one by one, as they take a list's items."""
+        caption = (TableCell(self.caption, self.span),) if self.caption else ()
+        return caption + self.header + tuple(cell for row in self.rows for cell in row)
+
+
+Block = Union[Paragraph, SubHeading, BulletList, NumberedList, Table]
 
 
 @dataclass(frozen=True)
@@ -131,7 +156,7 @@ class CauseOfConcern:
 class Question:
     number: int
     title: InlineText
-    grade: str  # a grade key of the style's scale, or UNGRADED
+    grade: str | None  # a grade key of the style's scale, UNGRADED, or None: no badge
     carried_over: str | None
     areas_for_improvement: tuple[AreaForImprovement, ...]
     causes_of_concern: tuple[CauseOfConcern, ...]
@@ -145,7 +170,7 @@ class Question:
 class Pillar:
     title: InlineText
     question: InlineText | None
-    grade: str
+    grade: str | None  # as a question's
     updated: date | None
     carried_over: str | None
     summary: BlockText | None
@@ -183,6 +208,7 @@ class Report:
     annexes: tuple[Section, ...]
     source: str  # the source file as named in diagnostics
     span: Span
+    numbered_questions: bool = True  # false: questions print without their numbers
 
     @property
     def is_draft(self) -> bool:

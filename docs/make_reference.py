@@ -155,11 +155,11 @@ def placeholders_table() -> str:
 def directives_table() -> str:
     from datetime import date
 
-    from compiler.style.dates import DIRECTIVES
+    from compiler.style.dates import DIRECTIVES, ENGLISH
 
     day = date(2019, 5, 2)
     rows = ["| directive | 2 May 2019 |", "| --- | --- |"]
-    rows += [f"| `%{name}` | `{function(day)}` |" for name, function in DIRECTIVES.items()]
+    rows += [f"| `%{name}` | `{function(day, ENGLISH)}` |" for name, function in DIRECTIVES.items()]
     return "\n".join(rows)
 
 

@@ -48,4 +48,4 @@ def test_yaml_literals_stay_text_as_written(monkeypatch):
     question = report.pillars[0].questions[0]
     assert question.title.plain == "010 and 0x1F and 1e3 and .inf"
     assert question.number == 1
-    assert question.grade == "ungraded"
+    assert question.grade is None  # no grade written: no badge (v2)

@@ -20,12 +20,12 @@ def expected_in_order(report: Report, style) -> list[str]:
     label = {grade.key: grade.label for grade in style.grades}
     wanted = [report.title.plain]
     for pillar in report.pillars:
-        wanted += [pillar.title.plain, label[pillar.grade]]
+        wanted += [pillar.title.plain, *([label[pillar.grade]] if pillar.grade else [])]
         wanted += [area.text.plain for area in pillar.areas_for_improvement]
         for cause in pillar.causes_of_concern:
             wanted += [cause.text.plain, *(r.plain for r in cause.recommendations)]
         for question in pillar.questions:
-            wanted += [question.title.plain, label[question.grade]]
+            wanted += [question.title.plain, *([label[question.grade]] if question.grade else [])]
             wanted += [area.text.plain for area in question.areas_for_improvement]
             for cause in question.causes_of_concern:
                 wanted += [cause.text.plain, *(r.plain for r in cause.recommendations)]

@@ -97,6 +97,10 @@ def load_report(path: Path, roots: Roots, styles: StyleLoader, strict: bool = Fa
     if loaded.style is not None:
         report = ReportBuilder(loaded.file, loaded.style, diagnostics).report(tree, the_id or "")
         loaded.report = None if diagnostics.has_errors else report
+        if loaded.report is not None:  # a report in another language than its style's prints its labels
+            from ..style.labels import localised
+
+            loaded.style = localised(loaded.style, loaded.report.language)
     if strict:
         diagnostics.promote_warnings()
     return loaded

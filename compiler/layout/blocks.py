@@ -90,7 +90,7 @@ class GlanceRow:
     level: int  # 1 pillar, 2 question
     number: str | None
     content: Inlines
-    badge: Badge
+    badge: Badge | None  # None: no grade written, an empty cell
     anchor: str
 
     @property
@@ -132,7 +132,21 @@ class PageBreak:
     pass
 
 
-Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBreak]
+@dataclass(frozen=True)
+class DataTable:
+    """A table of the report's own data (a pipe table), numbered in reading order."""
+
+    number: int
+    caption: Inlines  # "Table 1: CAPTION" from the style's `table_caption` label
+    anchor: str  # "tbl-NAME" when named, else "table-N"
+    header: tuple[Inlines, ...]
+    align: tuple[str, ...]  # "left" | "right" | "center", one per column
+    rows: tuple[tuple[Inlines, ...], ...]
+    span: Span
+    row_spans: tuple[Span, ...] = field(default=(), compare=False)  # each row's line, for drafts
+
+
+Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBreak, DataTable]
 
 
 def walk_blocks(body: Iterable[Block]) -> Iterator[Block]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from ..diagnostics import Span
-from ..model import (AreaForImprovement, BlockText, BulletList, CauseOfConcern, Inlines, Link, NumberedList, Paragraph, Pillar, Question, Report, Section,
+from ..model import (AreaForImprovement, Table, BlockText, BulletList, CauseOfConcern, Inlines, Link, NumberedList, Paragraph, Pillar, Question, Report, Section,
                      SubHeading, Text, plain_text)
 from ..style.dates import format_date
 from ..style.types import Style
@@ -17,12 +17,16 @@ from .blocks import (Badge, Block, Callout, Contents, ContentsEntry, Cover, Docu
                      GlanceTable, Heading, ListBlock, ListEntry, Metadata, PageBreak, Para,
                      Running)
 from .bidi import balance_bidi
+from .tables import TableNumbering
 from .colour import text_colour_for
 
 FALLBACK_DATE = date(1980, 1, 1)  # the ZIP epoch: used when neither the source nor SOURCE_DATE_EPOCH dates a build
 
 
-def badge_for(grade_key: str, style: Style, span: Span | None = None) -> Badge:
+def badge_for(grade_key: str | None, style: Style, span: Span | None = None) -> Badge | None:
+    """The badge of a grade; None for no grade written, which prints no badge (v2)."""
+    if grade_key is None:
+        return None
     grade = style.grade(grade_key)
     return Badge(grade.key, grade.label, grade.colour, text_colour_for(grade.colour), span)
 
@@ -39,12 +43,13 @@ class Composer:
     def __init__(self, report: Report, style: Style) -> None:
         self.report = report
         self.style = style
+        self.tables = TableNumbering(style)
 
     def label(self, key: str, **values: object) -> str:
         return self.style.label(key, **values)
 
     def date_text(self, value: date | None) -> str | None:
-        return format_date(value, self.style.date_format) if value else None
+        return format_date(value, self.style.date_format, self.style.language) if value else None
 
     # ---- block text ----------------------------------------------------------------------
 
@@ -62,6 +67,8 @@ class Composer:
                 entries = tuple(ListEntry(item.content, (), item.span) for item in block.items)
                 out.append(ListBlock("numbers" if ordered else "bullets", ordered,
                                      block.start if ordered else 1, entries, block.span))
+            elif isinstance(block, Table):
+                out.append(self.tables.add(block))
         return out
 
     # ---- findings ------------------------------------------------------------------------
@@ -104,16 +111,22 @@ class Composer:
     # ---- sections ------------------------------------------------------------------------
 
     def question(self, question: Question, pillar_index: int) -> list[Block]:
-        number = str(question.number)
+        number = self.question_number(question)
         out: list[Block] = [Heading(2, "question-heading", number, question.title.content,
                                     badge_for(question.grade, self.style, question.grade_span),
                                     question_anchor(pillar_index, question.number), True, question.title.span)]
         out += self.carried_over(question.carried_over, question.span)
         out += self.findings(question.areas_for_improvement, question.causes_of_concern, question.findings, 3)
         if question.detailed_findings:
-            link = Link(question.detailed_findings, _text(self.label("detailed_findings", number=number)))
+            label = (self.label("detailed_findings", number=number) if number
+                     else self.label("detailed_findings_unnumbered"))
+            link = Link(question.detailed_findings, _text(label))
             out.append(Para("detailed-findings", (link,), question.span, keep_with_previous=True))
         return out
+
+    def question_number(self, question: Question) -> str | None:
+        """The number printed before a question, or None when the report numbers no questions."""
+        return str(question.number) if self.report.numbered_questions else None
 
     def pillar(self, pillar: Pillar, index: int) -> list[Block]:
         out: list[Block] = [PageBreak(), Heading(1, "pillar-heading", None, pillar.title.content,
@@ -146,7 +159,7 @@ class Composer:
         for index, pillar in enumerate(self.report.pillars, 1):
             rows.append(GlanceRow(1, None, pillar.title.content,
                                   badge_for(pillar.grade, self.style, pillar.grade_span), pillar_anchor(index)))
-            rows += [GlanceRow(2, str(q.number), q.title.content, badge_for(q.grade, self.style, q.grade_span),
+            rows += [GlanceRow(2, self.question_number(q), q.title.content, badge_for(q.grade, self.style, q.grade_span),
                                question_anchor(index, q.number)) for q in pillar.questions]
         header = (self.label("glance_area"), self.label("glance_grade"))
         return GlanceTable(self.label("at_a_glance"), header, tuple(rows))

@@ -13,6 +13,7 @@ import bisect
 import re
 from typing import Callable
 
+from . import tables
 from ..diagnostics import Diagnostics, Span, excerpt
 from ..model import (Block, BulletList, Emph, Inline, Inlines, Link, ListItem, NumberedList,
                     Paragraph, Strong, SubHeading, Text)
@@ -204,7 +205,7 @@ def _merge_text(nodes: list[Inline]) -> list[Inline]:
 
 def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagnostics,
                  locate: Locate | None = None) -> tuple[Block, ...]:
-    """Block text: paragraphs, `- ` bullets, `1. ` numbered items, `### ` sub-headings.
+    """Block text: paragraphs, `- ` bullets, `1. ` numbered items, `### ` sub-headings, pipe tables.
 
     `line_span(i)` gives the source position of the i-th line of the text; `locate(offset)`, when
     given, the position of any character of it, so each block and each problem inside one is
@@ -245,10 +246,22 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
             items.append(ListItem(inline(pending_item), span_of(item_marker)))
             pending_item.clear()
 
-    line_offset = 0
-    for index, raw in enumerate(text.split("\n")):
-        offset, line_offset = line_offset + len(raw) - len(raw.lstrip()), line_offset + len(raw) + 1
+    lines = _lines(text, line_span, locate)
+    after_table = 0  # lines before this one belong to a table already parsed
+
+    def table_inline(cell: str, offset: int, span: Span) -> Inlines:
+        return parse_inline(cell, span, diagnostics, (lambda at: locate(offset + at)) if locate else None)
+
+    for index, raw in enumerate(lines.texts):
+        offset = lines.starts[index] + len(raw) - len(raw.lstrip())
         line = raw.strip()
+        if index < after_table:
+            continue
+        if tables.starts_table(lines, index):
+            flush_paragraph(); flush_item(); flush_list()
+            table, after_table = tables.parse_table(lines, index, table_inline, diagnostics)
+            blocks.append(table)
+            continue
         bullet, numbered, heading = _BULLET.match(line), _NUMBERED.match(line), _SUBHEADING.match(line)
         if not line:
             flush_paragraph(); flush_item(); flush_list()
@@ -273,6 +286,15 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
             paragraph.append((index, offset, line))
     flush_paragraph(); flush_item(); flush_list()
     return tuple(blocks)
+
+
+def _lines(text: str, line_span: Callable[[int], Span], locate: Locate | None) -> "tables.Lines":
+    texts = text.split("\n")
+    starts, position = [], 0
+    for raw in texts:
+        starts.append(position)
+        position += len(raw) + 1
+    return tables.Lines(texts, starts, lambda index, offset: locate(offset) if locate else line_span(index))
 
 
 def squashed(value: str, locate: Locate) -> Locate:

@@ -52,7 +52,7 @@ def _free_text(description: str) -> dict[str, Any]:
 
 
 _GRADE = {"type": "string", "description": "A grade key or label of the style's scale "
-                                           "(case-insensitive), or \"ungraded\"."}
+                                           "(case-insensitive), or \"ungraded\"; absent: no badge."}
 
 _AREA_FOR_IMPROVEMENT = {
     "oneOf": [
@@ -114,7 +114,7 @@ _PILLAR = {
         **_FINDINGS_KEYS,
         "questions": {"type": "array", "items": _QUESTION},
     },
-    "required": ["title", "grade"],
+    "required": ["title"],
     "additionalProperties": False,
 }
 
@@ -141,6 +141,9 @@ REPORT_SCHEMA: dict[str, Any] = {
         "published": _date("Publication date (YYYY-MM-DD)."),
         "language": {**LANGUAGE, "description": "BCP 47 language tag; default: the style's language."},
         "status": {"type": "string", "enum": ["draft", "final"], "default": "final"},
+        "numbered_questions": {"type": "boolean", "default": True,
+                               "description": "false prints questions without numbers (headings, contents, "
+                                              "glance table, detailed-findings link)."},
         "marking": {"type": "string", "maxLength": MAX_TITLE, "description": "Protective marking, e.g. OFFICIAL."},
         "version": {**_free_text("Draft version, e.g. 0.3."), "maxLength": MAX_TITLE},
         "style": {"type": "string", "x-text": "path",
@@ -192,8 +195,9 @@ LABEL_DEFAULTS: dict[str, str] = {
     "areas_for_improvement": "Areas for improvement",
     "causes_of_concern": "Cause of concern",
     "recommendations": "Recommendations",
-    "recommendations_lead_in": "To address this cause of concern, the force should:",
+    "recommendations_lead_in": "To address this cause of concern, the organisation should:",
     "detailed_findings": "Detailed findings for question {number}",
+    "detailed_findings_unnumbered": "Detailed findings for this question",  # numbered_questions: false
     "carried_over": "This judgment has been carried over from our last inspection in {year}.",
     "ungraded": "Ungraded",
     "page_x_of_y": "Page {page} of {pages}",

@@ -227,10 +227,11 @@ class ReportBuilder:
         except ValueError:  # reported by the schema check
             return None
 
-    def grade(self, node: Node | None) -> str:
+    def grade(self, node: Node | None) -> str | None:
+        """The grade key; None when no grade is written (v2: no badge, not "Ungraded")."""
         text = self.text(node)
         if text is None:
-            return UNGRADED
+            return None
         key = self.grades.get(normalise_grade(text))
         if key is None:
             labels = ", ".join(g.label for g in self.style.grades)
@@ -387,6 +388,7 @@ class ReportBuilder:
             annexes=self.sections(root.get("annexes"), self.section),
             source=self.file,
             span=root.span,
+            numbered_questions=self.text(root.get("numbered_questions")) != "false",
         )
 
 

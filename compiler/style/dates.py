@@ -8,26 +8,50 @@ about a day and are formatted here, the same everywhere.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
+
+@dataclass(frozen=True)
+class Names:
+    """Month and day names of one language, full and abbreviated."""
+
+    months: tuple[str, ...]
+    months_short: tuple[str, ...]
+    days: tuple[str, ...]
+    days_short: tuple[str, ...]
+
+
+ENGLISH = Names(MONTHS, tuple(m[:3] for m in MONTHS), DAYS, tuple(d[:3] for d in DAYS))
+# Names follow the document language (by primary subtag); a language without a table prints English.
+NAMES = {
+    "en": ENGLISH,
+    "cy": Names(("Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin", "Gorffennaf", "Awst", "Medi",
+                 "Hydref", "Tachwedd", "Rhagfyr"),
+                ("Ion", "Chwef", "Maw", "Ebr", "Mai", "Meh", "Gorff", "Awst", "Medi", "Hyd", "Tach", "Rhag"),
+                ("Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener", "Dydd Sadwrn",
+                 "Dydd Sul"),
+                ("Llun", "Maw", "Mer", "Iau", "Gwe", "Sad", "Sul")),
+}
+
 DIRECTIVES = {
-    "d": lambda day: f"{day.day:02d}",
-    "-d": lambda day: str(day.day),
-    "e": lambda day: f"{day.day:2d}",
-    "m": lambda day: f"{day.month:02d}",
-    "-m": lambda day: str(day.month),
-    "Y": lambda day: f"{day.year:04d}",
-    "y": lambda day: f"{day.year % 100:02d}",
-    "B": lambda day: MONTHS[day.month - 1],
-    "b": lambda day: MONTHS[day.month - 1][:3],
-    "A": lambda day: DAYS[day.weekday()],
-    "a": lambda day: DAYS[day.weekday()][:3],
-    "j": lambda day: f"{day.timetuple().tm_yday:03d}",
-    "%": lambda day: "%",
+    "d": lambda day, names: f"{day.day:02d}",
+    "-d": lambda day, names: str(day.day),
+    "e": lambda day, names: f"{day.day:2d}",
+    "m": lambda day, names: f"{day.month:02d}",
+    "-m": lambda day, names: str(day.month),
+    "Y": lambda day, names: f"{day.year:04d}",
+    "y": lambda day, names: f"{day.year % 100:02d}",
+    "B": lambda day, names: names.months[day.month - 1],
+    "b": lambda day, names: names.months_short[day.month - 1],
+    "A": lambda day, names: names.days[day.weekday()],
+    "a": lambda day, names: names.days_short[day.weekday()],
+    "j": lambda day, names: f"{day.timetuple().tm_yday:03d}",
+    "%": lambda day, names: "%",
 }
 _DIRECTIVE = re.compile(r"%(-?.?)", re.DOTALL)
 ALLOWED = ", ".join(f"%{name}" for name in DIRECTIVES)
@@ -43,6 +67,8 @@ def date_format_problem(fmt: str) -> str | None:
     return None
 
 
-def format_date(day: date, fmt: str) -> str:
-    """`day` in `fmt`, checked by date_format_problem when the style was loaded."""
-    return _DIRECTIVE.sub(lambda match: DIRECTIVES[match.group(1)](day), fmt)
+def format_date(day: date, fmt: str, language: str = "en") -> str:
+    """`day` in `fmt` (checked by date_format_problem when the style was loaded), month and day
+    names in `language`."""
+    names = NAMES.get(language.split("-")[0].casefold(), ENGLISH)
+    return _DIRECTIVE.sub(lambda match: DIRECTIVES[match.group(1)](day, names), fmt)

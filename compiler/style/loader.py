@@ -15,6 +15,7 @@ from ..source.paths import SHIPPED_STYLES, Roots, resolve_file, resolve_style
 from ..source.schemacheck import check
 from .dates import date_format_problem
 from .fontcheck import font_problem
+from .labels import grade_label, same_language, shipped_labels
 from .types import Colours, Cover, Fonts, Grade, Page, Print, Style, frozen_mapping
 from ..source.yamltree import Mapping, Node, Scalar, load_file
 
@@ -28,6 +29,7 @@ TEMPLATE_LABELS = {key: set(_PLACEHOLDER.findall(text)) for key, text in schemas
                    if _PLACEHOLDER.search(text)} | {"last_updated": {"date"}}
 PAGE_SIZES_MM = {"A4": (210.0, 297.0), "letter": (215.9, 279.4)}
 UNGRADED_COLOUR = "#6E6E6E"
+_DEFAULT_LANGUAGE = schemas.default_of(schemas.STYLE_SCHEMA, "language")
 
 
 def display_name(path: Path, roots: Roots) -> str:
@@ -77,6 +79,8 @@ class StyleLoader:
         own = _to_plain(tree, schemas.STYLE_SCHEMA, path.parent, self.roots, diagnostics)
         _check_fonts(tree.get("fonts"), own.get("fonts", {}), diagnostics)
         own["files"] = [path]
+        if isinstance(tree.get("language"), Scalar):
+            own["language_span"] = tree.get("language").span  # where a warning about its labels points
         if _dict(own.get("brand")).get("logo") is not None:
             own["brand"]["logo_span"] = tree.get("brand").get("logo").span
         if diagnostics.error_count > errors_before:
@@ -105,7 +109,7 @@ class StyleLoader:
                                                 "end of the chain, or merge two of them")
             return None
         parent = self._load_chain(parent_path, diagnostics, chain)
-        return None if parent is None else _merge(parent, own)
+        return None if parent is None else _merge(_give_way(parent, own), own)
 
 
 def _dict(value: Any) -> dict:
@@ -202,6 +206,34 @@ def _to_plain(node: Node, schema: dict[str, Any], folder: Path, roots: Roots, di
     return node.value
 
 
+def _give_way(parent: dict, child: dict) -> dict:
+    """The parent as a child in another language inherits it: the parent's labels and grade
+    labels were written in the parent's language, so they give way to the shipped ones of the
+    child's (the child's own labels then apply on top)."""
+    language = child.get("language")
+    if not isinstance(language, str) or same_language(language, parent.get("language", _DEFAULT_LANGUAGE)):
+        return parent
+    grades = {key: {**entry, "label": grade_label(language, key) or entry.get("label")}
+              for key, entry in _dict(parent.get("grades")).items() if isinstance(entry, dict)}
+    return {**{key: value for key, value in parent.items() if key != "labels"}, "grades": grades}
+
+
+def _labels(raw: dict, language: str, diagnostics: Diagnostics) -> dict[str, str]:
+    """The shipped labels of the style's language under its own; a language reportc ships no
+    labels for prints the English ones for those it leaves unset, with a warning naming them."""
+    own = _dict(raw.get("labels"))
+    shipped = shipped_labels(language)
+    if shipped is None:
+        unset = [key for key in schemas.LABEL_DEFAULTS if key not in own]
+        if unset:
+            span = raw.get("language_span") or Span(str(raw["files"][0]), 1, 1)
+            diagnostics.warning(span, f"reportc ships no labels for language '{language}', so "
+                                      f"{len(unset)} labels print in English: {', '.join(unset)}; set them "
+                                      "under `labels:` in this style")
+        shipped = schemas.LABEL_DEFAULTS
+    return {**shipped, **own}
+
+
 def _merge(parent: dict, child: dict) -> dict:
     merged = dict(parent)
     for key, value in child.items():
@@ -229,7 +261,8 @@ def _font_path(value: Any) -> Path:
 def _build_style(name: str, raw: dict, diagnostics: Diagnostics) -> Style | None:
     if diagnostics.has_errors:
         return None
-    labels = _section(raw, "labels")
+    language = raw.get("language", _DEFAULT_LANGUAGE)
+    labels = _labels(raw, language, diagnostics)
     brand = _section(raw, "brand")
     fonts = _section(raw, "fonts")
     page = _section(raw, "page")
@@ -241,7 +274,7 @@ def _build_style(name: str, raw: dict, diagnostics: Diagnostics) -> Style | None
         brand_name=brand["name"],
         logo=_logo(brand, alt, diagnostics),
         logo_alt=alt,
-        language=raw.get("language", schemas.default_of(schemas.STYLE_SCHEMA, "language")),
+        language=language,
         date_format=raw.get("date_format", schemas.default_of(schemas.STYLE_SCHEMA, "date_format")),
         grades=_grades(raw.get("grades", {}), labels["ungraded"]),
         labels=frozen_mapping(labels),

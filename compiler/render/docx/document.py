@@ -25,7 +25,7 @@ from docx.shared import Mm
 from lxml import etree
 
 from ...diagnostics import Diagnostics, Span
-from ...layout.blocks import (Badge, Block, Callout, Contents, Cover, Document, GlanceTable, Heading,
+from ...layout.blocks import (Badge, Block, Callout, Contents, Cover, DataTable, Document, GlanceTable, Heading,
                              Image, ListBlock, ListEntry, PageBreak, Para, headings)
 from ...model import Emph, Inlines, Link, Strong, Text
 from .. import Rendered, RenderOptions
@@ -39,6 +39,7 @@ from .package import finish_package
 from .redline import Tracker, each
 from .sourcemap import SourceMap
 from .styles import RUNNING_SCALE, StyleSheet, role_style_name, text_width_mm
+from .tables import add_data_table
 
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 _PT_PER_MM = 72 / 25.4
@@ -101,6 +102,8 @@ class DocxBuilder:
             self.add_callout(block, target)
         elif isinstance(block, GlanceTable):
             self.add_glance_table(block, target)
+        elif isinstance(block, DataTable):
+            add_data_table(self, block, target)
         elif isinstance(block, Contents):
             self.add_contents(block, target)
         elif isinstance(block, PageBreak):
@@ -216,8 +219,12 @@ class DocxBuilder:
         question.append(p)
         if isinstance(row.badge, BadgeChange):
             self.tracker.glance_grade(grade, row.badge, self.glance_grade)
-        else:
+        elif row.badge:
             self.glance_grade(grade, row.badge)
+        else:
+            # No grade: an empty cell, unmarked (a bookmark in an empty paragraph drifts in LibreOffice)
+            grade.append(self.new_paragraph(self.styles.id("Glance Grade")))
+            return table.findall(qn("w:tr"))[-1]
         self.trace(grade.find(qn("w:p")), row.badge.span or self._anchor_spans.get(row.anchor), "glance grade")
         return table.findall(qn("w:tr"))[-1]
 

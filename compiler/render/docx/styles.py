@@ -34,7 +34,7 @@ _RPR_ORDER = (
 # Word's internal names for built-in styles it localises (python-docx shows "Heading 1" for "heading 1").
 _BUILTIN_NAMES = {"Heading 1": "heading 1", "Heading 2": "heading 2", "Heading 3": "heading 3",
                   "Heading 4": "heading 4", "Header": "header", "Footer": "footer", "TOC 1": "toc 1",
-                  "TOC 2": "toc 2", "TOC 3": "toc 3"}
+                  "TOC 2": "toc 2", "TOC 3": "toc 3", "Caption": "caption"}
 
 BULLET_NUM_ID = 1  # the one bullet list instance every bulleted paragraph shares
 NUMBER_NUM_ID = 2  # the default numbered list instance; each ordered list gets its own restart
@@ -330,6 +330,12 @@ def base_styles(s: Style) -> list[StyleDef]:
         StyleDef("character", "Strong", "Default Paragraph Font", rpr=(*bold(),)),
         StyleDef("character", "Emphasis", "Default Paragraph Font", rpr=(*italic(),)),
         StyleDef("table", "Judgments Table", "Normal Table", extra=_glance_table_properties(s)),
+        # A report's data tables: the glance table's header and rules, with the PDF's stripes.
+        StyleDef("table", "Data Table", "Normal Table", extra=(*_glance_table_properties(s), el(
+            "w:tblStylePr", {"w:type": "band2Horz"}, el("w:tcPr", {}, fill(s.colours.table_stripe))))),
+        StyleDef("paragraph", "Table Text", "Normal", ppr=(spacing(2, 2, 1.0),)),
+        StyleDef("paragraph", "Caption", "Normal", ppr=(flag("keepNext"), spacing(8, 4)),
+                 rpr=(*bold(), colour(c.primary))),
         StyleDef("table", "Cause of Concern Box", "Normal Table",
                  extra=_callout_table_properties(s.colours.callout, s.colours.callout_rule)),
         # The PDF's panel colours (compiler/render/pdf/story.py, panel_colours).

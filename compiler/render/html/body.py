@@ -15,6 +15,7 @@ from typing import Iterable, Mapping
 from ...layout import blocks
 from .ids import CONTENTS_ID, CONTENTS_TITLE_ID
 from .inline import inlines, text
+from .tables import data_table
 
 MAX_HEADING = 6
 
@@ -80,6 +81,8 @@ class BodyWriter:
             self.glance(block, captioned=not isinstance(self._previous, blocks.Heading))
         elif isinstance(block, blocks.Contents):
             self.out.append(self.contents(block))
+        elif isinstance(block, blocks.DataTable):
+            self.out.append(data_table(block))
         else:
             raise TypeError(f"unknown block {block!r}")
         self._previous = block
@@ -140,7 +143,7 @@ class BodyWriter:
             label = f'<a href="#{text(target)}">{inlines(row.content, links=False)}</a>'
         kind = "pillar" if row.level <= 1 else "question"
         return (f'<tr class="{kind}"><th scope="row">{number}{label}</th>'
-                f"<td>{badge(row.badge)}</td></tr>")
+                f"<td>{badge(row.badge) if row.badge else ''}</td></tr>")
 
     # ---- sections ----------------------------------------------------------------------------
 

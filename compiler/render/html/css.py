@@ -114,6 +114,13 @@ table.glance{{border-collapse:collapse;width:100%}}
 .glance tr.question th{{padding-left:1.4rem}}
 .glance td{{width:1%}}
 @media (max-width:30em){{.glance th,.glance td{{padding:.4rem .3rem}} .glance .badge{{font-size:.88em;padding:.15rem .35rem}} .glance tr.question th{{padding-left:.8rem}}}}
+table.data{{border-collapse:collapse;min-width:50%}}
+.data caption{{text-align:left;font-weight:700;padding:.3rem 0;color:{primary}}}
+.data th,.data td{{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #B1B4B6}}
+.data thead th{{background:{c.primary};color:{head_text}}}
+.data tbody tr:nth-child(even){{background:{c.table_stripe};color:{stripe_text}}}
+.data tbody tr:nth-child(even) a{{color:{stripe_link}}}
+.data .right{{text-align:right}} .data .center{{text-align:center}}
 footer{{margin-top:3rem;color:{muted};font-size:.9em}}
 footer .running{{padding-top:1rem;padding-bottom:1rem}}
 footer .running p{{margin:0 0 .3rem}}
@@ -126,7 +133,7 @@ def _badges(document: blocks.Document) -> str:
     for block in blocks.walk_blocks(document.body):
         found = [block.badge] if isinstance(block, blocks.Heading) and block.badge else []
         if isinstance(block, blocks.GlanceTable):
-            found = [row.badge for row in block.rows]
+            found = [row.badge for row in block.rows if row.badge]
         for badge in found:
             seen.setdefault(badge.grade, badge)
     return "\n".join(f".grade-{key}{{background:{badge.fill};color:{badge.text_colour}}}"

@@ -26,6 +26,7 @@ from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEnt
 from .fonts import FontSet, GlyphCheck
 from .markup import MarkupWriter, escape, text_runs
 from .styles import Typography
+from .tables import data_table
 from .tagging import Element, Structure
 
 HEADING_ROLES_BOLD = True  # every heading style is set in the bold face
@@ -116,6 +117,8 @@ class StoryBuilder:
             return self.list_block(block, depth, container)
         if isinstance(block, blocks.Callout):
             return self.callout(block, depth, container)
+        if isinstance(block, blocks.DataTable):
+            return data_table(self, block, container)
         if isinstance(block, blocks.GlanceTable):
             # Layout usually heads the table with a real (outlined) heading of the same words.
             return self.glance(block, container, titled=not after_heading)
@@ -212,7 +215,7 @@ class StoryBuilder:
         # As wide as the widest label, but no wider than a share of the page: a longer label
         # wraps inside its badge (see Badge) and the question column keeps its room.
         badge_width = min(max([look.width(grade.label) for grade in self.style.grades]
-                              + [look.width(row.badge.label) for row in table.rows]),
+                              + [look.width(row.badge.label) for row in table.rows if row.badge]),
                           self.frame.width * GLANCE_BADGE_SHARE - 2 * pad)
         badge_column = badge_width + 2 * pad
         # Header cells are drawn again on every page the table spans; only the first counts.
@@ -248,12 +251,19 @@ class StoryBuilder:
                 style = self._hanging(style, numbers)
                 bullet = row.number_text
             data.append([TaggedParagraph(inner, style, bulletText=bullet, element=row_header),
-                         Badge(row.badge, look, min_width=badge_width, element=self.structure.add("TD", row_element))])
+                         self._glance_grade(row.badge, badge_width, self.structure.add("TD", row_element))])
             if row.level <= 1:
                 commands.append(("BACKGROUND", (0, index), (-1, index), HexColor(self.style.colours.table_stripe)))
         grid = Table(data, colWidths=[self.frame.width - badge_column, badge_column], repeatRows=1,
                      style=TableStyle(commands), hAlign="LEFT")
         return [title, grid] if title else [grid]
+
+    def _glance_grade(self, badge: blocks.Badge | None, width: float, cell: Element) -> Flowable:
+        """A grade's badge, or a blank cell for no grade: a no-break space, since a structure element
+        is written only once content is drawn in it and every row keeps its `TD`."""
+        if badge is None:
+            return TaggedParagraph("&nbsp;", self.typography["glance-2"], element=cell)
+        return Badge(badge, self.badge_look, min_width=width, element=cell)
 
     # ---- helpers -----------------------------------------------------------------------------
 

@@ -1,0 +1,112 @@
+"""A report's data tables (layout DataTable) -> a captioned reportlab Table, tagged
+Table > Caption, THead > TR > TH (Scope Column), TBody > TR > TD.
+
+The header row repeats on every page the table spans (repeatRows=1) and the table splits
+between rows. Columns are as wide as their content, shrunk to fit the text column when the
+table is wider: a column keeps at least its longest word where it can, and long cells wrap.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Flowable, Table, TableStyle
+
+from ...layout import blocks
+from ...model import Inlines, plain_text
+from .flowables import TaggedParagraph
+from .tagging import Element
+
+if TYPE_CHECKING:
+    from .story import StoryBuilder
+
+CELL_PADDING = 6  # points either side of a cell's text, as in the glance table
+RULE_COLOUR = "#B1B4B6"
+ALIGNMENTS = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
+MEASURED_CHARACTERS = 400  # a cell longer than this wraps anyway: measuring more changes nothing
+
+
+def grid_commands(font: str, header_fill: str, pad: float) -> list[tuple]:
+    """The table style the report's tables share: a filled header row, rules between rows."""
+    return [
+        # Cells hold flowables, but reportlab still sets the cell font: never a base-14 one.
+        ("FONTNAME", (0, 0), (-1, -1), font),
+        ("BACKGROUND", (0, 0), (-1, 0), HexColor(header_fill)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.5, HexColor(RULE_COLOUR)),
+    ]
+
+
+def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element) -> list[Flowable]:
+    structure = builder.structure
+    table_element = structure.add("Table", parent)
+    caption_style = builder._derived(builder.typography["subheading"], keepWithNext=1)
+    builder._check(table.caption, table.span, bold=True)
+    caption = TaggedParagraph(builder.markup.inlines(table.caption, table_element), caption_style,
+                              element=structure.add("Caption", table_element))
+    head_row = structure.add("TR", structure.add("THead", table_element))
+    body = structure.add("TBody", table_element)
+    header_style = builder.typography["glance-header"]
+    cell_style = builder._derived(builder.typography["glance-2"], leftIndent=0)  # (no question indent)
+    column_header = {"O": "Table", "Scope": "Column"}
+    data: list[list[Flowable]] = [[
+        _cell(builder, content, _aligned(builder, header_style, align), table.span,
+              structure.add("TH", head_row, attributes=column_header, repeatable=True), bold=True)
+        for content, align in zip(table.header, table.align)]]
+    for row, span in zip(table.rows, table.row_spans or (table.span,) * len(table.rows)):
+        row_element = structure.add("TR", body)
+        data.append([_cell(builder, content, _aligned(builder, cell_style, align), span,
+                           structure.add("TD", row_element))
+                     for content, align in zip(row, table.align)])
+    colours = builder.style.colours
+    commands = grid_commands(builder.fonts.regular, colours.primary, CELL_PADDING)
+    if table.rows:
+        commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [HexColor("#FFFFFF"), HexColor(colours.table_stripe)]))
+    widths = fitted_widths(data, builder.frame.width, builder.fonts.bold)
+    grid = Table(data, colWidths=widths, repeatRows=1, style=TableStyle(commands), hAlign="LEFT",
+                 spaceAfter=builder.style.fonts.size * 0.8)
+    return [caption, grid]
+
+
+def _cell(builder: "StoryBuilder", content: Inlines, style, span, element: Element,
+          bold: bool = False) -> TaggedParagraph:
+    builder._check(content, span, bold=bold)
+    paragraph = TaggedParagraph(builder.markup.inlines(content, element), style, element=element)
+    paragraph.plain = plain_text(content)  # measured for the column widths
+    return paragraph
+
+
+def _aligned(builder: "StoryBuilder", style, align: str):
+    alignment = ALIGNMENTS.get(align, TA_LEFT)
+    return style if alignment == style.alignment else builder._derived(style, alignment=alignment)
+
+
+def fitted_widths(data: list[list[TaggedParagraph]], frame_width: float, bold_font: str) -> list[float]:
+    """Each column's width: its widest cell on one line, shrunk proportionally towards its
+    longest word when the columns together are wider than the text column. Text is measured
+    in the bold face, the wider one, as a cell may set any of its words in bold."""
+    columns = len(data[0])
+    natural, least = [0.0] * columns, [0.0] * columns
+    for row in data:
+        for index, cell in enumerate(row):
+            text, style = cell.plain[:MEASURED_CHARACTERS], cell.style
+            words = text.split() or [""]
+            natural[index] = max(natural[index], stringWidth(text, bold_font, style.fontSize))
+            longest = max(words, key=len)
+            least[index] = max(least[index], stringWidth(longest, bold_font, style.fontSize))
+    pad = 2 * CELL_PADDING
+    natural = [width + pad + 1 for width in natural]
+    least = [min(width + pad + 1, frame_width / columns) if sum(least) + pad * columns > frame_width
+             else width + pad + 1 for width in least]
+    if sum(natural) <= frame_width:
+        return natural
+    spare = frame_width - sum(least)
+    stretch = [n - m for n, m in zip(natural, least)]
+    total = sum(stretch) or 1.0
+    return [m + spare * s / total for m, s in zip(least, stretch)]

@@ -1,0 +1,184 @@
+"""Issue 13, deliverable 1: pipe tables in block text, parsed with their alignment and inline
+markup (tags print as written), errors at their own LINE:COL, and printed as real tables in the
+PDF (header repeated, tagged, PDF/UA clean), the DOCX (w:tblHeader, Caption style, SEQ Table)
+and the HTML (caption, thead, th scope)."""
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+import pytest
+
+from compiler.diagnostics import Diagnostics, Span
+from compiler.model import Emph, Paragraph, Strong, Table, Text, plain_text
+from compiler.source import markup
+from tests.conftest import SOURCES, run_reportc
+from tests.test_pdf_tagging import read_tree
+
+SAMPLE = SOURCES / "northshire-peel-2021.yaml"
+FINDINGS = "        findings: |\n          Our victim service assessment"
+ROWS = 70  # enough to run over a page
+
+
+def table_text(rows: int = ROWS, extra: str = "") -> str:
+    body = "\n".join(f"          | {year} | Cases **reviewed** <b>{year}</b> &amp; more | {year * 10:,} |"
+                     for year in range(2000, 2000 + rows))
+    return ("        findings: |\n"
+            "          | Year | What *we* found | Cases |\n"
+            "          |:-----|:--------------:|------:|\n"
+            f"{body}\n{extra}"
+            "          Table: Cases reviewed by year {#tbl-cases}\n"
+            "\n"
+            "          Our victim service assessment")
+
+
+def write_report(folder: Path, table: str) -> Path:
+    source = SAMPLE.read_text(encoding="utf-8")
+    assert FINDINGS in source
+    path = folder / "report.yaml"
+    path.write_text(source.replace(FINDINGS, table, 1), encoding="utf-8")
+    return path
+
+
+def parse(text: str) -> tuple[tuple, Diagnostics]:
+    diagnostics = Diagnostics()
+    lines = text.split("\n")
+
+    def locate(offset: int) -> Span:  # LINE:COL of an offset, counting from line 1
+        line = text.count("\n", 0, offset)
+        return Span("t.yaml", line + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+    assert lines
+    return markup.parse_blocks(text, lambda index: Span("t.yaml", index + 1, 1), diagnostics, locate), diagnostics
+
+
+# ---- parsing --------------------------------------------------------------------------------
+
+
+def test_a_pipe_table_parses_with_alignment_inline_markup_and_literal_tags():
+    blocks, diagnostics = parse("Before.\n"
+                                "| Name | **Score** | Note |\n"
+                                "|:--|:-:|--:|\n"
+                                "| *a* | <b>1</b> &amp; | x \\| y |\n"
+                                "| b |  | [site](https://example.org) |\n"
+                                "Table: Scores *now* {#tbl-scores}\n"
+                                "After.")
+    assert not list(diagnostics)
+    assert isinstance(blocks[0], Paragraph) and isinstance(blocks[2], Paragraph)
+    table = blocks[1]
+    assert isinstance(table, Table)
+    assert table.align == ("left", "center", "right")
+    assert table.name == "scores"
+    assert table.caption == (Text("Scores "), Emph((Text("now"),)))
+    assert table.header[1].content == (Strong((Text("Score"),)),)
+    first, second = table.rows
+    assert first[0].content == (Emph((Text("a"),)),)
+    assert plain_text(first[1].content) == "<b>1</b> &amp;"  # tags and entities print as written
+    assert plain_text(first[2].content) == "x | y"  # `\|` is a literal bar
+    assert second[1].content == ()  # an empty cell is empty
+
+
+def test_a_ragged_row_is_an_error_at_its_own_line_and_column():
+    blocks, diagnostics = parse("| a | b |\n|---|---|\n| 1 | 2 |\n  | 1 | 2 | 3 |\n| 4 |")
+    errors = [(d.span.line, d.span.col, d.message) for d in diagnostics]
+    assert [(line, col) for line, col, _ in errors] == [(4, 3), (5, 1)]
+    assert "3 cells but the header has 2" in errors[0][2]
+    assert isinstance(blocks[0], Table) and len(blocks[0].rows) == 3  # all rows kept, each two cells
+
+
+def test_text_with_bars_but_no_delimiter_row_stays_a_paragraph():
+    blocks, diagnostics = parse("Either a | b or c.\nNothing more.")
+    assert not list(diagnostics) and [type(b) for b in blocks] == [Paragraph]
+
+
+def test_the_cli_reports_a_ragged_row_and_too_many_columns_at_their_lines(tmp_path):
+    wide = "          | " + " | ".join(["x"] * 51) + " |\n          |" + "---|" * 51 + "\n"
+    ragged = table_text(rows=3, extra="          | 1 | 2 |\n")
+    path = write_report(tmp_path, ragged.replace("        findings: |\n", "        findings: |\n" + wide + "\n", 1))
+    result = run_reportc("validate", "report.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    source_lines = path.read_text(encoding="utf-8").split("\n")
+    ragged_line = next(i for i, line in enumerate(source_lines, 1) if line.strip() == "| 1 | 2 |")
+    wide_line = next(i for i, line in enumerate(source_lines, 1) if line.strip().startswith("| x | x"))
+    assert re.search(rf"report\.yaml:{ragged_line}:11: error: this table row has 2 cells but the header has 3",
+                     result.stderr), result.stderr
+    assert re.search(rf"report\.yaml:{wide_line}:11: error: this table has 51 columns; at most 50", result.stderr)
+    assert "Traceback" not in result.stderr
+
+
+# ---- the three formats ------------------------------------------------------------------------
+
+
+def output(folder: Path, extension: str) -> Path:
+    (found,) = folder.glob(f"*.{extension}")  # named after the project folder
+    return found
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("tables")
+    path = write_report(folder, table_text())
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf,docx,html",
+                         cwd=folder, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert result.returncode == 0, result.stderr
+    return folder / "out"
+
+
+def test_pdf_prints_the_table_and_repeats_its_header_on_the_next_page(built):
+    with pdfplumber.open(output(built, "pdf")) as pdf:
+        texts = [page.extract_text() for page in pdf.pages]
+    first = next(i for i, text in enumerate(texts) if "Table 1: Cases reviewed by year" in text)
+    assert "Cases reviewed <b>2000</b> &amp; more" in texts[first]  # tags print as written
+    assert "What we found" in texts[first]
+    last_row = next(i for i, text in enumerate(texts) if f"{2000 + ROWS - 1}" in text and "<b>" in text
+                    and i >= first and f"<b>{2000 + ROWS - 1}</b>" in text)
+    assert last_row > first
+    for page in range(first + 1, last_row + 1):  # the header again on every page the table spans
+        assert "What we found" in texts[page]
+
+
+def test_pdf_tags_the_table_with_caption_header_cells_and_data_cells(built):
+    tree = read_tree(output(built, "pdf"))
+    tables = [node for node in tree.nodes("Table") if node.children("Caption")]
+    assert len(tables) == 1
+    table = tables[0]
+    assert "Table1:Casesreviewedbyyear" in tree.text(table.children("Caption")[0]).replace(" ", "")
+    header_cells = [n for n in table.walk() if n.role == "TH"]
+    assert len(header_cells) == 3 and all(n.attributes.get("Scope") == "Column" for n in header_cells)
+    assert len([n for n in table.walk() if n.role == "TD"]) == 3 * ROWS
+    result = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(output(built, "pdf"))],
+                            capture_output=True, text=True, timeout=120)
+    assert json.loads(result.stdout)["summary"]["findings"] == 0
+
+
+def test_docx_has_a_word_table_with_a_repeating_header_and_a_seq_caption(built):
+    with zipfile.ZipFile(output(built, "docx")) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+        styles = package.read("word/styles.xml").decode("utf-8")
+    caption = re.search(r'<w:p><w:pPr><w:pStyle w:val="Caption"/>.*?</w:p>', xml)
+    assert caption and "SEQ Table" in caption.group(0) and "Cases reviewed by year" in caption.group(0)
+    table = xml[caption.end():xml.index("</w:tbl>", caption.end())]
+    assert table.startswith("<w:tbl>") and '<w:tblStyle w:val="DataTable"/>' in table
+    first_row = table[table.index("<w:tr>"):table.index("</w:tr>")]
+    assert "<w:tblHeader/>" in first_row and "What " in first_row
+    assert table.count("<w:tr>") == ROWS + 1 and table.count("<w:tblHeader/>") == 1
+    assert "&lt;b&gt;2000&lt;/b&gt; &amp;amp; more" in table
+    assert '<w:jc w:val="right"/>' in table
+    assert 'w:styleId="Caption"' in styles and '<w:name w:val="caption"/>' in styles
+
+
+def test_html_has_a_captioned_table_with_column_headers_in_a_scroll_box(built):
+    page = (output(built, "html")).read_text(encoding="utf-8")
+    match = re.search(r'<div class="table-scroll" role="region" aria-label="Table 1: Cases reviewed by year" '
+                      r'tabindex="0"><table class="data" id="tbl-cases"><caption>(.*?)</caption>'
+                      r"<thead><tr>(.*?)</tr></thead><tbody>(.*?)</tbody></table></div>", page)
+    assert match, "no data table"
+    assert match.group(1) == "Table 1: Cases reviewed by year"
+    assert match.group(2).count('<th scope="col"') == 3 and "What <em>we</em> found" in match.group(2)
+    assert match.group(3).count("<tr>") == ROWS
+    assert "&lt;b&gt;2000&lt;/b&gt; &amp;amp; more" in match.group(3)
