@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Union
+from typing import Iterator, Union
 
 from .diagnostics import Span
 
@@ -75,12 +75,23 @@ class Paragraph:
 class SubHeading:
     content: Inlines
     span: Span
+    level: int = 1  # 1 for `### `, 2 for `#### ` (one level below)
+
+
+@dataclass(frozen=True)
+class Quotation:
+    """Consecutive `> ` lines: paragraphs, and an attribution from a last `> -- Name, role` line."""
+
+    paragraphs: tuple[Paragraph, ...]
+    attribution: Paragraph | None
+    span: Span
 
 
 @dataclass(frozen=True)
 class ListItem:
     content: Inlines
     span: Span
+    children: tuple["Block", ...] = ()  # lists nested inside this item (v2), up to 3 levels in all
 
 
 @dataclass(frozen=True)
@@ -121,7 +132,24 @@ class Table:
         return caption + self.header + tuple(cell for row in self.rows for cell in row)
 
 
-Block = Union[Paragraph, SubHeading, BulletList, NumberedList, Table]
+Block = Union[Paragraph, SubHeading, BulletList, NumberedList, Table, Quotation]
+
+
+def text_parts(block: "Block") -> Iterator:
+    """Every piece of text of a block with its own `content` and `span` (a list's items, nested
+    ones included; a quotation's paragraphs and attribution; a table's cells), in reading order:
+    the length, markup and glyph checks of block text take them one by one."""
+    if isinstance(block, (BulletList, NumberedList)):
+        for item in block.items:
+            yield item
+            for child in item.children:
+                yield from text_parts(child)
+    elif isinstance(block, Quotation):
+        yield from block.paragraphs
+        if block.attribution:
+            yield block.attribution
+    else:
+        yield from getattr(block, "items", (block,))
 
 
 @dataclass(frozen=True)
@@ -209,6 +237,8 @@ class Report:
     source: str  # the source file as named in diagnostics
     span: Span
     numbered_questions: bool = True  # false: questions print without their numbers
+    grade: str | None = None  # (v2) overall judgment: a grade key, UNGRADED, or None (not printed)
+    grade_span: Span | None = None  # the `grade:` value, where a comment on the cover badge belongs
 
     @property
     def is_draft(self) -> bool:

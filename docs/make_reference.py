@@ -41,6 +41,7 @@ EXAMPLES: dict[str, str] = {
     "published": "2019-05-02",
     "language": "cy",
     "status": "draft",
+    "grade": "good",
     "marking": "OFFICIAL-SENSITIVE",
     "version": '"0.3"',
     "style": "hmicfrs",

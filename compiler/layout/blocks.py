@@ -146,7 +146,17 @@ class DataTable:
     row_spans: tuple[Span, ...] = field(default=(), compare=False)  # each row's line, for drafts
 
 
-Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBreak, DataTable]
+@dataclass(frozen=True)
+class Quote:
+    """A quotation from block text (`> ` lines): its paragraphs (role "quote") and, when written,
+    who said it (role "attribution", without the dash: each format sets its own)."""
+
+    paragraphs: tuple[Para, ...]
+    attribution: Para | None
+    span: Span
+
+
+Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBreak, DataTable, Quote]
 
 
 def walk_blocks(body: Iterable[Block]) -> Iterator[Block]:
@@ -175,6 +185,8 @@ class Cover:
     version_text: str | None  # drafts only: "Version 0.3 – 12/03/2026" (or the date alone)
     logo: Image | None
     purpose_text: str | None = None  # drafts only: "Draft for factual accuracy checking"
+    grade: Badge | None = None  # (v2) the report's overall judgment, printed with grade_label
+    grade_label: str | None = None  # "Overall judgment" from labels, when there is a grade
 
 
 @dataclass(frozen=True)

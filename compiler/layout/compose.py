@@ -10,11 +10,11 @@ from datetime import date
 
 from ..diagnostics import Span
 from ..model import (AreaForImprovement, Table, BlockText, BulletList, CauseOfConcern, Inlines, Link, NumberedList, Paragraph, Pillar, Question, Report, Section,
-                     SubHeading, Text, plain_text)
+                     Quotation, SubHeading, Text, plain_text)
 from ..style.dates import format_date
 from ..style.types import Style
 from .blocks import (Badge, Block, Callout, Contents, ContentsEntry, Cover, Document, GlanceRow,
-                     GlanceTable, Heading, ListBlock, ListEntry, Metadata, PageBreak, Para,
+                     GlanceTable, Heading, ListBlock, ListEntry, Metadata, PageBreak, Para, Quote,
                      Running)
 from .bidi import balance_bidi
 from .tables import TableNumbering
@@ -31,12 +31,29 @@ def badge_for(grade_key: str | None, style: Style, span: Span | None = None) -> 
     return Badge(grade.key, grade.label, grade.colour, text_colour_for(grade.colour), span)
 
 
+OVERALL_GRADE_ANCHOR = "overall-grade"  # the glance table's first row: no heading carries it
+
+
 def pillar_anchor(index: int) -> str:
     return f"pillar-{index}"
 
 
 def question_anchor(pillar_index: int, number: int) -> str:
     return f"pillar-{pillar_index}-question-{number}"
+
+
+def _list_block(block: BulletList | NumberedList) -> ListBlock:
+    """A list of block text, with the lists nested in its items (v2)."""
+    ordered = isinstance(block, NumberedList)
+    entries = tuple(ListEntry(item.content, tuple(_list_block(child) for child in item.children), item.span)
+                    for item in block.items)
+    return ListBlock("numbers" if ordered else "bullets", ordered, block.start if ordered else 1, entries, block.span)
+
+
+def _quote(block: Quotation) -> Quote:
+    attribution = Para("attribution", block.attribution.content, block.attribution.span) if block.attribution else None
+    return Quote(tuple(Para("quote", paragraph.content, paragraph.span) for paragraph in block.paragraphs),
+                 attribution, block.span)
 
 
 class Composer:
@@ -60,13 +77,13 @@ class Composer:
         for block in text.blocks:
             if isinstance(block, Paragraph):
                 out.append(Para("body", block.content, block.span))
-            elif isinstance(block, SubHeading):
-                out.append(Heading(level, "subheading", None, block.content, None, None, False, block.span))
+            elif isinstance(block, SubHeading):  # `#### ` (level 2) one level below `### `
+                out.append(Heading(level + block.level - 1, "subheading", None, block.content, None, None, False,
+                                   block.span))
             elif isinstance(block, (BulletList, NumberedList)):
-                ordered = isinstance(block, NumberedList)
-                entries = tuple(ListEntry(item.content, (), item.span) for item in block.items)
-                out.append(ListBlock("numbers" if ordered else "bullets", ordered,
-                                     block.start if ordered else 1, entries, block.span))
+                out.append(_list_block(block))
+            elif isinstance(block, Quotation):
+                out.append(_quote(block))
             elif isinstance(block, Table):
                 out.append(self.tables.add(block))
         return out
@@ -156,6 +173,9 @@ class Composer:
 
     def glance(self) -> GlanceTable:
         rows: list[GlanceRow] = []
+        overall = badge_for(self.report.grade, self.style, self.report.grade_span)
+        if overall is not None:  # the report's own judgment heads the table; its anchor links nowhere
+            rows.append(GlanceRow(1, None, _text(self.label("overall_grade")), overall, OVERALL_GRADE_ANCHOR))
         for index, pillar in enumerate(self.report.pillars, 1):
             rows.append(GlanceRow(1, None, pillar.title.content,
                                   badge_for(pillar.grade, self.style, pillar.grade_span), pillar_anchor(index)))
@@ -197,6 +217,8 @@ class Composer:
             version_text=self.draft_version() if report.is_draft else None,
             logo=self.style.logo,
             purpose_text=self.label("draft_purpose") if report.is_draft else None,
+            grade=badge_for(report.grade, self.style, report.grade_span),
+            grade_label=self.label("overall_grade") if report.grade is not None else None,
         )
 
     def draft_version(self) -> str | None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 from ..diagnostics import Diagnostics
-from ..model import Block, Emph, Inline, Inlines, Link, Strong, Text
+from ..model import Block, Emph, Inline, Inlines, Link, Strong, Text, text_parts
 from ..style.glyphcoverage import Coverage, coverage, is_drawn, missing_glyph_message
 from ..style.types import Fonts
 from .yamltree import Scalar
@@ -60,7 +60,7 @@ class SourceGlyphs:
         """Block text: paragraphs, list items and sub-headings, in the order written."""
         def characters() -> Iterator[tuple[str, Face | None]]:
             for block in blocks:
-                for part in getattr(block, "items", (block,)):
+                for part in text_parts(block):
                     yield from _characters(part.content, REGULAR)
         self._check(node, characters)
 

@@ -13,10 +13,9 @@ import bisect
 import re
 from typing import Callable
 
-from . import tables
+from . import nesting, tables
 from ..diagnostics import Diagnostics, Span, excerpt
-from ..model import (Block, BulletList, Emph, Inline, Inlines, Link, ListItem, NumberedList,
-                    Paragraph, Strong, SubHeading, Text)
+from ..model import Block, Emph, Inline, Inlines, Link, Paragraph, Strong, SubHeading, Text
 
 LINK_SCHEMES = ("http", "https", "mailto")
 MAX_NESTING = 6  # levels of markup inside markup; real text nests three at most (link, bold, italic)
@@ -28,6 +27,7 @@ _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _BULLET = re.compile(r"- (.*)\Z", re.S)
 _NUMBERED = re.compile(r"(\d{1,9})\. (.*)\Z", re.S)
 _SUBHEADING = re.compile(r"### (.*)\Z", re.S)
+_SUBSUBHEADING = re.compile(r"#### (.*)\Z", re.S)  # one level below `### ` (v2)
 
 LinkCheck = Callable[[str, int], None]  # a link's target and its offset in the text parsed
 Locate = Callable[[int], Span]  # an offset in the text parsed -> where it was written
@@ -205,7 +205,8 @@ def _merge_text(nodes: list[Inline]) -> list[Inline]:
 
 def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagnostics,
                  locate: Locate | None = None) -> tuple[Block, ...]:
-    """Block text: paragraphs, `- ` bullets, `1. ` numbered items, `### ` sub-headings, pipe tables.
+    """Block text: paragraphs, `- ` bullets, `1. ` numbered items (nested by indentation), `### ` and
+    `#### ` sub-headings, `> ` quotations, pipe tables.
 
     `line_span(i)` gives the source position of the i-th line of the text; `locate(offset)`, when
     given, the position of any character of it, so each block and each problem inside one is
@@ -213,9 +214,7 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
     """
     blocks: list[Block] = []
     paragraph: list[tuple[int, int, str]] = []  # (line index, offset in text, stripped line)
-    items: list[ListItem] = []
-    list_kind: str | None = None
-    list_start = 1
+    quoted: list[tuple[int, int, str]] = []  # the content of the `> ` lines of an open quotation
 
     def span_of(piece: tuple[int, int, str]) -> Span:
         return locate(piece[1]) if locate else line_span(piece[0])
@@ -229,22 +228,15 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
             blocks.append(Paragraph(inline(paragraph), span_of(paragraph[0])))
             paragraph.clear()
 
-    def flush_list() -> None:
-        nonlocal list_kind
-        if items:
-            span = items[0].span
-            blocks.append(BulletList(tuple(items), span) if list_kind == "bullet"
-                          else NumberedList(tuple(items), list_start, span))
-            items.clear()
-        list_kind = None
+    def flush_quotation() -> None:
+        if any(piece[2] for piece in quoted):
+            blocks.append(nesting.quotation(quoted, inline, span_of))
+        quoted.clear()
 
-    pending_item: list[tuple[int, int, str]] = []
-    item_marker = (0, 0, "")
+    lists = nesting.ListBuilder(inline, diagnostics, blocks.append)
 
-    def flush_item() -> None:
-        if pending_item:
-            items.append(ListItem(inline(pending_item), span_of(item_marker)))
-            pending_item.clear()
+    def flush_all() -> None:
+        flush_paragraph(); lists.close(); flush_quotation()
 
     lines = _lines(text, line_span, locate)
     after_table = 0  # lines before this one belong to a table already parsed
@@ -258,33 +250,38 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
         if index < after_table:
             continue
         if tables.starts_table(lines, index):
-            flush_paragraph(); flush_item(); flush_list()
+            flush_all()
             table, after_table = tables.parse_table(lines, index, table_inline, diagnostics)
             blocks.append(table)
             continue
-        bullet, numbered, heading = _BULLET.match(line), _NUMBERED.match(line), _SUBHEADING.match(line)
+        bullet, numbered = _BULLET.match(line), _NUMBERED.match(line)
+        heading = _SUBHEADING.match(line) or _SUBSUBHEADING.match(line)
+        if line.startswith("> ") or line == ">":
+            if not quoted:
+                flush_all()
+            quoted.append(_part(index, offset, line, 1))
+            continue
+        flush_quotation()
         if not line:
-            flush_paragraph(); flush_item(); flush_list()
+            flush_all()
         elif heading:
-            flush_paragraph(); flush_item(); flush_list()
+            flush_all()
+            level = 2 if heading.re is _SUBSUBHEADING else 1
             blocks.append(SubHeading(inline([_part(index, offset, line, heading.start(1))]),
-                                     span_of((index, offset, line))))
+                                     span_of((index, offset, line)), level))
         elif bullet or numbered:
-            kind = "bullet" if bullet else "number"
-            flush_paragraph(); flush_item()
-            if list_kind != kind:
-                flush_list()
-                list_kind = kind
-                list_start = int(numbered.group(1)) if numbered else 1
+            flush_paragraph()
             content_start = bullet.start(1) if bullet else numbered.start(2)
-            pending_item.append(_part(index, offset, line, content_start))
-            item_marker = (index, offset, line)  # an item is located at its `- ` or `1. `
-        elif pending_item and raw[:1] in (" ", "\t"):
-            pending_item.append((index, offset, line))  # an indented line continues the list item
+            # an item is located at its `- ` or `1. `
+            lists.item(nesting.indent_of(raw), "bullet" if bullet else "number",
+                       int(numbered.group(1)) if numbered else 1,
+                       _part(index, offset, line, content_start), span_of((index, offset, line)))
+        elif lists.open and raw[:1] in (" ", "\t"):
+            lists.continue_item((index, offset, line))  # an indented line continues the list item
         else:
-            flush_item(); flush_list()
+            lists.close()
             paragraph.append((index, offset, line))
-    flush_paragraph(); flush_item(); flush_list()
+    flush_all()
     return tuple(blocks)
 
 

@@ -141,6 +141,9 @@ REPORT_SCHEMA: dict[str, Any] = {
         "published": _date("Publication date (YYYY-MM-DD)."),
         "language": {**LANGUAGE, "description": "BCP 47 language tag; default: the style's language."},
         "status": {"type": "string", "enum": ["draft", "final"], "default": "final"},
+        "grade": {**_GRADE, "description": "Overall judgment of the whole report: a grade key or label of the "
+                                           "style's scale (case-insensitive), or \"ungraded\"; printed on the "
+                                           "cover and first in the judgments at a glance."},
         "numbered_questions": {"type": "boolean", "default": True,
                                "description": "false prints questions without numbers (headings, contents, "
                                               "glance table, detailed-findings link)."},
@@ -200,6 +203,7 @@ LABEL_DEFAULTS: dict[str, str] = {
     "detailed_findings_unnumbered": "Detailed findings for this question",  # numbered_questions: false
     "carried_over": "This judgment has been carried over from our last inspection in {year}.",
     "ungraded": "Ungraded",
+    "overall_grade": "Overall judgment",  # (v2) the report's `grade:` on the cover and in the glance table
     "page_x_of_y": "Page {page} of {pages}",
     "draft": "DRAFT",
     "version": "Version {version}",

@@ -16,7 +16,7 @@ from . import markup
 from .glyphs import SourceGlyphs
 from ..diagnostics import Diagnostics, Span, excerpt
 from ..model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
-                    Question, Report, Section, SubHeading, plain_text)
+                    Question, Report, Section, SubHeading, plain_text, text_parts)
 from .schema import ID_PATTERN, MAX_TITLE
 from ..style.types import Style
 from .yamltree import Mapping, Node, Scalar, Sequence
@@ -184,7 +184,7 @@ class ReportBuilder:
             return None
         blocks = markup.parse_blocks(node.value, node.line_span, self.diagnostics, node.position)
         for block in blocks:
-            for part in getattr(block, "items", (block,)):  # a list counts item by item
+            for part in text_parts(block):  # a list counts item by item
                 self.budget.block(len(plain_text(part.content)), part.span, isinstance(part, SubHeading))
                 self.budget.markup(markup.count_spans(part.content), part.span)
         self.glyphs.blocks(node, blocks)
@@ -389,6 +389,8 @@ class ReportBuilder:
             source=self.file,
             span=root.span,
             numbered_questions=self.text(root.get("numbered_questions")) != "false",
+            grade=self.grade(root.get("grade")),
+            grade_span=_span(root.get("grade")),
         )
 
 

@@ -26,9 +26,11 @@ from lxml import etree
 
 from ...diagnostics import Diagnostics, Span
 from ...layout.blocks import (Badge, Block, Callout, Contents, Cover, DataTable, Document, GlanceTable, Heading,
-                             Image, ListBlock, ListEntry, PageBreak, Para, headings)
+                             Image, ListBlock, ListEntry, PageBreak, Para, Quote)
 from ...model import Emph, Inlines, Link, Strong, Text
 from .. import Rendered, RenderOptions
+from .anchors import collect_anchors
+from .blocks import add_quote, keep_with_next
 from .cover import band_table, paint_band_top
 from ...layout.redline import BadgeChange, Change, Tracked, current
 from .numbering import LEVELS, Numbering
@@ -68,7 +70,7 @@ class DocxBuilder:
         self.numbering = Numbering(document.style)
         self.sourcemap = SourceMap(document) if document.metadata.draft else None
         self._bookmark_ids = iter(range(1, 10**9))
-        self._anchors, self._anchor_spans = _collect_anchors(current(document.body))
+        self._anchors, self._anchor_spans = collect_anchors(current(document.body))
         self.tracker = Tracker(options.redline_author, document.metadata.date, self._bookmark_ids) \
             if options.redline_author else None
         self._page_break_pending = False
@@ -104,6 +106,8 @@ class DocxBuilder:
             self.add_glance_table(block, target)
         elif isinstance(block, DataTable):
             add_data_table(self, block, target)
+        elif isinstance(block, Quote):
+            add_quote(self, block, target)
         elif isinstance(block, Contents):
             self.add_contents(block, target)
         elif isinstance(block, PageBreak):
@@ -127,8 +131,8 @@ class DocxBuilder:
 
     def heading_style(self, block: Heading) -> str:
         level = min(max(block.level, 1), 4)
-        if block.role == "subheading":
-            return self.styles.subheading(level)
+        if block.role == "subheading":  # a `####` inside an area for improvement's detail is level 5
+            return self.styles.subheading(min(max(block.level, 1), 5))
         if block.in_outline or level > 2:
             return self.styles.id(f"Heading {level}")
         # A level-1/2 heading kept out of the contents: same look, but no outline level, so a
@@ -148,7 +152,7 @@ class DocxBuilder:
         p = self.new_paragraph(style_id or self.styles.paragraph_role(block.role))
         self.add_inlines(p, block.content)
         if block.keep_with_previous and self._last_emitted is not None:
-            _keep_with_next(self._last_emitted)
+            keep_with_next(self._last_emitted)
         self.emit(p, target, block.span, block.role)
 
     def add_list(self, block: ListBlock, target: _Target) -> None:
@@ -370,6 +374,11 @@ class DocxBuilder:
         for text in (cover.purpose_text, cover.version_text):
             if text:
                 self.add_plain(self.styles.id("Cover Details"), text)
+        if cover.grade is not None:  # the overall judgment: its label, then its badge
+            self.add_plain(self.styles.id("Cover Details"), cover.grade_label)
+            badge = self.badge_paragraph(cover.grade)
+            self.trace(badge, getattr(cover.grade, "span", None), "overall grade")
+            self._body.append(badge)
         self._page_break_pending = True
 
     def add_plain(self, style_id: str, text) -> None:
@@ -458,17 +467,6 @@ class DocxBuilder:
         return watermark_run(text, style.fonts.family, style.colours.watermark, width_pt, number + 1)
 
 
-def _keep_with_next(element: etree._Element) -> None:
-    """keepNext on a paragraph, or on every paragraph of a table's last row (how Word keeps a
-    table with what follows it)."""
-    rows = element.findall(qn("w:tr"))
-    for p in rows[-1].iter(qn("w:p")) if rows else [element]:
-        ppr = paragraph_properties(p)
-        if ppr.find(qn("w:keepNext")) is None:
-            # keepNext comes right after pStyle in w:pPr's sequence
-            ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, el("w:keepNext"))
-
-
 def _cleared(root: etree._Element) -> etree._Element:
     for child in list(root):
         root.remove(child)
@@ -479,21 +477,3 @@ def _line(style_id: str, runs: list[etree._Element]) -> etree._Element:
     p = paragraph(style_id)
     p.extend(runs)
     return p
-
-
-def _collect_anchors(blocks: tuple[Block, ...]) -> tuple[dict[str, str], dict[str, Span]]:
-    """Every heading anchor -> its unique bookmark name and its source span, before any output,
-    so the contents and the glance table can link forward."""
-    names: dict[str, str] = {}
-    spans: dict[str, Span] = {}
-    used: set[str] = set()
-    for heading in headings(blocks):
-        if heading.anchor and heading.anchor not in names:
-            name = bookmark_name(heading.anchor)
-            if name in used:
-                name = bookmark_name(f"{heading.anchor}-{len(used)}")
-            used.add(name)
-            names[heading.anchor] = name
-            spans[heading.anchor] = heading.span
-    return names, spans
-

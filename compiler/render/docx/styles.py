@@ -185,8 +185,8 @@ class StyleSheet:
         """A `###` in running text: bold, at body size, in the text colour, as the PDF and the HTML
         set it. It keeps a heading's keep-with-next and outline level (levels 1 and 2 stay out of
         the contents), but not Heading 2's hanging indent, which is there for question numbers."""
-        outline = (value("outlineLvl", "9"),) if level < 3 else ()
-        return self._add(StyleDef("paragraph", f"Subheading {level}", based_on=f"Heading {max(level, 3)}",
+        outline = (value("outlineLvl", "9" if level < 3 else str(level - 1)),) if level < 3 or level > 4 else ()
+        return self._add(StyleDef("paragraph", f"Subheading {level}", based_on=f"Heading {min(max(level, 3), 4)}",
                                   next="Body Text", ppr=outline,
                                   rpr=(*size(self.style.fonts.size), colour(self.style.colours.text))))
 
@@ -336,6 +336,9 @@ def base_styles(s: Style) -> list[StyleDef]:
         StyleDef("paragraph", "Table Text", "Normal", ppr=(spacing(2, 2, 1.0),)),
         StyleDef("paragraph", "Caption", "Normal", ppr=(flag("keepNext"), spacing(8, 4)),
                  rpr=(*bold(), colour(c.primary))),
+        # Word's own Quote style (block text's `> ` quotations), with the PDF's rule down the left.
+        StyleDef("paragraph", "Quote", "Body Text", ppr=(el("w:pBdr", {}, border("left", s.colours.callout_rule, 18, 8)),
+                                                        spacing(4, 6), indent(8)), rpr=(*italic(),)),
         StyleDef("table", "Cause of Concern Box", "Normal Table",
                  extra=_callout_table_properties(s.colours.callout, s.colours.callout_rule)),
         # The PDF's panel colours (compiler/render/pdf/story.py, panel_colours).

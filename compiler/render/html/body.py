@@ -83,6 +83,8 @@ class BodyWriter:
             self.out.append(self.contents(block))
         elif isinstance(block, blocks.DataTable):
             self.out.append(data_table(block))
+        elif isinstance(block, blocks.Quote):
+            self.out.append(quote(block))
         else:
             raise TypeError(f"unknown block {block!r}")
         self._previous = block
@@ -157,4 +159,15 @@ class BodyWriter:
 def badge(value: blocks.Badge) -> str:
     """A grade as text, in its colours (see css.py): never colour alone."""
     return f'<span class="badge grade-{text(value.grade)}">{text(value.label)}</span>'
+
+
+def quote(block: blocks.Quote) -> str:
+    """A quotation; with an attribution, a figure whose caption says who said it (the caption is
+    outside the blockquote, as the words of the quotation are only the quoted ones)."""
+    paragraphs = "".join(f'<p>{inlines(paragraph.content)}</p>' for paragraph in block.paragraphs)
+    quoted = f'<blockquote class="quote">{paragraphs}</blockquote>'
+    if block.attribution is None:
+        return quoted
+    return (f'<figure class="quotation">{quoted}'
+            f'<figcaption class="attribution">\u2014 {inlines(block.attribution.content)}</figcaption></figure>')
 

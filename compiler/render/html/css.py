@@ -80,6 +80,8 @@ h2{{font-size:1.8em}} h3{{font-size:1.35em}} h4{{font-size:1.12em}} h5,h6{{font-
 h2.pillar-heading{{font-size:2em}}
 .subheading,.callout .subheading,.callout.areas-for-improvement .subheading{{color:inherit;font-size:1em;margin:1.2em 0 .3em}}
 .number{{font-variant-numeric:tabular-nums}}
+figure.quotation{{margin:1.2em 0}} blockquote.quote{{margin:1.2em 0 1.2em 1em;padding-left:1em;border-left:4px solid {c.callout_rule}}}
+figure.quotation blockquote.quote{{margin-bottom:.3em}} .attribution{{margin-left:2em;font-style:italic}}
 section.new-page{{border-top:4px solid {readable(c.accent, WHITE)};margin-top:2.5rem}}
 .contents{{margin:1.5rem 0;padding:1rem 0}}
 .contents h2{{margin-top:0}}

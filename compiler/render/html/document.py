@@ -19,7 +19,7 @@ import base64
 from ...diagnostics import Diagnostics
 from ...layout.blocks import Contents, Cover, Document, Running
 from .. import Rendered, RenderOptions
-from .body import BodyWriter
+from .body import BodyWriter, badge
 from .css import css_string, stylesheet
 from .fonts import font_faces
 from .ids import MAIN_ID, element_ids
@@ -81,6 +81,8 @@ def _header(cover: Cover, running: Running) -> str:
                         (cover.version_text, "version")):
         if value:
             parts.append(f'<p class="{role}">{text(value)}</p>')
+    if cover.grade is not None:  # the label and its badge read as one line: "Overall judgment Good"
+        parts.append(f'<p class="overall-grade">{text(cover.grade_label or "")} {badge(cover.grade)}</p>')
     parts.append("</div></header>")
     return "".join(parts)
 

@@ -308,7 +308,7 @@ class Shaded(Flowable):
     wherever its content can.
     """
 
-    def __init__(self, inner: Flowable, fill: str, rule: str, rule_width: float, padding: float,
+    def __init__(self, inner: Flowable, fill: str | None, rule: str, rule_width: float, padding: float,
                  first: bool, last: bool, margin: float = 0) -> None:
         super().__init__()
         self.margin = margin  # space outside the box, above its first slice and below its last
@@ -358,8 +358,9 @@ class Shaded(Flowable):
     def draw(self) -> None:
         canvas = self.canv
         canvas.saveState()
-        canvas.setFillColor(HexColor(self.fill))
-        canvas.decoration(lambda: canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1))
+        if self.fill is not None:  # None: a rule alone (a quotation)
+            canvas.setFillColor(HexColor(self.fill))
+            canvas.decoration(lambda: canvas.rect(0, 0, self.width, self.height, stroke=0, fill=1))
         canvas.setFillColor(HexColor(self.rule))
         canvas.decoration(lambda: canvas.rect(0, 0, self.rule_width, self.height, stroke=0, fill=1))
         canvas.restoreState()

@@ -21,6 +21,7 @@ from reportlab.platypus import Paragraph
 
 from ...layout import blocks
 from .canvas import DeferredText, Finished, ReportCanvas
+from .flowables import Badge, BadgeLook
 from .fonts import FontSet
 from .markup import escape
 from .styles import Typography
@@ -109,6 +110,19 @@ class PagePainter:
                 with canvas.tagged(self.structure.add("P", self.structure.root)):
                     paragraph.drawOn(canvas, self.left, y - paragraph.height)
                 y -= paragraph.height + 3 * mm
+        if cover.grade is not None:
+            self.draw_cover_grade(canvas, cover, y - 3 * mm, column)
+
+    def draw_cover_grade(self, canvas: ReportCanvas, cover: blocks.Cover, y: float, column: float) -> None:
+        """The report's overall judgment: its label, then its badge, each read as a paragraph."""
+        label = self._paragraph(cover.grade_label or "", "cover-detail", column)
+        with canvas.tagged(self.structure.add("P", self.structure.root)):
+            label.drawOn(canvas, self.left, y - label.height)
+        y -= label.height + 2 * mm
+        badge = Badge(cover.grade, BadgeLook(self.fonts.bold, self.typography["cover-detail"].fontSize),
+                      element=self.structure.add("P", self.structure.root))
+        badge.wrap(column, self.height)
+        badge.drawOn(canvas, self.left, y - badge.height)
 
     def draw_logo(self, canvas: ReportCanvas, x: float, y: float, width: float, height: float) -> None:
         canvas.drawImage(self._logo, x, y, width, height, mask="auto")

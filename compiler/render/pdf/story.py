@@ -10,7 +10,7 @@ glance table is Table > THead/TBody > TR > TH/TD; the contents are TOC > TOCI > 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping
 
 from reportlab.lib.colors import HexColor
@@ -19,7 +19,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 
 from ...diagnostics import Span
-from ...model import Inlines, plain_text
+from ...model import Inlines, Text, plain_text
 from ...layout import blocks
 from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEntry, Shaded,
                             TaggedParagraph, WithPrevious, is_heading, keep_headings_with_next)
@@ -119,6 +119,8 @@ class StoryBuilder:
             return self.callout(block, depth, container)
         if isinstance(block, blocks.DataTable):
             return data_table(self, block, container)
+        if isinstance(block, blocks.Quote):
+            return self.quote(block, container)
         if isinstance(block, blocks.GlanceTable):
             # Layout usually heads the table with a real (outlined) heading of the same words.
             return self.glance(block, container, titled=not after_heading)
@@ -173,6 +175,19 @@ class StoryBuilder:
         return [Shaded(flowable, fill, rule, rule_width=3.5,
                        padding=self.style.fonts.size, first=index == 0, last=index == len(inner) - 1,
                        margin=self.style.fonts.size)
+                for index, flowable in enumerate(inner)]
+
+    def quote(self, quote: blocks.Quote, parent: Element) -> list[Flowable]:
+        """Indented behind a rule down its left; tagged BlockQuote, with the attribution a P after
+        it (who said the words is not part of them), printed after a dash."""
+        element = self.structure.add("BlockQuote", parent)
+        inner: list[Flowable] = [self.para(paragraph, 0, element) for paragraph in quote.paragraphs]
+        if quote.attribution:
+            dashed = replace(quote.attribution, content=(Text("\u2014 "), *quote.attribution.content))
+            inner.append(self.para(dashed, 0, parent))
+        rule = self.style.colours.callout_rule
+        return [Shaded(flowable, None, rule, rule_width=3, padding=self.style.fonts.size,
+                       first=index == 0, last=index == len(inner) - 1, margin=self.style.fonts.size * 0.5)
                 for index, flowable in enumerate(inner)]
 
     # ---- navigation blocks -------------------------------------------------------------------

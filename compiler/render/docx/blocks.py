@@ -1,0 +1,38 @@
+"""Blocks of the DOCX body that need no state of their own: quotations, and keeping a block
+with the next one. (document.py holds the builder; this keeps it under the module size limit.)"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from docx.oxml.ns import qn
+from lxml import etree
+
+from ...layout.blocks import Quote
+from ...model import Text
+from .ooxml import el, paragraph_properties
+
+if TYPE_CHECKING:
+    from .document import DocxBuilder, _Target
+
+
+def add_quote(builder: "DocxBuilder", block: Quote, target: "_Target") -> None:
+    """Each paragraph of a quotation in Word's Quote style, then who said it after a dash, so a
+    reader (and `reportc review`, through the source map) meets each at its own paragraph."""
+    style_id = builder.styles.id("Quote")
+    for paragraph in block.paragraphs:
+        builder.add_para(paragraph, target, style_id)
+    if block.attribution:
+        dashed = replace(block.attribution, content=(Text("\u2014 "), *block.attribution.content))
+        builder.add_para(dashed, target, style_id)
+
+
+def keep_with_next(element: etree._Element) -> None:
+    """keepNext on a paragraph, or on every paragraph of a table's last row (how Word keeps a
+    table with what follows it)."""
+    rows = element.findall(qn("w:tr"))
+    for p in rows[-1].iter(qn("w:p")) if rows else [element]:
+        ppr = paragraph_properties(p)
+        if ppr.find(qn("w:keepNext")) is None:
+            # keepNext comes right after pStyle in w:pPr's sequence
+            ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, el("w:keepNext"))
