@@ -2,7 +2,7 @@
 
 What a developer would write in an afternoon: the source read with PyYAML, one platypus story
 (title, pillar and question headings with their grades, areas for improvement as bullets,
-findings as paragraphs), the same embedded Liberation fonts, a running header and footer with the page number, one
+findings as paragraphs), the same embedded Liberation fonts and the default style's page design (12 pt body, 32 mm side margins), a running header and footer with the page number, one
 `SimpleDocTemplate.build`. No validation, no positions, no contents, no tagging, no bookmarks,
 no badges, no print marks: the floor for the same text on the same number of pages.
 
@@ -28,7 +28,7 @@ FONTS = Path(__file__).resolve().parent.parent / "styles" / "fonts"
 def styles() -> dict[str, ParagraphStyle]:
     pdfmetrics.registerFont(TTFont("Body", str(FONTS / "LiberationSans-Regular.ttf")))
     pdfmetrics.registerFont(TTFont("Bold", str(FONTS / "LiberationSans-Bold.ttf")))
-    body = ParagraphStyle("body", fontName="Body", fontSize=11, leading=11 * 1.4, spaceAfter=11 * 0.65)
+    body = ParagraphStyle("body", fontName="Body", fontSize=12, leading=12 * 1.4, spaceAfter=12 * 0.65)
     return {
         "title": ParagraphStyle("title", parent=body, fontName="Bold", fontSize=26, leading=32, spaceAfter=12),
         "h1": ParagraphStyle("h1", parent=body, fontName="Bold", fontSize=18, leading=23, spaceBefore=12),
@@ -59,15 +59,15 @@ def story(report: dict, look: dict[str, ParagraphStyle]) -> list:
 
 def running(canvas, document) -> None:
     canvas.setFont("Body", 9)
-    canvas.drawString(22 * mm, A4[1] - 15 * mm, document.title)
-    canvas.drawString(22 * mm, 12 * mm, document.subject)
-    canvas.drawRightString(A4[0] - 22 * mm, 12 * mm, f"Page {document.page}")
+    canvas.drawString(32 * mm, A4[1] - 15 * mm, document.title)
+    canvas.drawString(32 * mm, 12 * mm, document.subject)
+    canvas.drawRightString(A4[0] - 32 * mm, 12 * mm, f"Page {document.page}")
 
 
 def main() -> None:
     source, out = Path(sys.argv[1]), Path(sys.argv[2])
     report = yaml.load(source.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    document = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=22 * mm, rightMargin=22 * mm, topMargin=25 * mm,
+    document = SimpleDocTemplate(str(out), pagesize=A4, leftMargin=32 * mm, rightMargin=32 * mm, topMargin=25 * mm,
                                  bottomMargin=25 * mm, invariant=1, title=report["title"],
                                  subject=report.get("subject", ""))
     document.build(story(report, styles()), onFirstPage=running, onLaterPages=running)
