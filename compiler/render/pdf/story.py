@@ -26,11 +26,10 @@ from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEnt
 from .fonts import FontSet, GlyphCheck
 from .markup import MarkupWriter, escape, text_runs
 from .styles import Typography
-from .tables import data_table
+from .tables import data_table, grid_commands
 from .tagging import Element, Structure
 
 HEADING_ROLES_BOLD = True  # every heading style is set in the bold face
-RULE_COLOUR = "#B1B4B6"
 GLANCE_BADGE_SHARE = 0.35  # of the frame width, at most, for the glance table's grade column
 # Space after a hanging number or bullet: reportlab pushes the text right whenever the bullet
 # ends less than 0.6 em before the text indent, so anything narrower misaligns long numbers.
@@ -239,17 +238,7 @@ class StoryBuilder:
                                   element=self.structure.add("TH", head_row, attributes=column_header, repeatable=True))
                   for text in table.header]
         data: list[list[Flowable]] = [header]
-        commands = [
-            # Cells hold flowables, but reportlab still sets the cell font: never a base-14 one.
-            ("FONTNAME", (0, 0), (-1, -1), self.fonts.regular),
-            ("BACKGROUND", (0, 0), (-1, 0), HexColor(self.style.colours.primary)),
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("LEFTPADDING", (0, 0), (-1, -1), pad),
-            ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-            ("TOPPADDING", (0, 0), (-1, -1), 5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-            ("LINEBELOW", (0, 1), (-1, -1), 0.5, HexColor(RULE_COLOUR)),
-        ]
+        commands = grid_commands(self.fonts.regular, self.style.colours.primary, pad, valign="MIDDLE", vertical_pad=5)
         numbers = [row.number_text for row in table.rows if row.number]
         for index, row in enumerate(table.rows, start=1):
             self._check(row.content, self._document_span(), bold=row.level <= 1)

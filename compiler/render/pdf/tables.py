@@ -28,17 +28,19 @@ ALIGNMENTS = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
 MEASURED_CHARACTERS = 400  # a cell longer than this wraps anyway: measuring more changes nothing
 
 
-def grid_commands(font: str, header_fill: str, pad: float) -> list[tuple]:
-    """The table style the report's tables share: a filled header row, rules between rows."""
+def grid_commands(font: str, header_fill: str, pad: float, valign: str = "TOP", vertical_pad: float = 4
+                  ) -> list[tuple]:
+    """The table style the report's tables share (data tables and the judgments at a glance): a
+    filled header row, rules between rows."""
     return [
         # Cells hold flowables, but reportlab still sets the cell font: never a base-14 one.
         ("FONTNAME", (0, 0), (-1, -1), font),
         ("BACKGROUND", (0, 0), (-1, 0), HexColor(header_fill)),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("VALIGN", (0, 0), (-1, -1), valign),
         ("LEFTPADDING", (0, 0), (-1, -1), pad),
         ("RIGHTPADDING", (0, 0), (-1, -1), pad),
-        ("TOPPADDING", (0, 0), (-1, -1), 4),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), vertical_pad),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), vertical_pad),
         ("LINEBELOW", (0, 1), (-1, -1), 0.5, HexColor(RULE_COLOUR)),
     ]
 
