@@ -27,6 +27,8 @@ import pytest
 from compiler.build.cache import engine_fingerprint
 from compiler.cli import main
 
+from .test_files import TRACED  # the child that records every file `python -m compiler` opens
+
 GOOD = "title: T {n}\nsubject: S\npillars:\n  - title: P\n    grade: good\n    summary: Report {n}.\n"
 CACHE = ".reportc-cache.json"
 DAMAGED = f"build/{CACHE}:1:1: warning: the build cache is damaged ("
@@ -142,22 +144,6 @@ def test_a_replaced_output_is_removed_only_when_it_is_ours(built, build):
 
 # ---- opening: only regular files inside the project, never waited on ---------------------------
 
-TRACED = """
-import json, os, runpy, sys
-opened = []
-def hook(event, args):
-    if event == "open" and args and isinstance(args[0], (str, bytes, os.PathLike)):
-        opened.append(os.fsdecode(args[0]))
-sys.addaudithook(hook)
-sys.argv = ["reportc", *sys.argv[1:]]
-try:
-    runpy.run_module("compiler", run_name="__main__", alter_sys=True)
-except SystemExit as exit:
-    code = exit.code
-print(json.dumps({"code": code, "opened": opened}))
-"""
-
-
 def test_input_keys_outside_the_project_are_never_opened(built):
     """Recorded with their true hashes, the old code opened each one and called r1-r3 up to date."""
     outside = built.parent / "secret.txt"
@@ -171,7 +157,7 @@ def test_input_keys_outside_the_project_are_never_opened(built):
                            cwd=built, env={**os.environ, **EPOCH}, capture_output=True, text=True, timeout=60)
     trace = json.loads(child.stdout.splitlines()[-1])
     assert trace["code"] == 0, child.stderr
-    assert not [p for p in trace["opened"] if Path(built, p).resolve() == outside.resolve()], trace["opened"]
+    assert not [p for _, p in trace["opened"] if Path(built, p).resolve() == outside.resolve()], trace["opened"]
     statuses = {r["source"]: r["status"] for r in json.loads("\n".join(child.stdout.splitlines()[:-1]))["reports"]}
     assert statuses == {f"sources/r{n}.yaml": "built" for n in (1, 2, 3)}
     assert DAMAGED in child.stderr and "2 entries are unusable" in child.stderr
