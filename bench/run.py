@@ -13,6 +13,7 @@ bytecode caches, as an installed package has them.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import platform
 import shutil
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from sources import report, write_batch  # noqa: E402
+from sources import data_report, report, write_batch  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 # About 526 pages: the typical report's shape (dense paragraphs) over 303 questions, 1.7 million
@@ -122,6 +123,9 @@ def make_project(folder: Path) -> Path:
     (folder / "big" / "large.yaml").write_text(report("large force", seed=11, **LARGE),
                                                encoding="utf-8")
     write_batch(folder / "batch", BATCH)
+    (folder / "data").mkdir()
+    # As many pages as the typical report, so its start-up costs weigh the same per page
+    (folder / "data" / "data.yaml").write_text(data_report("data force", seed=5, questions=17), encoding="utf-8")
     return folder
 
 
@@ -137,7 +141,7 @@ BUILD = ["-m", "compiler", "build", "-q", "--force"]
 
 def run_all(project: Path, runs: int, only: set[str]) -> list[Row]:
     groups = {"startup": startup, "single": single, "prototype": prototype, "tagging": tagging, "html": html,
-              "batch": batch}
+              "batch": batch, "data": data_heavy}
     return [row for name, group in groups.items() if not only or name in only for row in group(project, runs)]
 
 
@@ -186,6 +190,24 @@ def prototype(project: Path, runs: int) -> list[Row]:
         mine.note = (f"{measured:.2f}x the prototype's wall time, {mine.cpu / base.cpu:.2f}x its CPU "
                      f"(target <= {ratio:g}x)")
         rows += [mine, base]
+    return rows
+
+
+def data_heavy(project: Path, runs: int) -> list[Row]:
+    """A page of tables and charts against a page of text (issue 13: at most twice the cost), per
+    format, measured in turns; a page is a page of the report's PDF in every format."""
+    labels = page_counts(project)
+    rows = []
+    for fmt in ("pdf", "docx", "html"):
+        data, text = in_turns(project, runs, [[*BUILD, "data", "--out", f"data-{fmt}", "--format", fmt, "-j", "1"],
+                                              [*BUILD, "one", "--out", f"text-{fmt}", "--format", fmt, "-j", "1"]])
+        heavy, plain = Row(f"data-heavy ({{data}} pages), {fmt}", data), Row(f"typical ({{typical}} pages), {fmt}", text)
+        ratio = (heavy.wall / labels["data"]) / (plain.wall / labels["typical"])
+        cpu_ratio = (heavy.cpu / labels["data"]) / (plain.cpu / labels["typical"])
+        heavy.target, heavy.limit = "<= 2x a page of text", (heavy.wall if ratio <= 2 else 0)
+        heavy.note = (f"a page costs {ratio:.2f}x a page of the typical report in wall time, {cpu_ratio:.2f}x in "
+                      "CPU time (target <= 2x)")
+        rows += [heavy, plain]
     return rows
 
 
@@ -320,7 +342,8 @@ def record(text: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--only", action="append", choices=("startup", "single", "prototype", "tagging", "html", "batch"), default=[])
+    parser.add_argument("--only", action="append", default=[],
+                        choices=("startup", "single", "prototype", "tagging", "html", "batch", "data"))
     parser.add_argument("--record", action="store_true", help="write the table into bench/README.md")
     parser.add_argument("--keep", type=Path, help="build the project here and keep it")
     args = parser.parse_args()
@@ -338,10 +361,11 @@ def main() -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+@functools.lru_cache(maxsize=None)  # one build per project, however many groups ask
 def page_counts(project: Path) -> dict[str, int]:
     """Pages of the typical and the large report, from one build's manifest."""
-    measure(["-m", "compiler", "build", "-q", "one", "big", "--out", "pages", "--format", "pdf"], project)
-    return {"typical": pages(project / "pages", "typical.pdf"), "large": pages(project / "pages", "large.pdf")}
+    measure(["-m", "compiler", "build", "-q", "one", "big", "data", "--out", "pages", "--format", "pdf"], project)
+    return {name: pages(project / "pages", f"{name}.pdf") for name in ("typical", "large", "data")}
 
 
 if __name__ == "__main__":

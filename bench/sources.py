@@ -66,6 +66,47 @@ def report(name: str, seed: int, questions: int = 11, sentences: tuple[int, int]
     return "\n".join(lines) + "\n"
 
 
+CHART_KINDS = ("column", "bar", "line")
+
+
+def data_block(rng: random.Random, index: int, indent: str) -> list[str]:
+    """Findings as rich blocks: a paragraph, a table of 8 rows, a paragraph and a chart of two
+    series, so that nearly every page holds a table or a chart (source format v2)."""
+    years = [str(2015 + year) for year in range(6)]
+    lines = [f"{indent}- {block(rng, 1, indent + '  ')}",
+             f"{indent}- table:", f"{indent}    caption: {quoted(sentence(rng)[:60])}",
+             f"{indent}    columns: [Measure, Force, Peers, England and Wales]",
+             f"{indent}    align: [left, right, right, right]", f"{indent}    rows:"]
+    lines += [f"{indent}      - [{quoted(' '.join(rng.choice(WORDS) for _ in range(3)))}, "
+              f"\"{rng.randint(100, 99999):,}\", {rng.randint(1, 99)}%, {rng.randint(1, 99)}%]" for _ in range(8)]
+    lines += [f"{indent}    source: Force data return, 2019",
+              f"{indent}- {block(rng, 1, indent + '  ')}",
+              f"{indent}- chart:", f"{indent}    type: {CHART_KINDS[index % 3]}",
+              f"{indent}    caption: {quoted(sentence(rng)[:60])}", f"{indent}    unit: \"%\"",
+              f"{indent}    categories: [{', '.join(quoted(year) for year in years)}]", f"{indent}    series:"]
+    for name in ("Force", "England and Wales"):
+        values = ", ".join(str(rng.randint(40, 95)) for _ in years)
+        lines.append(f"{indent}      - {{name: {name}, values: [{values}]}}")
+    return lines
+
+
+def data_report(name: str, seed: int, questions: int = 11) -> str:
+    """The typical report's shape with a table and a chart in every question's findings."""
+    rng = random.Random(seed)
+    lines = [f"title: {quoted('PEEL 2018/19: ' + name)}", f"subject: {quoted(name.title() + ' Police')}",
+             "published: 2019-05-02", "style: hmicfrs", "pillars:"]
+    per_pillar = [questions // 3 + (1 if i < questions % 3 else 0) for i in range(3)]
+    number = 0
+    for title, count in zip(PILLARS, per_pillar):
+        lines += [f"  - title: {title}", f"    grade: {rng.choice(GRADES)}", "    questions:"]
+        for _ in range(count):
+            number += 1
+            lines += [f"      - number: {number}", f"        title: {quoted('How well ' + sentence(rng)[:-1].lower() + '?')}",
+                      f"        grade: {rng.choice(GRADES)}", "        findings:"]
+            lines += data_block(rng, number, "          ")
+    return "\n".join(lines) + "\n"
+
+
 def write_batch(folder: Path, count: int, questions: int = 11, prefix: str = "force") -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     paths = []

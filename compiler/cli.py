@@ -67,6 +67,9 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
                        help="any of pdf,docx,html, comma-separated (default: pdf,docx)")
     build.add_argument("--print", dest="print_marks", action="store_true",
                        help="add crop marks and 3 mm bleed to the PDF")
+    build.add_argument("--allow-missing-glyphs", action="store_true",
+                       help="build a PDF even where no font of the style has a character (it prints as an "
+                            "empty box, which PDF/UA forbids): a warning instead of an error")
     build.add_argument("-j", "--jobs", type=_jobs, default=None,
                        help="worker processes (default: the number of CPUs); 1 builds in this process")
     build.add_argument("--force", action="store_true", help="rebuild every report, even those up to date")
@@ -275,7 +278,7 @@ def _build(args) -> int:
     if args.output is not None:
         return _build_one(args, roots, source_date)
     options = BatchOptions(BuildOptions(roots, args.out, args.format, args.strict, args.print_marks, source_date,
-                                        args.redline_from, args.redline_author),
+                                        args.redline_from, args.redline_author, args.allow_missing_glyphs),
                            jobs=args.jobs, force=args.force, fail_fast=args.fail_fast,
                            shard=args.shard)
     try:
@@ -301,7 +304,8 @@ def _build_one(args, roots, source_date) -> int:
     """build FILE -o OUTPUT: one source to one named file."""
     from .build.single import build_to_file
 
-    result = build_to_file(Path(args.paths[0]), args.output, roots, source_date, args.strict, args.print_marks)
+    result = build_to_file(Path(args.paths[0]), args.output, roots, source_date, args.strict, args.print_marks,
+                           args.allow_missing_glyphs)
     _print(result.diagnostics, args.quiet)
     if result.ok and not args.quiet:
         pages = f" ({result.artefact.pages} pages)" if result.artefact.pages else ""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Iterator, Literal
+from typing import Callable, Iterator, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -40,6 +40,11 @@ def escape_untrusted(text: str) -> str:
     """`text` on one line with every control, line break and bidi control written as an escape
     (`\\n`, `\\x1b`, `\\u202e`): the one rule for anything printed from untrusted input."""
     return _UNTRUSTED.sub(_escape, text)
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """"1 cell", "2 cells", "3 categories": a count in a message, in words a reader expects."""
+    return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
 
 
 def excerpt(text: str, limit: int = EXCERPT_CHARACTERS) -> str:
@@ -122,6 +127,16 @@ class Diagnostics:
         """--strict: every warning becomes an error."""
         self.items = [Diagnostic("error", d.span, d.message) for d in self.items]
         self.hidden, self._shown = _as_errors(self.hidden), _as_errors(self._shown)
+
+    def promote_where(self, refused: Callable[[str], bool]) -> None:
+        """The warnings whose message `refused` picks become errors: what one format cannot print
+        (an empty box in a PDF) is an error when that format is built, a warning otherwise."""
+        for index, item in enumerate(self.items):
+            if item.severity == "warning" and refused(item.message):
+                self.items[index] = Diagnostic("error", item.span, item.message)
+                file = item.span.file
+                self._shown[(file, "warning")] = max(0, self._shown.get((file, "warning"), 0) - 1)
+                self._shown[(file, "error")] = self._shown.get((file, "error"), 0) + 1
 
     def sorted(self) -> list[Diagnostic]:
         """Each file's diagnostics in position order, then one line per severity saying how many

@@ -1,15 +1,19 @@
 """The document model: what a report says, resolved and validated, with no rendering logic.
 
-Standard library only. Every node keeps the span of the source it came from, so any later
+Standard library and the style's plain `Image` only. Every node keeps the span of the source it came from, so any later
 stage (layout, renderers, the review round trip) can point back at the writer's line.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import unicodedata
+from functools import lru_cache
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
+from pathlib import Path
 from typing import Iterator, Union
 
 from .diagnostics import Span
+from .style.types import Image
 
 # ---- inline text: a closed union -------------------------------------------------------
 
@@ -35,12 +39,40 @@ class Link:
     children: tuple["Inline", ...]
 
 
-Inline = Union[Text, Strong, Emph, Link]
+@dataclass(frozen=True)
+class NoteRef:
+    """`[^NAME]`: a mark referring to the note `[^NAME]: TEXT` of the same report (v2)."""
+
+    name: str
+    span: Span = field(compare=False)  # where the reference was written: errors point at it
+
+    children = ()  # a mark has no words of its own (layout numbers it)
+
+
+@dataclass(frozen=True)
+class CrossRef:
+    """`@tbl-NAME` / `@fig-NAME`: prints as "Table 2" / "Figure 3", linked (v2)."""
+
+    kind: str  # "tbl" | "fig"
+    name: str
+    span: Span = field(compare=False)
+
+    @property
+    def written(self) -> str:
+        return f"@{self.kind}-{self.name}"
+
+    @property
+    def children(self) -> tuple["Inline", ...]:
+        return (Text(self.written),)  # until layout numbers it, it reads as written
+
+
+Inline = Union[Text, Strong, Emph, Link, NoteRef, CrossRef]
 Inlines = tuple[Inline, ...]
 
 
 def plain_text(inlines: Inlines) -> str:
-    """The characters a reader sees, markup removed."""
+    """The characters a reader sees, markup removed (a note mark has none; layout's resolved
+    inlines have `children` too)."""
     parts: list[str] = []
     for node in inlines:
         if isinstance(node, Text):
@@ -123,16 +155,78 @@ class Table:
     align: tuple[str, ...]  # "left" | "right" | "center", one per column
     rows: tuple[tuple[TableCell, ...], ...]  # each as long as the header
     span: Span
+    source: Inlines | None = None  # (v2 `table:` block) printed as "Source: ..." under it
+    notes: tuple["Block", ...] = ()  # (v2 `table:` block) block text under it
 
     @property
     def items(self) -> tuple[TableCell, ...]:
         """Every text of the table (caption, header, cells): the length, markup and glyph checks
         of block text take them one by one, as they take a list's items."""
         caption = (TableCell(self.caption, self.span),) if self.caption else ()
-        return caption + self.header + tuple(cell for row in self.rows for cell in row)
+        source = (TableCell(self.source, self.span),) if self.source else ()
+        notes = tuple(part for block in self.notes for part in text_parts(block))
+        return caption + self.header + tuple(cell for row in self.rows for cell in row) + source + notes
 
 
-Block = Union[Paragraph, SubHeading, BulletList, NumberedList, Table, Quotation]
+@dataclass(frozen=True)
+class Figure:
+    """A `figure:` rich block: an image beside the source, decoded once (the logo's rules)."""
+
+    name: str | None  # `@fig-NAME` refers to it
+    image: "Image"
+    alt: str
+    caption: Inlines
+    source: Inlines | None
+    width_percent: int  # of the text column, 1..100
+    span: Span
+    caption_span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    values: tuple[float, ...]  # one per category
+    span: Span
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A `chart:` rich block, drawn from its data in every format; numbered with the figures."""
+
+    name: str | None  # `@fig-NAME` refers to it
+    kind: str  # "bar" (horizontal) | "column" (vertical) | "line"
+    caption: Inlines
+    categories: tuple[str, ...]
+    series: tuple[Series, ...]
+    unit: str | None  # printed with values and on the axis, e.g. "%"
+    alt: str | None  # None: layout generates a sentence from the data
+    source: Inlines | None
+    span: Span
+    caption_span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Boxed:
+    """A `callout:` rich block: a titled box of block text in the colour of its kind."""
+
+    kind: str  # a key of the style's `callouts`
+    title: Inlines | None
+    body: tuple["Block", ...]  # block text, no rich blocks inside
+    span: Span
+    title_span: Span | None = None
+
+
+@dataclass(frozen=True)
+class FootnoteDefinition:
+    """`[^NAME]: TEXT`: the text of a note; printed where the notes of its format go, not here."""
+
+    name: str
+    content: Inlines
+    span: Span
+
+
+Block = Union[Paragraph, SubHeading, BulletList, NumberedList, Table, Quotation, Figure, Chart, Boxed,
+              FootnoteDefinition]
 
 
 def text_parts(block: "Block") -> Iterator:
@@ -148,8 +242,25 @@ def text_parts(block: "Block") -> Iterator:
         yield from block.paragraphs
         if block.attribution:
             yield block.attribution
+    elif isinstance(block, Boxed):
+        if block.title:
+            yield _Part(block.title, block.title_span or block.span)
+        for child in block.body:
+            yield from text_parts(child)
+    elif isinstance(block, (Figure, Chart)):
+        yield _Part(block.caption, block.caption_span or block.span)
+        if block.source:
+            yield _Part(block.source, block.span)
     else:
         yield from getattr(block, "items", (block,))
+
+
+@dataclass(frozen=True)
+class _Part:
+    """A piece of text inside a rich block, for the checks that take text_parts one by one."""
+
+    content: Inlines
+    span: Span
 
 
 @dataclass(frozen=True)
@@ -220,6 +331,38 @@ class Section:
 
 
 @dataclass(frozen=True)
+class GlossaryEntry:
+    term: InlineText
+    definition: InlineText
+    span: Span
+
+
+def term_order(text: str) -> tuple[str, str, str]:
+    """How a reader expects a glossary sorted: by letters, case and accents ignored ("Eagle",
+    "éclair", "Fox"); ties fall back on the case-folded text, then the text as written, so the
+    order is total. Two terms with the same first part are one term written twice."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in folded if not unicodedata.combining(char)), folded, text
+
+
+@dataclass(frozen=True)
+class Isbn:
+    edition: str  # "pdf" | "html" | "docx": the one edition that prints it
+    number: str  # as written, hyphens kept
+    span: Span
+
+
+@dataclass(frozen=True)
+class Imprint:
+    """A report's `imprint:`: asks for the imprint page, with its own publication details."""
+
+    isbns: tuple[Isbn, ...]
+    reference: str | None
+    span: Span
+    reference_span: Span | None = None
+
+
+@dataclass(frozen=True)
 class Report:
     id: str
     title: InlineText
@@ -239,7 +382,38 @@ class Report:
     numbered_questions: bool = True  # false: questions print without their numbers
     grade: str | None = None  # (v2) overall judgment: a grade key, UNGRADED, or None (not printed)
     grade_span: Span | None = None  # the `grade:` value, where a comment on the cover badge belongs
+    glossary: tuple[GlossaryEntry, ...] = ()  # (v2) in source order; layout sorts it
+    imprint: Imprint | None = None  # (v2) None: no imprint page
+    data_files: tuple[Path, ...] = ()  # (v2) CSV files and images its rich blocks read: build inputs
 
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
+
+
+def walk_nodes(node: object) -> Iterator[object]:
+    """Every node under `node` (itself included), in reading order: fields in the order they
+    print, so the checks and the numbering of notes meet them as a reader does."""
+    pending = [node]
+    while pending:
+        current = pending.pop()
+        yield current
+        if isinstance(current, tuple):
+            pending += reversed(current)
+        else:
+            names = _node_fields(type(current))
+            if names:
+                children = [getattr(current, name) for name in names]
+                pending += reversed([child for child in children if isinstance(child, tuple) or _node_fields(type(child))])
+
+
+_LEAVES = (Span, Image)  # dataclasses with nothing inside to walk
+
+
+@lru_cache(maxsize=None)
+def _node_fields(kind: type) -> tuple[str, ...]:
+    """The field names of a node type (none for anything else): `fields()` per node, on every
+    node of a large report, cost most of the time of the checks that walk it."""
+    if not is_dataclass(kind) or issubclass(kind, _LEAVES):
+        return ()
+    return tuple(f.name for f in fields(kind))

@@ -33,7 +33,43 @@ END = "<!-- END GENERATED: {name} -->"
 # schema without an example here stops the generator, so no key goes undocumented.
 BLOCK_EXAMPLE = "The force is **good** at investigating crime."
 STYLE_REFERENCES = ("style", "extends")  # paths that may also be a style's bare name
-EXAMPLES: dict[str, str] = {
+RICH_EXAMPLES: dict[str, str] = {  # the rich blocks of block text (v2), first met under `summary`
+    "summary[].table": "{caption: Calls for service, columns: [Year, Calls], rows: [[2021, 12400]]}",
+    "summary[].table.name": "calls",
+    "summary[].table.caption": "Calls for service, 2019 to 2022",
+    "summary[].table.columns": "[Year, 999 calls, Answered within 10 s]",
+    "summary[].table.align": "[left, right, right]",
+    "summary[].table.rows": '[[2019, "12,400", 91%]]',
+    "summary[].table.csv": "data/calls.csv",
+    "summary[].table.source": "Force data return, 2022",
+    "summary[].table.notes": "Figures are rounded to the nearest 50.",
+    "summary[].figure": "{image: images/map.png, alt: Map of the force area, caption: The force area}",
+    "summary[].figure.name": "map",
+    "summary[].figure.image": "images/area-map.png",
+    "summary[].figure.alt": "Map of the force area showing its three command units",
+    "summary[].figure.caption": "The force area",
+    "summary[].figure.source": "Force, 2022",
+    "summary[].chart": "{type: column, caption: Calls answered, categories: [...], series: [...]}",
+    "summary[].chart.name": "answered",
+    "summary[].chart.type": "bar",
+    "summary[].chart.caption": "999 calls answered within 10 seconds",
+    "summary[].chart.categories": '["2019", "2020", "2021"]',
+    "summary[].chart.series": "[{name: Northshire Police, values: [91, 88, 86]}]",
+    "summary[].chart.series[].name": "Northshire Police",
+    "summary[].chart.series[].values": "[91, 88, 86]",
+    "summary[].chart.unit": '"%"',
+    "summary[].chart.alt": "Calls answered within 10 seconds fell from 91% in 2019 to 86% in 2021.",
+    "summary[].chart.source": "Home Office, 2022",
+    "summary[].callout": "{kind: innovative-practice, title: Using drones, body: ...}",
+    "summary[].callout.kind": "innovative-practice",
+    "summary[].callout.title": "Using drones to find missing people",
+    "summary[].callout.body": BLOCK_EXAMPLE,
+    "callouts.*": "{label: Good practice, colour: \"#EAF4EC\"}",
+    "callouts.*.label": "Good practice",
+    "callouts.*.colour": '"#EAF4EC"',
+}
+
+EXAMPLES: dict[str, str] = {**RICH_EXAMPLES,
     "id": "city-of-london-peel-2018",
     "title": "PEEL 2018/19",
     "subject": "City of London Police",
@@ -74,6 +110,17 @@ EXAMPLES: dict[str, str] = {
     "pillars[].questions[].causes_of_concern": "[{text: The force is not doing enough to prevent crime.}]",
     "pillars[].questions[].findings": BLOCK_EXAMPLE,
     "annexes": "[{title: About the data, body: ...}]",
+    "glossary": "[{term: ASB, definition: Anti-social behaviour}]",
+    "glossary[].term": "ASB",
+    "glossary[].definition": "Anti-social behaviour",
+    "imprint": "{isbn: {pdf: 978-1-78655-001-9}, reference: HC 1234}",
+    "imprint.isbn": "{pdf: 978-1-78655-001-9, html: 978-1-78655-000-2}",
+    "imprint.isbn.pdf": "978-1-78655-001-9",
+    "imprint.isbn.html": "978-1-78655-000-2",
+    "imprint.isbn.docx": "978-1-78655-002-6",
+    "imprint.reference": "HC 1234",
+    "style:imprint": '"© Crown copyright {year}"',
+    "alternative_formats": '"For an accessible version of this document, email us."',
     "extends": "hmicfrs",
     "brand.name": "Northvale Inspectorate",
     "brand.logo": "logo.png",
@@ -86,6 +133,7 @@ EXAMPLES: dict[str, str] = {
     "brand": "{name: Northvale Inspectorate, logo: logo.png}",
     "labels": "{contents: Contents}",
     "fonts": "{family: Liberation Sans, size: 11}",
+    "fonts.fallback": "[fonts/NotoSansGeorgian-Regular.ttf]",
     "colours": '{primary: "#1D4E89"}',
     "page": "{size: letter}",
     "cover": "{band_height_mm: 120}",
@@ -215,7 +263,8 @@ def _collect(path: str, node: dict, sections: list, seen: dict[int, str]) -> Non
 def child_path(path: str, key: str, child: dict) -> str:
     """`pillars[].questions[]`: a list's items are named with []."""
     full = f"{path}.{key}" if path else key
-    return full + "[]" if child.get("type") == "array" else full
+    listed = child.get("type") == "array" or any(alt.get("type") == "array" for alt in child.get("oneOf", ()))
+    return full + "[]" if listed else full  # block text may be a list of rich blocks (v2)
 
 
 def _mapping_of(node: dict) -> dict | None:
@@ -234,7 +283,7 @@ def _mapping_of(node: dict) -> dict | None:
 def row(key: str, path: str, node: dict, required: bool, seen: dict[int, str], kind: str,
         meaning: str | None = None) -> str:
     default = node.get("default")
-    example = EXAMPLES.get(path)
+    example = EXAMPLES.get(f"{kind}:{path}", EXAMPLES.get(path))  # "style:imprint": a key both files have
     if example is None and default is None:
         raise SystemExit(f"docs/make_reference.py: no example for `{path}`; add one to EXAMPLES")
     shown_default = f"`{yaml_value(default)}`" if default is not None else ""

@@ -22,6 +22,7 @@ PICTURES = {
     "page-question": ("city-of-london-peel-2018", "How effective is the force at investigating crime", -1),
     "page-glance": ("northshire-peel-2021", "Judgments at a glance", -1),
     "page-draft": ("eastmoor-fire-2026-draft", "Cause of concern", 0),
+    "page-data": ("northshire-peel-2021", "Table 1: Northshire in numbers", 0),
 }
 
 

@@ -22,6 +22,21 @@ def sample_sources() -> list[Path]:
     return sorted(SOURCES.glob("*.yaml")) + sorted(SOURCES.glob("*/report.yaml"))
 
 
+def sample_without_data_section() -> str:
+    """The Northshire sample without its "Force in numbers" section, so a test that adds its own
+    tables and figures finds them numbered from 1."""
+    text = (SOURCES / "northshire-peel-2021.yaml").read_text(encoding="utf-8")
+    start = text.index("  - title: Force in numbers\n")
+    end = text.index("\n  - title: ", start + 1) + 1
+    return text[:start] + text[end:]
+
+
+def copy_sample_data(folder: Path) -> None:
+    """The files the samples' tables read (sources/data/), for a test that writes a changed copy
+    of a sample into another folder."""
+    shutil.copytree(SOURCES / "data", folder / "data", dirs_exist_ok=True)
+
+
 def run_reportc(*args: str, cwd: Path = ROOT, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the real command line, as a user would."""
     full_env = {**os.environ, **(env or {})}

@@ -113,7 +113,8 @@ def test_schema_is_json_schema_covering_every_key():
     Draft202012Validator.check_schema(schema)
     keys = set(schema["properties"])
     assert {"id", "title", "subject", "programme", "published", "language", "status", "marking", "version",
-            "style", "summary", "front_matter", "pillars", "annexes", "numbered_questions", "grade"} == keys
+            "style", "summary", "front_matter", "pillars", "annexes", "numbered_questions", "grade", "glossary",
+            "imprint"} == keys
     question = schema["properties"]["pillars"]["items"]["properties"]["questions"]["items"]
     assert {"number", "title", "grade", "carried_over", "areas_for_improvement", "causes_of_concern",
             "findings", "detailed_findings"} == set(question["properties"])

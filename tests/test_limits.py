@@ -247,7 +247,10 @@ def test_pdf_running_text_keeps_the_longest_prefix_that_fits():
     # the bisection must cut where removing one character at a time cut: same bytes as before
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    from compiler.render.pdf.page import _fit
+    from compiler.layout.ellipsis import shortened
+
+    def _fit(text: str, font: str, size: float, width: float) -> str:  # as the PDF's running text does
+        return shortened(text, lambda part: stringWidth(part, font, size), width)
 
     def one_at_a_time(text: str, width: float) -> str:
         if stringWidth(text, "Helvetica", 9) <= width:

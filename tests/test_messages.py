@@ -160,9 +160,9 @@ MISTAKES = [
         "sources/r.yaml:6:5: error: unknown key `-summary`; a list item needs a space after '-': `- summary`"]),
     # ---- places: one-based, as a writer counts, with the title ----
     Mistake("place of a question's value", GOOD + "    questions:\n      - title: How well?\n"
-            "        findings: [a]\n", [
+            "        findings: {a: b}\n", [
                 "sources/r.yaml:8:19: error: pillar 1 (Efficiency), question 1 (How well?), `findings` must "
-                "be text, not a list"]),
+                "be text, not a mapping"]),
     Mistake("place without a title", GOOD + "  - grade: good\n", [
         "sources/r.yaml:6:5: error: missing required key `title` in pillar 2"]),
     Mistake("place of an empty item", GOOD + "    questions:\n      -\n", [
@@ -170,9 +170,13 @@ MISTAKES = [
     Mistake("place of a date", GOOD + "  - title: Legitimacy\n    grade: good\n    updated: 2019-02-30\n", [
         "sources/r.yaml:8:14: error: pillar 2 (Legitimacy), `updated`: '2019-02-30' is not a valid date; use "
         "YYYY-MM-DD (for example 2019-05-02)"]),
-    Mistake("place of an area's detail", GOOD + "    areas_for_improvement:\n      - text: a\n        detail: [b]\n", [
+    Mistake("place of an area's detail", GOOD + "    areas_for_improvement:\n      - text: a\n        detail: {b: c}\n", [
         "sources/r.yaml:8:17: error: pillar 1 (Efficiency), area for improvement 1, `detail` must be text, "
-        "not a list"]),
+        "not a mapping"]),
+    Mistake("place of a rich block with two kinds", GOOD + "    findings:\n      - table: {caption: a}\n"
+            "        chart: {type: bar}\n", [
+                "sources/r.yaml:7:9: error: item 1 of pillar 1 (Efficiency), `findings`: a rich block has exactly "
+                "one key: table, figure, chart or callout"]),
     Mistake("long title in a place", GOOD.replace("Efficiency", "E" * 80) + "    updated: 2019-02-30\n", [
         f"sources/r.yaml:6:14: error: pillar 1 ({'E' * 39}…), `updated`: '2019-02-30' is not a valid date; use "
         "YYYY-MM-DD (for example 2019-05-02)"]),

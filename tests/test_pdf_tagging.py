@@ -113,7 +113,7 @@ def pdfs(built_samples, tmp_path_factory, documents) -> dict[str, Path]:
     paths = {report_id: built_samples / f"{report_id}.pdf" for report_id in documents if report_id != "pdf-stress"}
     out = tmp_path_factory.mktemp("stress-tagged")
     result = run_reportc("build", str(STRESS.relative_to(ROOT)), "--format", "pdf", "--print", "--out", str(out),
-                         env={"SOURCE_DATE_EPOCH": "1700000000"})
+                         "--allow-missing-glyphs", env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert result.returncode == 0, result.stderr
     paths["pdf-stress"] = out / "pdf-stress.pdf"  # with print marks: their crop marks must be artifacts too
     return paths
@@ -320,7 +320,7 @@ def test_areas_for_improvement_are_lists_with_one_item_each(trees, documents):
 def test_glance_table_has_column_headers_and_a_row_per_judgment(trees, documents):
     for report_id, tagged in trees.items():
         table_block = next(b for b in documents[report_id].body if isinstance(b, blocks.GlanceTable))
-        (table,) = tagged.nodes("Table")
+        table = tagged.nodes("Table")[0]  # the glance table comes before any data table
         (head,) = table.children("THead")
         (body,) = table.children("TBody")
         header = head.children("TR")[0].children("TH")
@@ -340,7 +340,9 @@ def test_glance_table_has_column_headers_and_a_row_per_judgment(trees, documents
 def test_logo_is_a_figure_with_its_alternative_text(trees, documents):
     for report_id, tagged in trees.items():
         logo = documents[report_id].cover.logo
-        figures = tagged.nodes("Figure")
+        captioned = {id(figure) for group in tagged.nodes("Div") if group.children("Caption")
+                     for figure in group.children("Figure")}  # the report's figures and charts
+        figures = [figure for figure in tagged.nodes("Figure") if id(figure) not in captioned]
         if logo is None:
             assert not figures
             continue
@@ -374,15 +376,20 @@ def test_contents_are_a_toc_of_linked_entries(trees, documents):
             assert re.search(r"\d+$", text), "the page number is read with its entry"
 
 
+def read_text(content) -> str:
+    """What a reader of the tagged text reads: the plain text with each note mark's number."""
+    return "".join(str(node.number) if isinstance(node, blocks.NoteMark) else plain_text((node,)) for node in content)
+
+
 def test_reading_order_is_source_order(trees, documents):
     for report_id, tagged in trees.items():
         flat = squash(tagged.text(tagged.root))
         position = 0
         for block in blocks.walk_blocks(documents[report_id].body):
             if isinstance(block, (blocks.Heading, blocks.Para)):
-                wanted = squash(plain_text(block.content))
+                wanted = squash(read_text(block.content))
             elif isinstance(block, blocks.ListBlock):
-                wanted = squash(plain_text(block.items[0].content))
+                wanted = squash(read_text(block.items[0].content))
             else:
                 continue
             found = flat.find(wanted, position)

@@ -17,7 +17,7 @@ import pytest
 from compiler.diagnostics import Diagnostics, Span
 from compiler.model import Emph, Paragraph, Strong, Table, Text, plain_text
 from compiler.source import markup
-from tests.conftest import SOURCES, run_reportc
+from tests.conftest import SOURCES, copy_sample_data, run_reportc, sample_without_data_section
 from tests.test_pdf_tagging import read_tree
 
 SAMPLE = SOURCES / "northshire-peel-2021.yaml"
@@ -38,10 +38,11 @@ def table_text(rows: int = ROWS, extra: str = "") -> str:
 
 
 def write_report(folder: Path, table: str) -> Path:
-    source = SAMPLE.read_text(encoding="utf-8")
+    source = sample_without_data_section()
     assert FINDINGS in source
     path = folder / "report.yaml"
     path.write_text(source.replace(FINDINGS, table, 1), encoding="utf-8")
+    copy_sample_data(folder)
     return path
 
 
@@ -68,7 +69,8 @@ def test_a_pipe_table_parses_with_alignment_inline_markup_and_literal_tags():
                                 "| b |  | [site](https://example.org) |\n"
                                 "Table: Scores *now* {#tbl-scores}\n"
                                 "After.")
-    assert not list(diagnostics)
+    assert not diagnostics.errors  # (v2) the literal tags print as written, with a warning each
+    assert [(d.span.line, d.span.col) for d in diagnostics.warnings] == [(4, 9), (4, 13)]
     assert isinstance(blocks[0], Paragraph) and isinstance(blocks[2], Paragraph)
     table = blocks[1]
     assert isinstance(table, Table)

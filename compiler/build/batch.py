@@ -150,7 +150,8 @@ def _plan(sources: list[Path], names: list[str], cache: dict, absent: str, optio
 def _options_key(build: BuildOptions, report: ReportResult | None = None) -> dict:
     dated = report is None or report.dated_by_source_date
     return buildcache.options_key(build.formats, build.print_marks, build.strict,
-                                  build.source_date if dated else buildcache.NOT_DATED_BY_SOURCE_DATE)
+                                  build.source_date if dated else buildcache.NOT_DATED_BY_SOURCE_DATE,
+                                  build.allow_missing_glyphs)
 
 
 def _skipped(entry: buildcache.Entry, out_dir: Path) -> ReportResult:

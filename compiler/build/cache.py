@@ -68,10 +68,13 @@ class Entry:
 NOT_DATED_BY_SOURCE_DATE = "published"
 
 
-def options_key(formats: Iterable[str], print_marks: bool, strict: bool, source_date: object) -> dict:
-    """The options that change what a build writes, as plain JSON values."""
-    return {"formats": list(formats), "print": print_marks, "strict": strict,
-            "source_date": None if source_date is None else str(source_date)}
+def options_key(formats: Iterable[str], print_marks: bool, strict: bool, source_date: object,
+                allow_missing_glyphs: bool = False) -> dict:
+    """The options that change what a build writes, as plain JSON values. --allow-missing-glyphs
+    is recorded only when given, so the caches of builds without it stay as they were."""
+    key = {"formats": list(formats), "print": print_marks, "strict": strict,
+           "source_date": None if source_date is None else str(source_date)}
+    return {**key, "allow_missing_glyphs": True} if allow_missing_glyphs else key
 
 
 def _comparable(recorded: Mapping, options: Mapping) -> dict:
@@ -291,7 +294,7 @@ def style_inputs(style: "Style", roots: Roots) -> list[Path | tuple[Path, None]]
         if style_file.is_relative_to(SHIPPED_STYLES) and not shadow.exists():
             files.append((shadow, None))
     fonts = style.fonts
-    files += [fonts.regular, fonts.bold, fonts.italic, fonts.bold_italic]
+    files += [fonts.regular, fonts.bold, fonts.italic, fonts.bold_italic, *(font.path for font in fonts.fallback)]
     return files
 
 
@@ -333,5 +336,8 @@ def style_hashes(style: "Style", roots: Roots) -> dict[str, str | None]:
 
 
 def input_hashes(source: Path, source_sha256: str, style_hashes: Mapping[str, str | None],
-                 roots: Roots) -> dict[str, str | None]:
-    return {file_key(source, roots): source_sha256, **style_hashes}
+                 roots: Roots, data_files: tuple[Path, ...] = ()) -> dict[str, str | None]:
+    """Every file the build read: the source, its style chain and fonts, and (v2) the CSV files
+    and images of its tables and figures, so editing any of them rebuilds the report."""
+    data = {file_key(path, roots): sha256_input(path) for path in data_files}
+    return {file_key(source, roots): source_sha256, **style_hashes, **data}

@@ -34,6 +34,7 @@ _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,99}\Z")  # source.schema.ID_PATTERN, vali
 _SHA256 = re.compile(r"[0-9a-f]{64}\Z")
 _ENTRY_KEYS = {"id", "options", "inputs", "outputs"}
 _OPTION_KEYS = {"formats", "print", "strict", "source_date"}
+_OPTIONAL_KEYS = {"allow_missing_glyphs"}
 _OUTPUT_KEYS = {"name", "format", "size", "pages", "sha256", "mtime_ns"}
 
 
@@ -101,8 +102,10 @@ def key_problem(key: object, shipped: PurePosixPath) -> str | None:
 
 
 def _options_problem(options: object) -> str | None:
-    if not isinstance(options, dict) or set(options) != _OPTION_KEYS:
+    if not isinstance(options, dict) or not _OPTION_KEYS <= set(options) <= _OPTION_KEYS | _OPTIONAL_KEYS:
         return f"the options are not an object with {_listed(_OPTION_KEYS)}"
+    if options.get("allow_missing_glyphs", True) is not True:  # recorded only when given
+        return "allow_missing_glyphs is not true"
     formats = options["formats"]
     if (not isinstance(formats, list) or not formats or len(formats) > len(FORMATS)
             or not all(isinstance(fmt, str) and fmt in FORMATS for fmt in formats)

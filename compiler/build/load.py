@@ -78,6 +78,7 @@ def load_report(path: Path, roots: Roots, styles: StyleLoader, strict: bool = Fa
     from ..source.schema import REPORT_SCHEMA
     from ..source.schemacheck import check
     from ..style.loader import display_name
+    from ..source.rich import SourceFiles
     from ..source.validate import ReportBuilder, report_id
     from ..source.yamltree import Mapping, Scalar, load_file
 
@@ -95,7 +96,8 @@ def load_report(path: Path, roots: Roots, styles: StyleLoader, strict: bool = Fa
     loaded.style = styles.load(style_name, path.parent, origin, diagnostics)
     the_id = report_id(tree, path, loaded.file, diagnostics)
     if loaded.style is not None:
-        report = ReportBuilder(loaded.file, loaded.style, diagnostics).report(tree, the_id or "")
+        files = SourceFiles(path.parent.resolve(), roots)  # where its tables and figures may read files
+        report = ReportBuilder(loaded.file, loaded.style, diagnostics, files).report(tree, the_id or "")
         loaded.report = None if diagnostics.has_errors else report
         if loaded.report is not None:  # a report in another language than its style's prints its labels
             from ..style.labels import localised

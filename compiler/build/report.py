@@ -29,6 +29,7 @@ class BuildOptions:
     source_date: date | None = None
     redline_from: Path | None = None  # OLD: the DOCX shows the differences from it as tracked changes
     redline_author: str | None = None  # their author (default: the style's brand name)
+    allow_missing_glyphs: bool = False  # a PDF may print empty boxes: a warning, not an error
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ def compose_document(loaded: Loaded, source_date: date | None):
     from .fingerprints import build_inputs
 
     document = compose(loaded.report, loaded.style, source_date, CREATOR)
-    return replace(document, inputs=tuple(build_inputs(document.source, tuple(loaded.style.files), Path.cwd())))
+    files = (*loaded.style.files, *loaded.report.data_files)  # a draft records its CSV files and images too
+    return replace(document, inputs=tuple(build_inputs(document.source, files, Path.cwd())))
 
 
 def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
@@ -62,7 +64,8 @@ def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
     for fmt in FORMATS:  # render order: the PDF first, its page numbers feed the DOCX contents
         if fmt in options.formats:
             shown, author = _redline(loaded, document, options) if fmt == "docx" else (document, None)
-            result = renderer_for(fmt)(shown, RenderOptions(print_marks, anchor_pages, author), loaded.diagnostics)
+            render_options = RenderOptions(print_marks, anchor_pages, author, options.allow_missing_glyphs)
+            result = renderer_for(fmt)(shown, render_options, loaded.diagnostics)
             anchor_pages = dict(result.anchor_pages) or anchor_pages
             rendered[fmt] = result
     if options.strict:

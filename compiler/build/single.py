@@ -93,7 +93,7 @@ class SingleResult:
 
 
 def build_to_file(source: Path, output: Path, roots: "Roots", source_date: "date | None", strict: bool,
-                  print_marks: bool) -> SingleResult:
+                  print_marks: bool, allow_missing_glyphs: bool = False) -> SingleResult:
     """Load, compose and render `source` in the format `output`'s extension names, then write it
     atomically; every problem as a diagnostic."""
     from .load import discover_sources, load_report
@@ -108,7 +108,7 @@ def build_to_file(source: Path, output: Path, roots: "Roots", source_date: "date
     if not loaded.ok:
         return result
     fmt = format_of(output)
-    rendered = _render(loaded, fmt, source_date, print_marks or loaded.style.print.crop_marks)
+    rendered = _render(loaded, fmt, source_date, print_marks or loaded.style.print.crop_marks, allow_missing_glyphs)
     if strict:
         loaded.diagnostics.promote_warnings()
     if not loaded.diagnostics.has_errors:
@@ -116,7 +116,7 @@ def build_to_file(source: Path, output: Path, roots: "Roots", source_date: "date
     return result
 
 
-def _render(loaded, fmt: str, source_date, print_marks: bool):
+def _render(loaded, fmt: str, source_date, print_marks: bool, allow_missing_glyphs: bool = False):
     """The rendered format; the paginating format first when another one is asked for, so its
     contents page carries the same page numbers as in a full build."""
     from ..render import RENDERERS, RenderOptions, renderer_for
@@ -127,7 +127,8 @@ def _render(loaded, fmt: str, source_date, print_marks: bool):
     if fmt != PAGINATING_FORMAT and PAGINATING_FORMAT in RENDERERS:
         pages = renderer_for(PAGINATING_FORMAT)(document, RenderOptions(print_marks, {}), Diagnostics())
         anchor_pages = dict(pages.anchor_pages)
-    return renderer_for(fmt)(document, RenderOptions(print_marks, anchor_pages), loaded.diagnostics)
+    options = RenderOptions(print_marks, anchor_pages, allow_missing_glyphs=allow_missing_glyphs)
+    return renderer_for(fmt)(document, options, loaded.diagnostics)
 
 
 def _write(output: Path, fmt: str, rendered, diagnostics: Diagnostics) -> Artefact | None:

@@ -62,7 +62,8 @@ def _build_job(job: Job) -> ReportResult:
     the_id = loaded.report.id if loaded.report else job.expected_id
     if not loaded.ok or loaded.diagnostics.has_errors:
         return ReportResult(job.file, FAILED, the_id, diagnostics=tuple(loaded.diagnostics.sorted()))
-    inputs = buildcache.input_hashes(job.path, source_sha256, _hashes_of(loaded.style, options.roots), options.roots)
+    inputs = buildcache.input_hashes(job.path, source_sha256, _hashes_of(loaded.style, options.roots), options.roots,
+                                     loaded.report.data_files)
     artefacts = _write(loaded, options)
     diagnostics = tuple(loaded.diagnostics.sorted())
     if not artefacts or loaded.diagnostics.has_errors:

@@ -80,9 +80,15 @@ class Callout:
     """A shaded box: a cause of concern with its lead-in and recommendations, or the areas for
     improvement with their heading."""
 
-    role: str  # "cause-of-concern", "areas-for-improvement"
+    role: str  # "cause-of-concern", "areas-for-improvement", "callout" (a `callout:` rich block)
     blocks: tuple["Block", ...]
     span: Span
+    # A `callout:` block's kind (its key in the style's `callouts`), fill colour and accessible
+    # name ("Innovative practice: Using drones"); None for the report's own panels.
+    kind: str | None = None
+    fill: str | None = None
+    name: str | None = None
+    rule: str | None = None  # its edge's colour, 3:1 against the fill (WCAG 1.4.11)
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,59 @@ class DataTable:
     rows: tuple[tuple[Inlines, ...], ...]
     span: Span
     row_spans: tuple[Span, ...] = field(default=(), compare=False)  # each row's line, for drafts
+    source: Inlines | None = None  # "Source: ..." (the `source` label filled in), under the table
+    notes: tuple["Block", ...] = ()  # block text under the table (role "table-note" paragraphs)
+    cell_spans: tuple[tuple[Span, ...], ...] = field(default=(), compare=False)  # each body cell's, for drafts
+
+    def body_cell_spans(self) -> tuple[tuple[Span, ...], ...]:
+        """Each body cell's source position: its own where known (a CSV cell's is in the CSV
+        file), else its row's, else the table's."""
+        if self.cell_spans:
+            return self.cell_spans
+        row_spans = self.row_spans or (self.span,) * len(self.rows)
+        return tuple((span,) * len(row) for row, span in zip(self.rows, row_spans))
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    """An image with its text alternative, numbered with the charts: "Figure N: CAPTION"."""
+
+    number: int
+    caption: Inlines  # the `figure_caption` label filled in
+    anchor: str  # "fig-NAME" when named, else "figure-N"
+    image: Image
+    alt: str
+    width_percent: int  # of the text column
+    source: Inlines | None  # "Source: ..."
+    span: Span
+    caption_span: Span | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    name: str
+    values: tuple[float, ...]
+    value_texts: tuple[str, ...]  # each value as printed, with its unit: "91%"
+    colour: str  # "#RRGGBB", 3:1 against the page at least (WCAG 1.4.11)
+
+
+@dataclass(frozen=True)
+class ChartBlock:
+    """A chart drawn from its data, numbered with the figures. `drawing` is its geometry in points
+    (layout/charts.py), the same in every format; the data stays here for tables and alt text."""
+
+    number: int
+    caption: Inlines  # the `figure_caption` label filled in
+    anchor: str  # "fig-NAME" when named, else "figure-N"
+    kind: str  # "bar" | "column" | "line"
+    categories: tuple[str, ...]
+    series: tuple[ChartSeries, ...]
+    unit: str | None
+    alt: str  # as written, or a sentence generated from the data
+    source: Inlines | None
+    span: Span
+    drawing: object = field(default=None, compare=False)
+    caption_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -156,7 +215,69 @@ class Quote:
     span: Span
 
 
-Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBreak, DataTable, Quote]
+@dataclass(frozen=True)
+class Definition:
+    term: Para  # role "term"
+    definition: Para  # role "definition"
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    """Terms and what they mean (the glossary), in the order a reader looks them up: a `dl` in
+    HTML, a term paragraph above an indented definition in the DOCX and the PDF."""
+
+    role: str  # "glossary"
+    entries: tuple[Definition, ...]
+    span: Span
+
+
+# ---- notes and cross-references (v2): resolved inlines, and the notes' texts -------------------
+
+
+@dataclass(frozen=True)
+class NoteMark:
+    """A note's number where `[^NAME]` was written (an inline): superscript, linked to its text."""
+
+    number: int
+    anchor: str  # "note-N": where the note's text is
+    ref_anchor: str  # this mark's own: "note-ref-N", "note-ref-N-2" for a second mark of one note
+    span: Span = field(compare=False)
+
+    children = ()  # plain text (contents, bookmarks) leaves the mark out
+
+    @property
+    def first(self) -> bool:
+        return self.ref_anchor == f"note-ref-{self.number}"
+
+
+@dataclass(frozen=True)
+class RefLink:
+    """A cross-reference resolved (an inline): "Table 2", linked to the table's anchor."""
+
+    anchor: str
+    children: Inlines
+
+
+@dataclass(frozen=True)
+class NoteEntry:
+    number: int
+    anchor: str  # "note-N"
+    back_anchor: str  # "note-ref-N": the note's first mark
+    content: Inlines
+    span: Span
+
+
+@dataclass(frozen=True)
+class Notes:
+    """The texts of the notes first marked in one section, at its end (the PDF and HTML print
+    them there; the DOCX makes Word footnotes of them instead)."""
+
+    title: str  # the `footnotes` label
+    entries: tuple[NoteEntry, ...]
+
+
+Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBreak, DataTable, Quote,
+              DefinitionList, FigureBlock, ChartBlock, Notes]
 
 
 def walk_blocks(body: Iterable[Block]) -> Iterator[Block]:
@@ -168,6 +289,9 @@ def walk_blocks(body: Iterable[Block]) -> Iterator[Block]:
         elif isinstance(block, ListBlock):
             for item in block.items:
                 yield from walk_blocks(item.children)
+        elif isinstance(block, DefinitionList):
+            for entry in block.entries:
+                yield from (entry.term, entry.definition)
 
 
 def headings(body: Iterable[Block]) -> Iterator[Heading]:
@@ -218,6 +342,19 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Imprint:
+    """The imprint: the page after the cover (PDF, DOCX), the end of the page (HTML). The style's
+    texts and the report's reference line, then the ISBN of one edition only."""
+
+    blocks: tuple[Block, ...]  # the style's `imprint` ({year} filled in), `alternative_formats`, the reference
+    isbns: tuple[tuple[str, Para], ...]  # (edition, "ISBN ..." line): "pdf", "docx", "html"
+
+    def for_edition(self, edition: str) -> tuple[Block, ...]:
+        """What the edition `edition` prints: every edition its own ISBN, and no other's."""
+        return self.blocks + tuple(line for name, line in self.isbns if name == edition)
+
+
+@dataclass(frozen=True)
 class Document:
     """Everything a renderer needs for one report."""
 
@@ -229,3 +366,4 @@ class Document:
     body: tuple[Block, ...]
     style: Style
     inputs: tuple[tuple[str, str], ...] = ()  # (file, SHA-256) it was built from: drafts record them for review
+    imprint: Imprint | None = None  # (v2) only where the report has `imprint:` and it has something to print

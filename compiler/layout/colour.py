@@ -24,3 +24,11 @@ def contrast(a: str, b: str) -> float:
 def text_colour_for(fill: str) -> str:
     """Black or white, whichever contrasts more with `fill`; one of them always reaches 4.5:1."""
     return WHITE if contrast(fill, WHITE) >= contrast(fill, BLACK) else BLACK
+
+
+NON_TEXT = 3.0  # WCAG 1.4.11: a graphic that identifies something (a box's edge) against its neighbour
+
+
+def rule_colour_for(fill: str, preferred: tuple[str, ...]) -> str:
+    """The first of `preferred` that stands out 3:1 against `fill`, else black or white."""
+    return next((colour for colour in preferred if contrast(colour, fill) >= NON_TEXT), text_colour_for(fill))

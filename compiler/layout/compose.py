@@ -1,24 +1,28 @@
 """Model + style -> Document: everything both renderers need, computed once.
 
 Order of the body: contents, report summary, judgments at a glance, front matter, one section
-per pillar (with its questions), annexes. Anchors are stable names derived from structure
-("pillar-1", "pillar-1-question-2"), so outputs are deterministic and links survive edits.
+per pillar (with its questions), annexes, the glossary (v2; the imprint is a Document field).
+Anchors are stable names derived from structure ("pillar-1", "pillar-1-question-2"), so outputs
+are deterministic and links survive edits.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from ..diagnostics import Span
-from ..model import (AreaForImprovement, Table, BlockText, BulletList, CauseOfConcern, Inlines, Link, NumberedList, Paragraph, Pillar, Question, Report, Section,
+from ..model import (AreaForImprovement, Boxed, Chart, Figure, Table, BlockText, BulletList, CauseOfConcern, Inlines, Link, NumberedList, Paragraph, Pillar, Question, Report, Section,
                      Quotation, SubHeading, Text, plain_text)
 from ..style.dates import format_date
 from ..style.types import Style
 from .blocks import (Badge, Block, Callout, Contents, ContentsEntry, Cover, Document, GlanceRow,
                      GlanceTable, Heading, ListBlock, ListEntry, Metadata, PageBreak, Para, Quote,
                      Running)
+from . import backmatter
 from .bidi import balance_bidi
-from .tables import TableNumbering
-from .colour import text_colour_for
+from .notes import resolve_notes
+from .numbering import Numbering
+from .colour import rule_colour_for, text_colour_for
 
 FALLBACK_DATE = date(1980, 1, 1)  # the ZIP epoch: used when neither the source nor SOURCE_DATE_EPOCH dates a build
 
@@ -60,7 +64,7 @@ class Composer:
     def __init__(self, report: Report, style: Style) -> None:
         self.report = report
         self.style = style
-        self.tables = TableNumbering(style)
+        self.numbering = Numbering(style)
 
     def label(self, key: str, **values: object) -> str:
         return self.style.label(key, **values)
@@ -85,8 +89,29 @@ class Composer:
             elif isinstance(block, Quotation):
                 out.append(_quote(block))
             elif isinstance(block, Table):
-                out.append(self.tables.add(block))
+                out.append(self.numbering.table(block, tuple(self.notes(block.notes, level))))
+            elif isinstance(block, Figure):
+                out.append(self.numbering.figure(block))
+            elif isinstance(block, Chart):
+                out.append(self.numbering.chart(block))
+            elif isinstance(block, Boxed):
+                out.append(self.boxed(block, level))
         return out
+
+    def notes(self, blocks: tuple, level: int) -> list[Block]:
+        """A table's notes: its paragraphs in the smaller "table-note" role."""
+        out = self.block_text(BlockText(blocks, blocks[0].span), level) if blocks else []
+        return [replace(block, role="table-note") if isinstance(block, Para) else block for block in out]
+
+    def boxed(self, block: Boxed, level: int) -> Callout:
+        """A `callout:` block: a box in its kind's colour, headed by the kind's label and its title."""
+        kind = self.style.callouts[block.kind]
+        title = (Text(f"{kind.label}: "), *block.title) if block.title else (Text(kind.label),)
+        heading = Heading(level, "callout-heading", None, title, None, None, False, block.title_span or block.span)
+        body = self.block_text(BlockText(block.body, block.span), level + 1) if block.body else []
+        colours = self.style.colours
+        return Callout("callout", (heading, *body), block.span, kind=kind.key, fill=kind.colour,
+                       name=plain_text(title), rule=rule_colour_for(kind.colour, (colours.accent, colours.primary)))
 
     # ---- findings ------------------------------------------------------------------------
 
@@ -201,6 +226,8 @@ class Composer:
             out += self.pillar(pillar, index)
         for index, section in enumerate(report.annexes, 1):
             out += self.section(section, f"annex-{index}")
+        out += backmatter.glossary(report, self.style)
+        out = resolve_notes(out, report, self.style)  # every table and figure is numbered by now
         contents = Contents(self.label("contents"), tuple(_contents_entries(out)))
         return (contents, *out)
 
@@ -301,4 +328,5 @@ def compose(report: Report, style: Style, source_date: date | None, creator: str
         running=composer.running(build_date),
         body=composer.body(),
         style=style,
+        imprint=backmatter.imprint(report, style, backmatter.imprint_year(report, build_date), composer.block_text),
     )

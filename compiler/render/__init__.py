@@ -30,6 +30,7 @@ class RenderOptions:
     print_marks: bool = False  # crop marks and bleed (--print)
     anchor_pages: Mapping[str, int] = field(default_factory=dict)  # from the PDF, for the DOCX contents
     redline_author: str | None = None  # the DOCX's tracked changes' author, for a redlined Document
+    allow_missing_glyphs: bool = False  # --allow-missing-glyphs: a PDF may print empty boxes (a warning)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
-"""Walking a returned draft: the body in reading order -> remarks (comments and tracked changes),
-each at the source bookmark it falls in.
+"""Walking a returned draft: the body in reading order, then the footnotes -> remarks (comments and
+tracked changes), each at the source bookmark it falls in.
 
-    walk_document    the body in reading order -> remarks, each at the source bookmark it falls in
+    walk_document    the body, then the footnotes -> remarks, each at the source bookmark it falls in
     group changes    adjacent deletions and insertions by one author -> insert, delete or replace
 
 A remark on text that carries no source bookmark (a paragraph the reviewer pasted in, or text
@@ -52,9 +52,10 @@ class Review:
 
 
 
-_BODY, _P, _T, _DEL_TEXT, _TAB, _RPR = w("body"), w("p"), w("t"), w("delText"), w("tab"), w("rPr")
+_P, _T, _DEL_TEXT, _TAB, _RPR = w("p"), w("t"), w("delText"), w("tab"), w("rPr")
 _BOOKMARK_START, _BOOKMARK_END, _ID, _NAME = w("bookmarkStart"), w("bookmarkEnd"), w("id"), w("name")
 _RANGE_START, _RANGE_END, _REFERENCE = w("commentRangeStart"), w("commentRangeEnd"), w("commentReference")
+_FOOTNOTE, _FOOTNOTE_REFERENCE = w("footnote"), w("footnoteReference")
 _CHANGE_TAGS = {w("ins"): "ins", w("moveTo"): "ins", w("del"): "del", w("moveFrom"): "del"}
 # Elements that may sit between the pieces of one edit without ending it.
 _TRANSPARENT = {w("bookmarkStart"), w("bookmarkEnd"), w("commentRangeStart"), w("commentRangeEnd"),
@@ -129,11 +130,12 @@ class _Walker:
         self.anchors: dict[str, str] = {}
         self.changes: list[_Change] = []
         self.order = 0
+        self.note_headings: dict[str, "Mark | None"] = {}  # footnote id -> the heading before its reference
 
     def _first_marks(self) -> dict["etree._Element", "Mark"]:
         # Keyed by the element itself: holding it keeps lxml's proxy (and so its hash) alive.
         firsts: dict["etree._Element", Mark] = {}
-        for start in self.package.document.iter(w("bookmarkStart")):
+        for start in (start for root in self.package.stories() for start in root.iter(w("bookmarkStart"))):
             mark = self.marks.get(start.get(w("name"), ""))
             p = _paragraph_of(start)
             if mark is not None and p is not None:
@@ -151,21 +153,31 @@ class _Walker:
         return self.last_heading, False, self.order
 
     def walk(self) -> Iterator[Remark]:
-        body = self.package.document.find(_BODY)
         handlers = {_P: self.on_paragraph, _BOOKMARK_START: self.on_bookmark_start,
                     _BOOKMARK_END: self.on_bookmark_end, _RANGE_START: self.on_range_start,
                     _RANGE_END: self.on_range_end, _REFERENCE: self.on_reference, _T: self.on_text,
-                    _DEL_TEXT: self.on_text, _TAB: self.on_tab, **{tag: self.on_change for tag in _CHANGE_TAGS}}
-        for node in body.iter() if body is not None else ():
-            handler = handlers.get(node.tag)
-            if handler is not None:
-                handler(node)
+                    _DEL_TEXT: self.on_text, _TAB: self.on_tab, _FOOTNOTE_REFERENCE: self.on_footnote_reference,
+                    _FOOTNOTE: self.on_footnote, **{tag: self.on_change for tag in _CHANGE_TAGS}}
+        for root in self.package.stories():
+            for node in root.iter():
+                handler = handlers.get(node.tag)
+                if handler is not None:
+                    handler(node)
         for change in self.changes:
             yield self.change_remark(change)
         yield from self.comment_remarks()
 
     def on_paragraph(self, node: "etree._Element") -> None:
         self.ranges.paragraph()
+
+    def on_footnote_reference(self, node: "etree._Element") -> None:
+        self.note_headings.setdefault(node.get(_ID, ""), self.last_heading)
+
+    def on_footnote(self, node: "etree._Element") -> None:
+        """A footnote starts: text in it without a source mark of its own goes under the heading
+        before its reference, not the body's last one."""
+        self.open_marks.clear()
+        self.last_heading = self.note_headings.get(node.get(_ID, ""), self.last_heading)
 
     def on_bookmark_start(self, node: "etree._Element") -> None:
         name = node.get(_NAME, "")
@@ -230,7 +242,7 @@ class _Walker:
         for comment_id, (author, date, text) in self.package.comments.items():
             position = self.starts.get(comment_id)
             if position is None:
-                continue  # anchored outside the body (a header, a footnote): not report text
+                continue  # anchored outside the body and the footnotes (a header): not report text
             mark, traced, order = position
             yield Remark("comment", _span(mark, self.package.map.source), author, date, text=text,
                          anchor=self.anchors.get(comment_id, ""), traced=traced,

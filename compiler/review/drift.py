@@ -44,7 +44,7 @@ def checked(package: Package, root: Path) -> Package:
 def _paragraph_texts(package: Package) -> dict[str, str]:
     """Mark name -> the normalized text of the paragraph it marks, as the draft was (deletions kept)."""
     texts = {}
-    for start in package.document.iter(w("bookmarkStart")):
+    for start in (start for root in package.stories() for start in root.iter(w("bookmarkStart"))):
         name = start.get(w("name"), "")
         paragraph = next(start.iterancestors(w("p")), None)
         if name in package.map.marks and paragraph is not None:

@@ -51,13 +51,15 @@ class ParagraphEdits:
 
 
 def paragraph_edits(package: Package) -> Iterator[ParagraphEdits]:
-    """Every body paragraph with a tracked change or a problem, in reading order."""
-    body = package.document.find(w("body"))
-    if body is None:
-        return
-    marks = package.map.marks
+    """Every paragraph of the body, then of the footnotes, with a tracked change or a problem,
+    in reading order."""
+    for root in package.stories():
+        yield from _story_edits(root, package.map.marks)
+
+
+def _story_edits(root: "etree._Element", marks: dict) -> Iterator[ParagraphEdits]:
     open_marks: dict[str, str] = {}  # bookmark id -> mark name, in start order
-    for node in body.iter(w("p"), w("bookmarkStart"), w("bookmarkEnd")):
+    for node in root.iter(w("p"), w("bookmarkStart"), w("bookmarkEnd")):
         if node.tag == w("bookmarkStart") and node.get(w("name"), "") in marks:
             open_marks[node.get(w("id"), "")] = node.get(w("name"), "")
         elif node.tag == w("bookmarkEnd"):

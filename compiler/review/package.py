@@ -1,4 +1,4 @@
-"""Reading a returned DOCX: the zip -> main document, comments and the draft's source map.
+"""Reading a returned DOCX: the zip -> main document, footnotes, comments and the draft's source map.
 
 Only the standard library and lxml are used, so files saved by any word processor are read
 without python-docx's expectations; every part is read under the bounds of `limits`.
@@ -26,6 +26,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
+_FOOTNOTES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes"
 _CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
 _CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 
@@ -40,6 +41,13 @@ class Package:
     comments: dict[str, tuple[str, str, str]]  # comment id -> (author, date, text)
     map: "LoadedMap"
     warnings: tuple[str, ...] = ()  # about the file itself, such as source marks that were skipped
+    notes: "etree._Element | None" = None  # the footnotes part (w:footnotes), when there is one
+
+    def stories(self) -> list["etree._Element"]:
+        """Where the report's text is, in reading order: the body, then the footnotes (each
+        footnote's paragraph carries its own source mark)."""
+        body = self.document.find(w("body"))
+        return [root for root in (body, self.notes) if root is not None]
 
 
 def open_package(path: Path) -> Package:
@@ -58,8 +66,12 @@ def open_package(path: Path) -> Package:
         rels = posixpath.join(posixpath.dirname(main), "_rels", posixpath.basename(main) + ".rels")
         comments_name = _target(reader, rels, posixpath.dirname(main), _COMMENTS, names)
         comments = read_comments(reader.parse(comments_name)) if comments_name else {}
-        source_map = find_source_map(reader, names, document)
-    return Package(document, comments, source_map, _skipped_warnings(source_map.skipped))
+        notes_name = _target(reader, rels, posixpath.dirname(main), _FOOTNOTES, names)
+        notes = reader.parse(notes_name) if notes_name else None
+        if notes is not None:
+            _check_counts(notes)
+        source_map = find_source_map(reader, names, document, notes)
+    return Package(document, comments, source_map, _skipped_warnings(source_map.skipped), notes)
 
 
 _MANY_COMMENTS = "that is 16 comments on every page of a 600-page report"
@@ -107,7 +119,8 @@ def _comment_text(comment: "etree._Element") -> str:
     return "".join(pieces)
 
 
-def find_source_map(reader: PartReader, names: set[str], document: "etree._Element") -> "LoadedMap":
+def find_source_map(reader: PartReader, names: set[str], document: "etree._Element",
+                    notes: "etree._Element | None" = None) -> "LoadedMap":
     """The draft's source map: the custom XML part, else the bookmark names and the custom property."""
     from ..render.docx.sourcemap import SOURCE_PROPERTY, LoadedMap, is_mark_name, map_from_tree, mark_from_name
 
@@ -121,7 +134,8 @@ def find_source_map(reader: PartReader, names: set[str], document: "etree._Eleme
     # The custom XML part can be lost by an editor; the bookmarks still say line and column.
     source = _custom_property(reader, names, SOURCE_PROPERTY)
     marks, skipped = {}, []
-    for start in document.iter(w("bookmarkStart")):
+    starts = [start for root in (document, notes) if root is not None for start in root.iter(w("bookmarkStart"))]
+    for start in starts:
         name = start.get(w("name"), "")
         mark = mark_from_name(name, source or "")
         if mark is not None:

@@ -9,7 +9,7 @@ from dataclasses import fields
 from pathlib import Path
 from typing import TextIO
 
-from ..diagnostics import Diagnostic, Span, escape_untrusted
+from ..diagnostics import Diagnostic, Span, counted, escape_untrusted
 from .changes import Remark, Review, walk_document
 from .limits import ReviewError
 from .package import one_line, open_package
@@ -62,7 +62,7 @@ def summary(review: Review) -> str:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'s' if number != 1 else ''}" if number else ""
+    return counted(number, noun) if number else ""
 
 
 def review_docx(path: Path, root: Path | None = None) -> Review:

@@ -1,11 +1,15 @@
-"""Characters the style's fonts lack, warned about where they were written.
+"""Characters the style's fonts lack, and right-to-left text, warned about where they were written.
 
-A character a face has no glyph for prints as an empty box. The source stage knows where each
-character of a text was written (`Scalar.position`), so it warns here, at the character's own
-LINE:COL, once per character and text field; `reportc validate` reports it, not only `build`.
+A character neither its face nor any of the style's fallback fonts has a glyph for prints as an
+empty box (a PDF build turns the warning into an error: `glyphcoverage.pdf_refuses`). The source
+stage knows where each character of a text was written (`Scalar.position`), so it warns here, at
+the character's own LINE:COL, once per character and text field; `reportc validate` reports it, not only `build`.
 Each character is judged against the face its markup sets it in: `**bold**` in the bold face,
 `*italic*` in the italic one, the rest in the regular face. (Where the layout sets a whole text
 in bold, as a heading, the PDF renderer checks that face and reports what is left.)
+Right-to-left text (Arabic, Hebrew) is warned about once per text field, at its first letter: the
+PDF renderer cannot order and join it, so a PDF build refuses it; its letters are not also
+reported as missing glyphs.
 
 Fast path: the distinct characters of a text are looked up once per report; only a text holding
 a character some face lacks is walked character by character.
@@ -16,7 +20,8 @@ from typing import Iterable, Iterator
 
 from ..diagnostics import Diagnostics
 from ..model import Block, Emph, Inline, Inlines, Link, Strong, Text, text_parts
-from ..style.glyphcoverage import Coverage, coverage, is_drawn, missing_glyph_message
+from ..style.glyphcoverage import (Coverage, coverage, fallback_runs, is_drawn, is_right_to_left,
+                                   missing_glyph_message, right_to_left_message)
 from ..style.types import Fonts
 from .yamltree import Scalar
 
@@ -26,7 +31,7 @@ _NOT_DRAWN = None  # markup syntax and link targets: in the source, never printe
 
 
 class SourceGlyphs:
-    """Checks the source's text fields against the style's four faces."""
+    """Checks the source's text fields against the style's four faces and its fallback fonts."""
 
     def __init__(self, fonts: Fonts, diagnostics: Diagnostics) -> None:
         self.diagnostics = diagnostics
@@ -36,6 +41,7 @@ class SourceGlyphs:
             covered = coverage(path)
             if covered is not None:  # unknown coverage: the renderer's check speaks for it
                 self.faces[face] = covered
+        self.fallback = fallback_runs(fonts)  # sets what a face lacks in a fallback font that has it
         self._lacking: dict[str, frozenset[Face]] = {}
 
     def lacking(self, char: str) -> frozenset[Face]:
@@ -43,8 +49,10 @@ class SourceGlyphs:
         found = self._lacking.get(char)
         if found is None:
             code = ord(char)
-            found = frozenset(face for face, covered in self.faces.items()
-                              if is_drawn(char) and code not in covered)
+            drawn = is_drawn(char) and not is_right_to_left(char)  # right to left: reported as such
+            found = frozenset(face for face, covered in self.faces.items() if drawn and code not in covered)
+            if found and self.fallback.font_of(char) is not None:
+                found = frozenset()
             self._lacking[char] = found
         return found
 
@@ -65,21 +73,29 @@ class SourceGlyphs:
         self._check(node, characters)
 
     def _check(self, node: Scalar, characters) -> None:
-        missing = {char for char in set(node.value) if self.lacking(char)}
-        if not missing:
+        distinct = set(node.value)
+        missing = {char for char in distinct if self.lacking(char)}
+        right_to_left = {char for char in distinct if is_right_to_left(char)}
+        if not missing and not right_to_left:
             return
-        occurrences = _occurrences(node.value, missing)
-        seen: dict[str, int] = dict.fromkeys(missing, 0)
+        watched = missing | right_to_left
+        occurrences = _occurrences(node.value, watched)
+        seen: dict[str, int] = dict.fromkeys(watched, 0)
         reported: set[str] = set()
         for char, face in characters():
-            if char not in missing or char in reported:
+            if char not in watched or char in reported:
                 continue
             index, seen[char] = seen[char], seen[char] + 1
-            if face is _NOT_DRAWN or face not in self.lacking(char):
+            if face is _NOT_DRAWN:
                 continue
-            reported.add(char)
-            self.diagnostics.warning(node.position(_offset(occurrences[char], index)),
-                                     missing_glyph_message(char))
+            if char in right_to_left:  # once per field: the first letter printed
+                reported |= right_to_left
+                self.diagnostics.warning(node.position(_offset(occurrences[char], index)),
+                                         right_to_left_message(char))
+            elif face in self.lacking(char):
+                reported.add(char)
+                self.diagnostics.warning(node.position(_offset(occurrences[char], index)),
+                                         missing_glyph_message(char))
 
 
 def _occurrences(value: str, chars: set[str]) -> dict[str, list[int]]:

@@ -1,7 +1,8 @@
 """Inline and block text -> the model's closed text types. The only place that knows `**`.
 
-Inline markup is exactly `**bold**`, `*italic*` and `[text](url)`; everything else, `<`, `&`,
-entities, tags, emoji, is literal text. Parsing never raises: text that does not form markup
+Inline markup is exactly `**bold**`, `*italic*` and `[text](url)`, and (v2) the note mark
+`[^NAME]` and the cross-references `@tbl-NAME` / `@fig-NAME`; everything else, `<`, `&`,
+entities, tags, emoji, is literal text (images and tags with a warning, see `notmarkup`). Parsing never raises: text that does not form markup
 stays as written. A link with a scheme other than http, https or mailto is reported.
 
 Parsing takes time linear in the text (a source may hold megabytes of hostile text), and markup
@@ -13,15 +14,20 @@ import bisect
 import re
 from typing import Callable
 
-from . import nesting, tables
+from . import nesting, notmarkup, tables
 from ..diagnostics import Diagnostics, Span, excerpt
-from ..model import Block, Emph, Inline, Inlines, Link, Paragraph, Strong, SubHeading, Text
+from ..model import (Block, CrossRef, Emph, FootnoteDefinition, Inline, Inlines, Link, NoteRef, Paragraph, Strong,
+                     SubHeading, Text)
 
 LINK_SCHEMES = ("http", "https", "mailto")
 MAX_NESTING = 6  # levels of markup inside markup; real text nests three at most (link, bold, italic)
 _LINK = re.compile(r"\[([^\[\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)")
 _STAR = re.compile(r"\*")
-_MARKUP_START = re.compile(r"[*\[]")
+_MARKUP_START = re.compile(r"[*\[@]")
+_REF_NAME = r"([A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)"  # a trailing `-` or `.` is the sentence's
+_NOTE_REF = re.compile(r"\[\^" + _REF_NAME + r"\]")
+_NOTE_DEFINITION = re.compile(r"\[\^" + _REF_NAME + r"\]:[ \t]*")
+_CROSS_REF = re.compile(r"@(tbl|fig)-" + _REF_NAME)
 _STRONG_CLOSER = re.compile(r"(?<=\S)(?=\*\*(?!\*))")  # zero-width, so overlapping ones are all found
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _BULLET = re.compile(r"- (.*)\Z", re.S)
@@ -29,8 +35,22 @@ _NUMBERED = re.compile(r"(\d{1,9})\. (.*)\Z", re.S)
 _SUBHEADING = re.compile(r"### (.*)\Z", re.S)
 _SUBSUBHEADING = re.compile(r"#### (.*)\Z", re.S)  # one level below `### ` (v2)
 
-LinkCheck = Callable[[str, int], None]  # a link's target and its offset in the text parsed
 Locate = Callable[[int], Span]  # an offset in the text parsed -> where it was written
+
+
+class _Context:
+    """What the parse of one text reports to: refused links, and where a reference was written."""
+
+    def __init__(self, span: Span, diagnostics: Diagnostics, locate: Locate | None) -> None:
+        self.span, self.diagnostics, self.locate = span, diagnostics, locate
+
+    def at(self, offset: int) -> Span:
+        return self.locate(offset) if self.locate else self.span
+
+    def link(self, target: str, offset: int) -> None:
+        problem = link_problem(target)
+        if problem:
+            self.diagnostics.error(self.at(offset), problem)
 
 
 def link_problem(target: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | None:
@@ -45,16 +65,13 @@ def link_problem(target: str, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | 
 
 def parse_inline(text: str, span: Span, diagnostics: Diagnostics, locate: Locate | None = None) -> Inlines:
     """Inline markup of `text`; a refused link is reported where its target was written
-    (`locate(offset)`), or at `span` when no finer position is known."""
-    def report(target: str, offset: int) -> None:
-        problem = link_problem(target)
-        if problem:
-            diagnostics.error(locate(offset) if locate else span, problem)
-
-    return tuple(_merge_text(_inlines(text, report, allow_links=True, depth=1)))
+    (`locate(offset)`), or at `span` when no finer position is known; so are images and tags."""
+    context = _Context(span, diagnostics, locate)
+    notmarkup.warn_inline(text, context.at, diagnostics)
+    return tuple(_merge_text(_inlines(text, context, allow_links=True, depth=1)))
 
 
-def _inlines(text: str, report: LinkCheck, allow_links: bool, depth: int, base: int = 0) -> list[Inline]:
+def _inlines(text: str, report: _Context, allow_links: bool, depth: int, base: int = 0) -> list[Inline]:
     """`text` is `base` characters into the text parse_inline was given (for positions)."""
     if depth > MAX_NESTING or not _MARKUP_START.search(text):
         return [Text(text)] if text else []
@@ -77,12 +94,22 @@ def _inlines(text: str, report: LinkCheck, allow_links: bool, depth: int, base: 
     return out
 
 
-def _markup_at(text: str, position: int, stars: "_Stars", report: LinkCheck, allow_links: bool,
+def _markup_at(text: str, position: int, stars: "_Stars", report: _Context, allow_links: bool,
                depth: int, base: int) -> tuple[Inline | None, int]:
+    if text[position] == "@":
+        match = _CROSS_REF.match(text, position)
+        if match and not (position and (text[position - 1].isalnum() or text[position - 1] in "._-")):  # not an email
+            return CrossRef(match.group(1), match.group(2), report.at(base + position)), match.end()
+        return None, position
     if text[position] == "[":
+        note = _NOTE_REF.match(text, position)
+        if note:
+            return NoteRef(note.group(1), report.at(base + position)), note.end()
         match = _LINK.match(text, position)
+        if match and position and text[position - 1] == "!":  # an image: literal (notmarkup warns)
+            return None, position
         if match and allow_links:
-            report(match.group(2), base + match.start(2))
+            report.link(match.group(2), base + match.start(2))
             children = tuple(_inlines(match.group(1), report, False, depth + 1, base + match.start(1)))
             return Link(match.group(2), children), match.end()
         return None, position
@@ -225,7 +252,7 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
 
     def flush_paragraph() -> None:
         if paragraph:
-            blocks.append(Paragraph(inline(paragraph), span_of(paragraph[0])))
+            blocks.append(_paragraph_or_note(paragraph, inline, span_of))
             paragraph.clear()
 
     def flush_quotation() -> None:
@@ -280,9 +307,22 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
             lists.continue_item((index, offset, line))  # an indented line continues the list item
         else:
             lists.close()
+            if _NOTE_DEFINITION.match(line):  # a note's text starts a paragraph of its own
+                flush_paragraph()
+            notmarkup.warn_heading(line, span_of((index, offset, line)), diagnostics)
             paragraph.append((index, offset, line))
     flush_all()
     return tuple(blocks)
+
+
+def _paragraph_or_note(pieces: list[tuple[int, int, str]], inline: Callable, span_of: Callable) -> Block:
+    """A paragraph, or the text of a note when it starts `[^NAME]: `."""
+    first = pieces[0]
+    definition = _NOTE_DEFINITION.match(first[2])
+    if not definition:
+        return Paragraph(inline(pieces), span_of(first))
+    text_pieces = [_part(first[0], first[1], first[2], definition.end()), *pieces[1:]]
+    return FootnoteDefinition(definition.group(1), inline(text_pieces), span_of(first))
 
 
 def _lines(text: str, line_span: Callable[[int], Span], locate: Locate | None) -> "tables.Lines":

@@ -12,6 +12,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from .richschema import RICH_ITEM
+
 SCHEMA_ID = "https://reportc.dev/schema/report-v1.json"
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
 ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
@@ -22,9 +24,12 @@ LANGUAGE = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
 # and the style's labels, are printed in the running header and footer of every page.
 MAX_TITLE = 250
 MAX_GRADE_LABEL = 40  # "Requires improvement" is 20
+# Every fallback font is read whole and embedded where used: a few cover any script a report uses.
+MAX_FALLBACK_FONTS = 8
 # Labels print as headings (some inside a cause of concern's box, which a heading cannot break
 # out of) and in the running header and footer; the longest default is 72 characters.
 MAX_LABEL = 100
+MAX_STYLE_TEXT = 4_000  # a style's imprint texts: a few short paragraphs, on one page
 # Style numbers have ranges a layout survives with every other setting at its extreme and every
 # title at its longest (tests/test_properties.py builds styles across them): a 24 pt body or
 # 200 mm margins left no room for a heading, and reportlab failed part-way through the build.
@@ -38,8 +43,15 @@ def _title(description: str) -> dict[str, Any]:
     return {**_inline(description), "maxLength": MAX_TITLE}
 
 
-def _block(description: str) -> dict[str, Any]:
+def _block_text(description: str) -> dict[str, Any]:
     return {"type": "string", "x-text": "block", "description": description}
+
+
+def _block(description: str) -> dict[str, Any]:
+    """Block text, or (v2) a list of block texts and rich blocks (table, figure, chart, callout)."""
+    return {"oneOf": [_block_text(description),
+                      {"type": "array", "items": RICH_ITEM, "description": description + " As a list: block "
+                       "texts and rich blocks (table, figure, chart, callout)."}]}
 
 
 def _date(description: str) -> dict[str, Any]:
@@ -125,6 +137,36 @@ _SECTION = {
     "additionalProperties": False,
 }
 
+_GLOSSARY_ENTRY = {
+    "type": "object",
+    "properties": {"term": _title("The term, e.g. ASB (inline markup)."),
+                   "definition": _inline("What the term means (inline markup).")},
+    "required": ["term", "definition"],
+    "additionalProperties": False,
+}
+
+# Thirteen digits, single hyphens allowed between them; the check digit is checked in validate.py.
+_ISBN = {"type": "string", "pattern": "^[0-9](-?[0-9]){12}$",
+         "x-hint": "an ISBN is 13 digits, hyphens allowed between them, e.g. 978-1-78655-000-2"}
+
+_IMPRINT = {
+    "type": "object",
+    "properties": {
+        "isbn": {
+            "type": "object",
+            "properties": {edition: {**_ISBN, "description": f"ISBN-13 of the {name}; printed in that edition only."}
+                           for edition, name in (("pdf", "PDF edition"), ("html", "HTML edition"),
+                                                 ("docx", "DOCX edition (absent: the DOCX prints no ISBN)"))},
+            "additionalProperties": False,
+        },
+        "reference": {**_free_text("Any other reference line, printed as written, e.g. HC 1234."),
+                      "maxLength": MAX_TITLE},
+    },
+    "additionalProperties": False,
+    "description": "Publication details, printed after the style's `imprint` text on the page after the "
+                   "cover (PDF, DOCX) and at the end (HTML); its presence asks for that page.",
+}
+
 REPORT_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$id": SCHEMA_ID,
@@ -155,6 +197,9 @@ REPORT_SCHEMA: dict[str, Any] = {
         "front_matter": {"type": "array", "items": _SECTION},
         "pillars": {"type": "array", "minItems": 1, "items": _PILLAR},
         "annexes": {"type": "array", "items": _SECTION},
+        "glossary": {"type": "array", "items": _GLOSSARY_ENTRY,
+                     "description": "An annex \"Glossary\" (style label `glossary`), sorted by term."},
+        "imprint": _IMPRINT,
     },
     "required": ["title", "subject", "pillars"],
     "additionalProperties": False,
@@ -211,6 +256,16 @@ LABEL_DEFAULTS: dict[str, str] = {
     "draft_purpose": "Draft for factual accuracy checking",  # a draft's cover, never "Published"
     "logo_alt": "{brand} logo",
     "skip_link": "Skip to main content",  # the HTML edition's first link
+    # (v2) rich content: captions and cross-references number tables and figures (charts are figures)
+    "table_caption": "Table {n}: {caption}",
+    "figure_caption": "Figure {n}: {caption}",
+    "table_ref": "Table {n}",
+    "figure_ref": "Figure {n}",
+    "source": "Source: {source}",
+    "glossary": "Glossary",
+    "footnotes": "Notes",
+    "chart_data": "Data for {figure}",  # the HTML edition's disclosure holding a chart's numbers
+    "isbn": "ISBN {isbn}",  # (v2) the imprint's ISBN line, each edition its own
 }
 
 _GRADE_ENTRY = {
@@ -222,6 +277,24 @@ _GRADE_ENTRY = {
     },
     "required": ["label", "colour"],
     "additionalProperties": False,
+}
+
+_CALLOUT_KIND = {
+    "type": "object",
+    "properties": {
+        "label": {"type": "string", "maxLength": MAX_LABEL, "description": "Printed before the title, e.g. Note."},
+        "colour": {**_COLOUR, "description": "The box's fill; body text must keep 4.5:1 contrast on it."},
+    },
+    "required": ["label", "colour"],
+    "additionalProperties": False,
+}
+# Pale fills: body text keeps well over 4.5:1 on each, and the rule drawn in the accent colour
+# tells the box from the page (WCAG 1.4.11).
+CALLOUT_DEFAULTS: dict[str, dict[str, str]] = {
+    "note": {"label": "Note", "colour": "#EEF2F7"},
+    "innovative-practice": {"label": "Innovative practice", "colour": "#E8F1F8"},
+    "notable-practice": {"label": "Notable practice", "colour": "#EAF4EC"},
+    "case-study": {"label": "Case study", "colour": "#F5F0E6"},
 }
 
 STYLE_SCHEMA: dict[str, Any] = {
@@ -255,6 +328,14 @@ STYLE_SCHEMA: dict[str, Any] = {
             "properties": {key: _label(key, value) for key, value in LABEL_DEFAULTS.items()},
             "additionalProperties": False,
         },
+        "callouts": {
+            "type": "object",
+            "propertyNames": {"pattern": ID_PATTERN, "x-hint": "use lower-case letters, digits and hyphens"},
+            "additionalProperties": _CALLOUT_KIND,
+            "default": CALLOUT_DEFAULTS,
+            "description": "(v2) Kinds of callout box: key -> label (printed before its title) and fill colour; "
+                           "added to the default set (note, innovative-practice, notable-practice, case-study).",
+        },
         "fonts": {
             "type": "object",
             "properties": {
@@ -264,6 +345,11 @@ STYLE_SCHEMA: dict[str, Any] = {
                 "bold": _path("fonts/LiberationSans-Bold.ttf", "TrueType file."),
                 "italic": _path("fonts/LiberationSans-Italic.ttf", "TrueType file."),
                 "bold_italic": _path("fonts/LiberationSans-BoldItalic.ttf", "TrueType file."),
+                "fallback": {"type": "array", "maxItems": MAX_FALLBACK_FONTS,
+                             "items": _path(None, "TrueType file."),
+                             "description": "TrueType files tried in order for characters the four faces "
+                                            "lack (one face each: bold and italic text in them print "
+                                            "upright and regular); a child style replaces the list whole."},
                 "size": _number(12, "Body text size in points.", 8, 14),
             },
             "additionalProperties": False,
@@ -304,6 +390,11 @@ STYLE_SCHEMA: dict[str, Any] = {
             },
             "additionalProperties": False,
         },
+        # (v2) block text; printed only where a report has `imprint:` (see README, Imprint)
+        "imprint": {**_block_text("Printed on the imprint page; {year} is the year published (or built)."),
+                    "maxLength": MAX_STYLE_TEXT},
+        "alternative_formats": {**_block_text("How to ask for another format; printed after `imprint`."),
+                                "maxLength": MAX_STYLE_TEXT},
         "print": {
             "type": "object",
             "properties": {

@@ -1,7 +1,7 @@
 """Validate a positioned YAML tree against a JSON Schema from `schema.py`.
 
 Implements the subset of JSON Schema our schemas use (type, properties, required,
-additionalProperties, propertyNames, items, minItems, oneOf by node kind, enum, pattern,
+additionalProperties, propertyNames, items, minItems/maxItems, min/maxProperties, oneOf by node kind, enum, pattern,
 format date, minimum/maximum, maxLength), reading every scalar as the text that was written.
 Every problem is reported with its position; checking never stops at the first.
 
@@ -37,8 +37,8 @@ _TITLE_IN_PLACE = 40  # characters of an item's title quoted in a place name
 
 
 def check(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: Where = ()) -> None:
-    if "oneOf" in schema:
-        node_kind = "object" if isinstance(node, Mapping) else "string"
+    if "oneOf" in schema:  # chosen by the node's kind: text, a mapping or (v2 rich blocks) a list
+        node_kind = "object" if isinstance(node, Mapping) else "array" if isinstance(node, Sequence) else "string"
         schema = next((s for s in schema["oneOf"] if _types(s)[0] == node_kind), schema["oneOf"][0])
     kind = _types(schema)
     if "object" in kind:
@@ -82,6 +82,9 @@ def _at_item(where: Where, index: int, item: Node) -> Where:
 def _check_mapping(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: Where) -> None:
     if not isinstance(node, Mapping):
         diagnostics.error(node.span, f"{_name(where)} must be a mapping of keys to values, not {describe(node)}")
+        return
+    if not schema.get("minProperties", 0) <= len(node.entries) <= schema.get("maxProperties", len(node.entries)):
+        diagnostics.error(node.span, f"{_name(where)}: {schema.get('x-hint', 'wrong number of keys')}")
         return
     properties = schema.get("properties", {})
     for key, (key_node, value) in node.entries.items():
@@ -128,6 +131,10 @@ def _check_sequence(node: Node, schema: dict[str, Any], diagnostics: Diagnostics
         return
     if len(node.items) < schema.get("minItems", 0):
         diagnostics.error(node.span, f"{_name(where)} needs at least {schema['minItems']} item")
+    if len(node.items) > schema.get("maxItems", len(node.items)):  # limits that keep a build within seconds
+        diagnostics.error(node.items[schema["maxItems"]].span, f"{_name(where)} has {len(node.items):,} items; at "
+                                                               f"most {schema['maxItems']:,} are allowed")
+        return
     for index, item in enumerate(node.items):
         place = _at_item(where, index, item)
         if isinstance(item, Scalar) and item.is_null:

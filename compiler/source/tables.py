@@ -13,8 +13,7 @@ from typing import Callable
 from ..diagnostics import Diagnostics, Span
 from ..model import Inlines, Table, TableCell
 
-MAX_TABLE_COLUMNS = 50  # wider than any page: a table this wide cannot be read on A4
-MAX_TABLE_ROWS = 2_000  # about 60 pages of one table; larger data belongs in an annex file
+from .richschema import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS  # one limit for every kind of table
 _DELIMITER_CELL = re.compile(r":?-+:?\Z")
 _CAPTION = re.compile(r"Table:\s*(.*)\Z", re.S)
 _NAME = re.compile(r"\s*\{#tbl-([A-Za-z0-9_-]+)\}\Z")

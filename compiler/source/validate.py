@@ -12,8 +12,10 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from . import markup
+from . import backmatter, markup
 from .glyphs import SourceGlyphs
+from .references import check_references
+from .rich import RichBlocks, SourceFiles
 from ..diagnostics import Diagnostics, Span, excerpt
 from ..model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
                     Question, Report, Section, SubHeading, plain_text, text_parts)
@@ -152,10 +154,12 @@ class Budget:
 class ReportBuilder:
     """Builds one Report from a schema-checked tree."""
 
-    def __init__(self, file: str, style: Style, diagnostics: Diagnostics) -> None:
+    def __init__(self, file: str, style: Style, diagnostics: Diagnostics, files: SourceFiles | None = None) -> None:
         self.file = file
         self.style = style
         self.diagnostics = diagnostics
+        self.files = files  # where rich blocks may read CSV files and images; None: nowhere
+        self.rich = RichBlocks(self, files)
         self.budget = Budget(diagnostics)
         self.glyphs = SourceGlyphs(style.fonts, diagnostics)  # characters the fonts lack
         self.grades = {normalise_grade(g.key): g.key for g in style.grades}
@@ -180,15 +184,28 @@ class ReportBuilder:
         return InlineText(content, node.span)
 
     def block(self, node: Node | None) -> BlockText | None:
+        """Block text, or (v2) a list of block texts and rich blocks."""
+        if isinstance(node, Sequence):
+            blocks = []
+            for item in node.items:
+                if isinstance(item, Scalar) and not item.is_null:
+                    blocks += self.block_text(item)
+                elif isinstance(item, Mapping) and len(item.entries) == 1:
+                    blocks += filter(None, [self.rich.build(item)])
+            return BlockText(tuple(blocks), node.span) if blocks else None
         if not isinstance(node, Scalar) or node.is_null:
             return None
+        blocks = self.block_text(node)
+        return BlockText(blocks, node.span) if blocks else None
+
+    def block_text(self, node: Scalar) -> tuple:
         blocks = markup.parse_blocks(node.value, node.line_span, self.diagnostics, node.position)
         for block in blocks:
             for part in text_parts(block):  # a list counts item by item
                 self.budget.block(len(plain_text(part.content)), part.span, isinstance(part, SubHeading))
                 self.budget.markup(markup.count_spans(part.content), part.span)
         self.glyphs.blocks(node, blocks)
-        return BlockText(blocks, node.span) if blocks else None
+        return blocks
 
     def free_text(self, node: Node | None) -> str | None:
         """Text printed as written (carried_over, marking, version), within the paragraph limit."""
@@ -372,7 +389,7 @@ class ReportBuilder:
         if not self.budget.text_fits(root):
             return None
         status = self.text(root.get("status")) or "final"
-        return Report(
+        report = Report(
             id=report_id,
             title=self.inline(root.get("title")),
             subject=self.inline(root.get("subject")),
@@ -391,7 +408,12 @@ class ReportBuilder:
             numbered_questions=self.text(root.get("numbered_questions")) != "false",
             grade=self.grade(root.get("grade")),
             grade_span=_span(root.get("grade")),
+            glossary=backmatter.glossary(self, root.get("glossary")),
+            imprint=backmatter.imprint(self, root.get("imprint")),
+            data_files=tuple(self.files.read) if self.files else (),
         )
+        check_references(report, self.diagnostics)  # (v2) notes and cross-references span the report
+        return report
 
 
 def _span(node: Node | None) -> Span | None:

@@ -17,26 +17,59 @@ import bisect
 import os
 import re
 import struct
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator
 
-from .fontcheck import (MAX_FONT_BYTES, _Refused, _Subtable, _format4_segments, _groups,
+from .fontcheck import (MAX_FONT_BYTES, _Refused, _Subtable, _format4_segments, _groups, _names,
                         _reportlab_choice, _table_directory)
+
+if TYPE_CHECKING:
+    from .types import Fonts
 
 # Characters never drawn as glyphs: layout turns line breaks into spaces, and a tab or a
 # soft hyphen has no visible form of its own.
 INVISIBLE = frozenset("\t\n\r\u00ad\u200b\u200c\u200d\u2060\ufeff")
-_MISSING = re.compile(r"^the font has no glyph for .* \(U\+([0-9A-F]{4,6})\); it prints as an empty box$")
+_MISSING = re.compile(r"^the style's fonts have no glyph for .* \(U\+([0-9A-F]{4,6})\);")
+_RIGHT_TO_LEFT = re.compile(r"^[A-Za-z' -]+ text is written right to left;")
+_STRONG_RIGHT_TO_LEFT = ("R", "AL")  # Unicode bidirectional classes of Hebrew, Arabic, Syriac...
 
 
 def missing_glyph_message(char: str) -> str:
-    return f"the font has no glyph for {char!r} (U+{ord(char):04X}); it prints as an empty box"
+    return (f"the style's fonts have no glyph for {char!r} (U+{ord(char):04X}); it prints as an empty box, "
+            "which a PDF build refuses unless run with --allow-missing-glyphs: add a font that has it to "
+            "the style's `fonts.fallback`")
 
 
 def reported_character(message: str) -> str | None:
     """The character a missing-glyph message is about, or None for any other message."""
     match = _MISSING.match(message)
     return chr(int(match.group(1), 16)) if match else None
+
+
+def is_right_to_left(char: str) -> bool:
+    return unicodedata.bidirectional(char) in _STRONG_RIGHT_TO_LEFT
+
+
+def right_to_left_message(char: str) -> str:
+    script = (unicodedata.name(char, "").split(" ")[0] or "Right-to-left").title()
+    return (f"{script} text is written right to left; the PDF renderer cannot lay out {char!r} and the text "
+            "around it (it would print the letters in the wrong order, and unjoined where they join), so a "
+            "PDF build refuses it: build this report as DOCX or HTML (--format docx,html), whose readers "
+            "lay it out")
+
+
+def is_right_to_left_message(message: str) -> bool:
+    return _RIGHT_TO_LEFT.match(message) is not None
+
+
+def pdf_refuses(message: str, allow_missing_glyphs: bool) -> bool:
+    """Whether a warning of the source stage is about text a PDF cannot print: right-to-left text
+    always, a character no font has unless the build allows empty boxes (PDF/UA forbids them)."""
+    if is_right_to_left_message(message):
+        return True
+    return not allow_missing_glyphs and reported_character(message) is not None
 
 
 def is_drawn(char: str) -> bool:
@@ -64,6 +97,55 @@ class Coverage:
         return at >= 0 and code <= self._ends[at]
 
 
+class FallbackRuns:
+    """Splits printed text into runs, each with the fallback font it is set in: a character one
+    of the family's four faces lacks goes to the first fallback that has it. Every renderer splits
+    text this way, so the PDF sets a character in the font the DOCX and HTML name for it."""
+
+    def __init__(self, faces: tuple[Path, ...], fallbacks: tuple[Path, ...]) -> None:
+        self._faces = [covered for covered in map(coverage, faces) if covered is not None]
+        self._fallbacks = [coverage(path) for path in fallbacks]
+        self._font: dict[str, int | None] = {}
+
+    def font_of(self, char: str) -> int | None:
+        """The index of the fallback font `char` is set in, or None for the family's own faces."""
+        if char not in self._font:
+            code = ord(char)
+            found = None
+            if any(code not in covered for covered in self._faces):
+                found = next((index for index, covered in enumerate(self._fallbacks)
+                              if covered is not None and code in covered), None)
+            self._font[char] = found
+        return self._font[char]
+
+    def runs(self, text: str) -> Iterator[tuple[str, int | None]]:
+        if not self._fallbacks or all(self.font_of(char) is None for char in set(text)):
+            yield text, None
+            return
+        start, current = 0, None
+        for index, char in enumerate(text):
+            font = self.font_of(char)
+            if font != current and index > start:
+                yield text[start:index], current
+                start = index
+            current = font
+        yield text[start:], current
+
+    def used(self, text: str) -> set[int]:
+        """The indices of the fallback fonts some character of `text` is set in."""
+        return {self.font_of(char) for char in set(text)} - {None}
+
+    def named(self, text: str, names: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
+        """The runs with each fallback font's index replaced by its name in `names`."""
+        for run, index in self.runs(text):
+            yield run, None if index is None else names[index]
+
+
+def fallback_runs(fonts: Fonts) -> FallbackRuns:
+    return FallbackRuns((fonts.regular, fonts.bold, fonts.italic, fonts.bold_italic),
+                        tuple(font.path for font in fonts.fallback))
+
+
 def coverage(path: Path) -> Coverage | None:
     """What the font at `path` maps, or None when that cannot be read. Cached per file version,
     so `reportc watch` sees a replaced font."""
@@ -84,6 +166,21 @@ def _coverage(path: Path, mtime_ns: int, size: int) -> Coverage | None:
     except (OSError, _Refused, struct.error, ValueError):
         return None
     return Coverage(ranges) if ranges is not None else None
+
+
+def family_name(path: Path) -> str:
+    """The family name a font file gives itself (what Word and browsers look an installed font
+    up by), or the file's name when it gives none that can be read."""
+    try:
+        data = path.read_bytes()[:MAX_FONT_BYTES]
+        offset, length = _table_directory(data)["name"]
+        table = data[offset:offset + length]
+        _, count, strings = struct.unpack_from(">HHH", table)
+        family = _names(table, count, strings).get(1, "")
+    except (OSError, _Refused, struct.error, ValueError):
+        family = ""
+    family = " ".join(family.split())
+    return family if family.isprintable() and 0 < len(family) <= 100 else path.stem
 
 
 def _mapped_ranges(data: bytes) -> list[tuple[int, int]] | None:

@@ -39,7 +39,6 @@ WELSH_LABELS: dict[str, str] = {
     "draft_purpose": "Drafft ar gyfer gwirio cywirdeb ffeithiol",
     "logo_alt": "Logo {brand}",
     "skip_link": "Neidio i’r prif gynnwys",
-    # source format v2 labels, for when they land in LABEL_DEFAULTS
     "table_caption": "Tabl {n}: {caption}",
     "figure_caption": "Ffigur {n}: {caption}",
     "table_ref": "Tabl {n}",
@@ -48,6 +47,8 @@ WELSH_LABELS: dict[str, str] = {
     "glossary": "Geirfa",
     "overall_grade": "Dyfarniad cyffredinol",
     "footnotes": "Nodiadau",
+    "chart_data": "Data ar gyfer {figure}",
+    "isbn": "ISBN {isbn}",
 }
 
 SHIPPED_LABELS: dict[str, Mapping[str, str]] = {"en": LABEL_DEFAULTS, "cy": WELSH_LABELS}
@@ -58,6 +59,15 @@ GRADE_LABELS: dict[str, dict[str, str]] = {
            "requires-improvement": "Requires improvement", "inadequate": "Inadequate", "ungraded": "Ungraded"},
     "cy": {"outstanding": "Rhagorol", "good": "Da", "adequate": "Digonol",
            "requires-improvement": "Angen gwella", "inadequate": "Annigonol", "ungraded": "Heb ei raddio"},
+}
+
+
+# The labels of the default callout kinds (source format v2), as grade labels: by language.
+CALLOUT_LABELS: dict[str, dict[str, str]] = {
+    "en": {"note": "Note", "innovative-practice": "Innovative practice", "notable-practice": "Notable practice",
+           "case-study": "Case study"},
+    "cy": {"note": "Nodyn", "innovative-practice": "Arfer arloesol", "notable-practice": "Arfer nodedig",
+           "case-study": "Astudiaeth achos"},
 }
 
 
@@ -72,6 +82,10 @@ def shipped_labels(language: str) -> Mapping[str, str] | None:
     if table is None:
         return None
     return {key: table.get(key, text) for key, text in LABEL_DEFAULTS.items()}
+
+
+def callout_label(language: str, key: str) -> str | None:
+    return CALLOUT_LABELS.get(primary(language), {}).get(key)
 
 
 def grade_label(language: str, key: str) -> str | None:
@@ -92,4 +106,8 @@ def localised(style: Style, language: str) -> Style:
     if labels is None:
         return replace(style, language=language)
     grades = tuple(replace(grade, label=grade_label(language, grade.key) or grade.label) for grade in style.grades)
-    return replace(style, language=language, labels=frozen_mapping(labels), grades=grades)
+    callouts = {key: replace(kind, label=callout_label(language, key) or kind.label)
+                for key, kind in style.callouts.items()}
+    # The style's imprint texts are written in its language, as its labels are: they give way too.
+    return replace(style, language=language, labels=frozen_mapping(labels), grades=grades,
+                   callouts=frozen_mapping(callouts), imprint=(), alternative_formats=())

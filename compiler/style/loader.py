@@ -15,9 +15,10 @@ from ..source.paths import SHIPPED_STYLES, Roots, resolve_file, resolve_style
 from ..source.schemacheck import check
 from .dates import date_format_problem
 from .fontcheck import font_problem
-from .labels import grade_label, same_language, shipped_labels
-from .types import Colours, Cover, Fonts, Grade, Page, Print, Style, frozen_mapping
-from ..source.yamltree import Mapping, Node, Scalar, load_file
+from .glyphcoverage import family_name
+from .labels import callout_label, grade_label, same_language, shipped_labels
+from .types import CalloutKind, Colours, Cover, FallbackFont, Fonts, Grade, Page, Print, Style, frozen_mapping
+from ..source.yamltree import Mapping, Node, Scalar, Sequence, load_file
 
 MAX_EXTENDS = 8
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
@@ -77,6 +78,7 @@ class StyleLoader:
         _check_labels(tree.get("labels"), diagnostics)
         _check_date_format(tree.get("date_format"), diagnostics)
         own = _to_plain(tree, schemas.STYLE_SCHEMA, path.parent, self.roots, diagnostics)
+        own.update(_style_texts(tree, diagnostics))
         _check_fonts(tree.get("fonts"), own.get("fonts", {}), diagnostics)
         own["files"] = [path]
         if isinstance(tree.get("language"), Scalar):
@@ -143,10 +145,34 @@ def _check_fonts(fonts: Node | None, paths: dict, diagnostics: Diagnostics) -> N
     if not isinstance(fonts, Mapping):
         return
     for key, value in paths.items():
-        if isinstance(value, Path):
-            problem = font_problem(value)
-            if problem:
-                diagnostics.error(fonts.get(key).span, f"font '{value.name}' {problem}")
+        node = fonts.get(key)
+        named = zip(value, node.items) if isinstance(value, list) and isinstance(node, Sequence) else [(value, node)]
+        for path, path_node in named:
+            if isinstance(path, Path):
+                problem = font_problem(path)
+                if problem:
+                    diagnostics.error(path_node.span, f"font '{path.name}' {problem}")
+
+
+# Block texts, with the placeholders each may use (None: none is filled in, braces are literal text)
+STYLE_TEXTS: dict[str, set[str] | None] = {"imprint": {"year"}, "alternative_formats": None}
+
+
+def _style_texts(tree: Mapping, diagnostics: Diagnostics) -> dict[str, tuple]:
+    """The style's block texts, parsed once here so a problem in one is reported at the style,
+    once per build; placeholders are left in the text for layout."""
+    from ..source.markup import parse_blocks  # the same block text as a source's
+
+    texts = {}
+    for key, names in STYLE_TEXTS.items():
+        node = tree.get(key)
+        if not isinstance(node, Scalar) or node.is_null or _already_reported(node, diagnostics):
+            continue
+        problem = template_problem(node.value, names) if names and ("{" in node.value or "}" in node.value) else None
+        if problem:
+            diagnostics.error(node.span, f"`{key}`: {problem.replace('this label', 'this text')}")
+        texts[key] = parse_blocks(node.value, node.line_span, diagnostics, node.position)
+    return texts
 
 
 def _check_labels(labels: Node | None, diagnostics: Diagnostics) -> None:
@@ -188,6 +214,11 @@ def _to_plain(node: Node, schema: dict[str, Any], folder: Path, roots: Roots, di
         return {key: _to_plain(value, properties.get(key) or extra or {}, folder, roots, diagnostics)
                 for key, (_, value) in node.entries.items()
                 if not (isinstance(value, Scalar) and value.is_null)}
+    if isinstance(node, Sequence):
+        if schema.get("type") != "array":
+            return None
+        return [None if isinstance(item, Scalar) and item.is_null  # reported by the schema check
+                else _to_plain(item, schema.get("items", {}), folder, roots, diagnostics) for item in node.items]
     if not isinstance(node, Scalar) or schema.get("type") == "object":
         return None
     kind = schema.get("type")
@@ -215,7 +246,11 @@ def _give_way(parent: dict, child: dict) -> dict:
         return parent
     grades = {key: {**entry, "label": grade_label(language, key) or entry.get("label")}
               for key, entry in _dict(parent.get("grades")).items() if isinstance(entry, dict)}
-    return {**{key: value for key, value in parent.items() if key != "labels"}, "grades": grades}
+    callouts = {key: {**entry, "label": callout_label(language, key) or entry.get("label")}
+                for key, entry in _dict(parent.get("callouts")).items() if isinstance(entry, dict)}
+    # The parent's imprint texts are in its language too: a child in another language writes its own.
+    kept = {key: value for key, value in parent.items() if key not in ("labels", *STYLE_TEXTS)}
+    return {**kept, "grades": grades, "callouts": callouts}
 
 
 def _labels(raw: dict, language: str, diagnostics: Diagnostics) -> dict[str, str]:
@@ -279,12 +314,27 @@ def _build_style(name: str, raw: dict, diagnostics: Diagnostics) -> Style | None
         grades=_grades(raw.get("grades", {}), labels["ungraded"]),
         labels=frozen_mapping(labels),
         fonts=Fonts(family=fonts["family"], size=fonts["size"],
-                    **{k: _font_path(fonts[k]) for k in ("regular", "bold", "italic", "bold_italic")}),
+                    **{k: _font_path(fonts[k]) for k in ("regular", "bold", "italic", "bold_italic")},
+                    fallback=tuple(FallbackFont(path, family_name(path)) for path in fonts.get("fallback", ())
+                                   if isinstance(path, Path))),
         colours=Colours(**_section(raw, "colours")),
         page=Page(width_mm=width, height_mm=height, **page),
         cover=Cover(**_section(raw, "cover")),
         print=Print(**_section(raw, "print")),
+        imprint=raw.get("imprint", ()),
+        alternative_formats=raw.get("alternative_formats", ()),
+        callouts=_callouts(raw.get("callouts", {}), language),
     )
+
+
+def _callouts(raw: dict[str, dict], language: str):
+    """The default kinds in the style's language, then the style's own (a style adds kinds, or
+    relabels or recolours one)."""
+    defaults = {key: {**entry, "label": callout_label(language, key) or entry["label"]}
+                for key, entry in schemas.CALLOUT_DEFAULTS.items()}
+    kinds = {**defaults, **_dict(raw)}
+    return frozen_mapping({key: CalloutKind(key, entry["label"], entry["colour"].upper())
+                           for key, entry in kinds.items()})
 
 
 def _logo(brand: dict, alt: str, diagnostics: Diagnostics):

@@ -37,6 +37,15 @@ class Fonts:
     italic: Path
     bold_italic: Path
     size: float = 11.0  # body size in points
+    # Faces for characters the four lack, tried in order, each with the family name its file
+    # gives (what Word and browsers are told to look for).
+    fallback: tuple[FallbackFont, ...] = ()
+
+
+@dataclass(frozen=True)
+class FallbackFont:
+    path: Path
+    family: str
 
 
 @dataclass(frozen=True)
@@ -49,6 +58,15 @@ class Colours:
     callout_rule: str
     watermark: str
     table_stripe: str
+
+
+@dataclass(frozen=True)
+class CalloutKind:
+    """A kind of callout box (v2): its label, printed before the box's title, and its fill."""
+
+    key: str
+    label: str
+    colour: str  # "#RRGGBB"
 
 
 @dataclass(frozen=True)
@@ -93,6 +111,11 @@ class Style:
     page: Page
     cover: Cover
     print: Print
+    callouts: Mapping[str, CalloutKind] = field(default_factory=lambda: MappingProxyType({}))
+    # (v2) the `imprint:` and `alternative_formats:` block texts, parsed (model blocks, spans in
+    # the style file); `{year}` is left in the imprint's text for layout to fill in per report
+    imprint: tuple = ()
+    alternative_formats: tuple = ()
 
     def label(self, key: str, **values: object) -> str:
         text = self.labels[key]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ...layout.blocks import Quote
+from ...layout.blocks import DefinitionList, Quote
 from ...model import Text
 from .ooxml import el, paragraph_properties
 
@@ -25,6 +25,26 @@ def add_quote(builder: "DocxBuilder", block: Quote, target: "_Target") -> None:
     if block.attribution:
         dashed = replace(block.attribution, content=(Text("\u2014 "), *block.attribution.content))
         builder.add_para(dashed, target, style_id)
+
+
+def add_definitions(builder: "DocxBuilder", block: DefinitionList, target: "_Target") -> None:
+    """A glossary: each term in bold, kept with its definition, indented under it (Word has no
+    definition list); each is a paragraph of its own, so a remark on one finds its source."""
+    term_style, definition_style = builder.styles.id("Glossary Term"), builder.styles.id("Glossary Definition")
+    for entry in block.entries:
+        builder.add_para(entry.term, target, term_style)
+        builder.add_para(entry.definition, target, definition_style)
+
+
+def add_imprint(builder: "DocxBuilder") -> None:
+    """The imprint page after the cover, before the contents: the style's texts, the reference
+    and the DOCX's own ISBN (`imprint.isbn.docx`; none when the report gives none)."""
+    imprint = builder.document.imprint
+    if imprint is None:
+        return
+    for block in imprint.for_edition("docx"):
+        builder.add_block(block, builder._body)
+    builder._page_break_pending = True  # the contents start a page of their own
 
 
 def keep_with_next(element: etree._Element) -> None:

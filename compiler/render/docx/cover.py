@@ -22,9 +22,18 @@ from lxml import etree
 
 from ...style.types import Style
 from .ooxml import el, hex_colour, shading, sub, twips
+from .spacing import set_space_before
 
 BAND_PADDING_MM = 14  # the PDF's BAND_PADDING under the band's last text
 _PT_PER_MM = 72 / 25.4
+
+
+def space_under_band(band: etree._Element) -> None:
+    """The PDF's BAND_PADDING between the band and the first text under it (date, status): the
+    band's cell margin pads the band's own texts, so the text below it needs its own gap."""
+    first = band.getnext()
+    if first is not None and first.tag == qn("w:p"):
+        set_space_before(first, int(twips(BAND_PADDING_MM)))
 
 
 def band_table(style: Style, paragraphs: list[etree._Element]) -> etree._Element:

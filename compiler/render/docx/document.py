@@ -25,25 +25,32 @@ from docx.shared import Mm
 from lxml import etree
 
 from ...diagnostics import Diagnostics, Span
-from ...layout.blocks import (Badge, Block, Callout, Contents, Cover, DataTable, Document, GlanceTable, Heading,
-                             Image, ListBlock, ListEntry, PageBreak, Para, Quote)
+from ...layout.blocks import (Badge, Block, Callout, ChartBlock, Contents, Cover, DataTable, DefinitionList, Document, FigureBlock,
+                             GlanceTable, Heading,
+                             Image, ListBlock, ListEntry, NoteMark, Notes, PageBreak, Para, Quote, RefLink)
 from ...model import Emph, Inlines, Link, Strong, Text
+from ...style.glyphcoverage import fallback_runs
 from .. import Rendered, RenderOptions
 from .anchors import collect_anchors
-from .blocks import add_quote, keep_with_next
-from .cover import band_table, paint_band_top
+from .callout import fill_callout, space_after_box
+from .blocks import add_definitions, add_imprint, add_quote, keep_with_next
+from .charts import add_chart
+from .cover import band_table, paint_band_top, space_under_band
+from .contents import add_contents
+from .footnotes import Footnotes
 from ...layout.redline import BadgeChange, Change, Tracked, current
 from .numbering import LEVELS, Numbering
-from .ooxml import (HyperlinkTargets, bookmark_around, bookmark_name, el, external_link, field_end,
-                         field_runs, field_start, internal_link, paragraph, paragraph_properties, shading,
+from .ooxml import (HyperlinkTargets, bookmark_around, bookmark_name, el, external_link,
+                         field_runs, font_runs, internal_link, paragraph, paragraph_properties, shading,
                          sub, tab_run, text_run, twips, watermark_run)
 from .package import finish_package
 from .redline import Tracker, each
 from .sourcemap import SourceMap
-from .styles import RUNNING_SCALE, StyleSheet, role_style_name, text_width_mm
+from .running import RunningFit
+from .styles import StyleSheet, text_width_mm
+from .figures import add_figure, callout_style
 from .tables import add_data_table
 
-TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 _PT_PER_MM = 72 / 25.4
 
 
@@ -67,6 +74,8 @@ class DocxBuilder:
         self.word = docx.Document()
         self.part = self.word.part
         self.styles = StyleSheet(document.style, document.metadata.language)
+        self._fallback = (fallback_runs(document.style.fonts),
+                          tuple(font.family for font in document.style.fonts.fallback))
         self.numbering = Numbering(document.style)
         self.sourcemap = SourceMap(document) if document.metadata.draft else None
         self._bookmark_ids = iter(range(1, 10**9))
@@ -75,8 +84,10 @@ class DocxBuilder:
             if options.redline_author else None
         self._page_break_pending = False
         self._links = HyperlinkTargets(self.part.rels)
+        self.footnotes = Footnotes(self, document.body)  # Word footnotes, not the Notes blocks
         self._watermarks: list[int] = []
         self._last_emitted: etree._Element | None = None  # the paragraph or table emitted last
+        self._box_ended = False  # a callout box was emitted last: the next paragraph keeps a margin
         body = self.word.element.body
         self._sect_pr = body.find(qn("w:sectPr"))
         self._body = _Target(self._sect_pr.addprevious)
@@ -85,8 +96,11 @@ class DocxBuilder:
 
     def build(self) -> bytes:
         self.add_cover(self.document.cover)
+        add_imprint(self)
         for block in self.document.body:
             self.add_block(block, self._body)
+        if self.tracker is not None:
+            self.tracker.close_containers(self.word.element.body)
         self.set_up_section()
         self.add_running()
         return finish_package(self.word, self.document, self.styles, self.numbering, self.sourcemap)
@@ -106,15 +120,21 @@ class DocxBuilder:
             self.add_glance_table(block, target)
         elif isinstance(block, DataTable):
             add_data_table(self, block, target)
+        elif isinstance(block, FigureBlock):
+            add_figure(self, block, target)
+        elif isinstance(block, ChartBlock):
+            add_chart(self, block, target)
         elif isinstance(block, Quote):
             add_quote(self, block, target)
+        elif isinstance(block, DefinitionList):
+            add_definitions(self, block, target)
         elif isinstance(block, Contents):
-            self.add_contents(block, target)
+            add_contents(self, block, target)
         elif isinstance(block, PageBreak):
             self._page_break_pending = True
         elif isinstance(block, Tracked):
             self.tracker.add(self, block, target, self.add_block)
-        else:  # a new block kind in layout must be mapped here
+        elif not isinstance(block, Notes):  # a new block kind in layout must be mapped here
             raise TypeError(f"DOCX renderer cannot render {type(block).__name__}")
 
     def add_heading(self, block: Heading, target: _Target) -> None:
@@ -133,6 +153,8 @@ class DocxBuilder:
         level = min(max(block.level, 1), 4)
         if block.role == "subheading":  # a `####` inside an area for improvement's detail is level 5
             return self.styles.subheading(min(max(block.level, 1), 5))
+        if block.role == "callout-heading":  # a box's title: out of the contents and navigation
+            return self.styles.id("Callout Heading")
         if block.in_outline or level > 2:
             return self.styles.id(f"Heading {level}")
         # A level-1/2 heading kept out of the contents: same look, but no outline level, so a
@@ -178,24 +200,17 @@ class DocxBuilder:
         self.emit(p, target, entry.span, "list item")
         inner = _Target(target.append, target.depth + 1)
         continue_style = self.styles.id("List Continue" if level == 0 else f"List Continue {level + 1}")
-        for child in entry.children:
-            if isinstance(child, Para):
-                self.add_para(child, inner, continue_style)
-            else:
-                self.add_block(child, inner)
+        # (through `each`: a paragraph only one side of a redline has keeps the continuation style)
+        each(self, entry.children, inner, lambda child, to: self.add_para(child, to, continue_style)
+             if isinstance(child, Para) else self.add_block(child, to))
 
     def add_callout(self, block: Callout, target: _Target) -> None:
-        # A one-cell table: the only box Word and LibreOffice both keep together with a lead-in
-        # and a numbered list inside, and one a reader can comment on like any text.
-        table = self.new_table(self.styles.id(role_style_name(block.role) + " Box"), (text_width_mm(self.document.style),),
-                               caption=None, header_row=False)
-        cell = self.new_row(table, header=False).__next__()
-        cell_target = _Target(cell.append, 0)
-        for child in block.blocks:
-            self.add_block(child, cell_target)
-        if cell.find(qn("w:p")) is None:
-            cell.append(paragraph(None))
+        # A shaded table that breaks across pages as the PDF's panel does (callout.py).
+        table = self.new_table(callout_style(self, block), (text_width_mm(self.document.style),),
+                               caption=block.name, header_row=False)
+        fill_callout(self, table, block.blocks, lambda cell: _Target(cell.append, 0))
         self.emit_table(table, target)
+        self._box_ended = True
 
     def add_glance_table(self, block: GlanceTable, target: _Target) -> None:
         width = text_width_mm(self.document.style)
@@ -238,34 +253,6 @@ class DocxBuilder:
         p.append(text_run(badge.label, (self.styles.grade(badge.label, badge.fill, badge.text_colour), False, False)))
         cell.append(p)
 
-    def add_contents(self, block: Contents, target: _Target) -> None:
-        title = self.new_paragraph(self.styles.id("TOC Heading"))
-        title.append(text_run(block.title))
-        self.emit(title, target, None, "contents")
-        entries = list(block.entries)
-        if not entries:
-            p = self.new_paragraph(self.styles.id("TOC 1"))
-            p.extend(field_start(TOC_INSTRUCTION))
-            p.append(field_end())
-            self.emit(p, target, None, "contents")
-            return
-        for i, entry in enumerate(entries):
-            p = self.new_paragraph(self.styles.id(f"TOC {min(entry.level, 3)}"))
-            if i == 0:
-                p.extend(field_start(TOC_INSTRUCTION))
-            p.append(self.contents_link(entry.anchor, entry.number_text, entry.text))
-            if i == len(entries) - 1:
-                p.append(field_end())
-            self.emit(p, target, self._anchor_spans.get(entry.anchor), "contents entry")
-
-    def contents_link(self, anchor: str, number: str | None, text: str) -> etree._Element:
-        bookmark = self._anchors.get(anchor, bookmark_name(anchor))
-        page = self.options.anchor_pages.get(anchor)
-        runs = [text_run(number), tab_run()] if number else []
-        runs += [text_run(text), tab_run()]
-        runs += field_runs(f"PAGEREF {bookmark} \\h", str(page) if page is not None else "")
-        return internal_link(bookmark, runs)
-
     # ---- inline content ----------------------------------------------------------------
 
     def add_inlines(self, p: etree._Element, content: Inlines) -> None:
@@ -275,9 +262,12 @@ class DocxBuilder:
     def inline_runs(self, content: Inlines, strong: bool, emph: bool, link: bool) -> Iterator[etree._Element]:
         for node in content:
             if isinstance(node, Text):
-                yield text_run(node.text, self.run_format(strong, emph, link))
+                splitter, families = self._fallback
+                yield from font_runs(splitter.named(node.text, families), self.run_format(strong, emph, link))
             elif isinstance(node, Change):
-                yield from self.tracker.wrap(list(self.inline_runs(node.children, strong, emph, link)), node.change)
+                with self.tracker.inside(node.change):  # a deleted note mark refers to the old note
+                    runs = list(self.inline_runs(node.children, strong, emph, link))
+                yield from self.tracker.wrap(runs, node.change)
             elif isinstance(node, Strong):
                 yield from self.inline_runs(node.children, True, emph, link)
             elif isinstance(node, Emph):
@@ -285,6 +275,12 @@ class DocxBuilder:
             elif isinstance(node, Link):
                 runs = list(self.inline_runs(node.children, strong, emph, True))
                 yield external_link(self.link_id(node.target), runs)
+            elif isinstance(node, NoteMark):
+                yield self.footnotes.mark(node, self.inline_runs)
+            elif isinstance(node, RefLink):  # to the caption's bookmark (docx/tables.py)
+                yield internal_link(bookmark_name(node.anchor, "_Ref_"), self.inline_runs(node.children, strong, emph, True))
+            elif hasattr(node, "children"):  # a mark or reference layout did not resolve: as written
+                yield from self.inline_runs(node.children, strong, emph, link)
 
     def run_format(self, strong: bool, emph: bool, link: bool) -> tuple:
         # One character style per run: the innermost meaning gets the style, the rest stays a
@@ -312,6 +308,9 @@ class DocxBuilder:
 
     def emit(self, p: etree._Element, target: _Target, span: Span | None, kind: str) -> None:
         self.trace(p, span, kind)
+        if self._box_ended:
+            space_after_box(self, p)
+            self._box_ended = False
         target.append(p)
         self._last_emitted = p
 
@@ -321,6 +320,7 @@ class DocxBuilder:
 
     def emit_table(self, table: etree._Element, target: _Target) -> None:
         target.append(table)
+        self._box_ended = False
         self._last_emitted = table
 
     def new_table(self, style_id: str, widths_mm: tuple[float, ...], caption: str | None,
@@ -340,10 +340,11 @@ class DocxBuilder:
             sub(grid, "w:gridCol", {"w:w": twips(width)})
         return tbl
 
-    def new_row(self, table: etree._Element, header: bool) -> Iterator[etree._Element]:
+    def new_row(self, table: etree._Element, header: bool, splits: bool = False) -> Iterator[etree._Element]:
         tr = sub(table, "w:tr")
         tr_pr = sub(tr, "w:trPr")
-        sub(tr_pr, "w:cantSplit")
+        if not splits:
+            sub(tr_pr, "w:cantSplit")
         if header:
             sub(tr_pr, "w:tblHeader")
         for grid_col in table.find(qn("w:tblGrid")):
@@ -361,11 +362,12 @@ class DocxBuilder:
             p = self.new_paragraph(self.styles.id("Cover Logo"))
             p.append(self.picture_run(cover.logo, self.document.style.cover.logo_width_mm))
             band.append(p)
-        band.append(_line(self.styles.id("Title"), [text_run(cover.title)]))
-        band.append(_line(self.styles.id("Cover Subject"), [text_run(cover.subject)]))
+        band.append(self.cover_line(self.styles.id("Title"), cover.title, paragraph))
+        band.append(self.cover_line(self.styles.id("Cover Subject"), cover.subject, paragraph))
         if cover.programme:
-            band.append(_line(self.styles.id("Cover Programme"), [text_run(cover.programme)]))
-        self._body.append(band_table(self.document.style, band))
+            band.append(self.cover_line(self.styles.id("Cover Programme"), cover.programme, paragraph))
+        band_element = band_table(self.document.style, band)
+        self._body.append(band_element)
         for text in (cover.date_text, cover.marking):
             if text:
                 self.add_plain(self.styles.id("Cover Details"), text)
@@ -379,22 +381,26 @@ class DocxBuilder:
             badge = self.badge_paragraph(cover.grade)
             self.trace(badge, getattr(cover.grade, "span", None), "overall grade")
             self._body.append(badge)
+        space_under_band(band_element)
         self._page_break_pending = True
 
     def add_plain(self, style_id: str, text) -> None:
-        p = self.new_paragraph(style_id)
+        self._body.append(self.cover_line(style_id, text, self.new_paragraph))
+
+    def cover_line(self, style_id: str, text, make: Callable[[str], etree._Element]) -> etree._Element:
+        p = make(style_id)
         if isinstance(text, tuple):  # a redline's cover line: inline content with its changes
             self.tracker.add_line(p, text, self.add_inlines)
         else:
             p.append(text_run(text))
-        self._body.append(p)
+        return p
 
-    def picture_run(self, image: Image, width_mm: float) -> etree._Element:
+    def picture_run(self, image: Image, width_mm: float, alt: str | None = None, name: str = "Logo") -> etree._Element:
         inline = self.part.new_pic_inline(io.BytesIO(image.png), Mm(width_mm), None)
         doc_pr = inline.find(qn("wp:docPr"))
-        doc_pr.set("descr", image.alt)
-        doc_pr.set("title", image.alt)
-        doc_pr.set("name", "Logo")
+        doc_pr.set("descr", alt or image.alt)
+        doc_pr.set("title", alt or image.alt)
+        doc_pr.set("name", name)
         r = el("w:r")
         sub(r, "w:drawing").append(inline)
         return r
@@ -419,15 +425,16 @@ class DocxBuilder:
         section = self.word.sections[0]
         section.different_first_page_header_footer = True
         marking = [_line(self.styles.id("Marking"), [text_run(running.marking)])] if running.marking else []
-        page_of = self.page_x_of_y(running.page_x_of_y)
-        page_chars = len(re.sub(r"\{pages?\}", "00", running.page_x_of_y))
+        fit = RunningFit(self.document.style)  # one line each, shortened as the PDF shortens them
+        left, right = fit.header(running.header_left, running.header_right)
+        footer = fit.footer(running.footer_left, running.footer_kept, running.page_x_of_y)
         # The cover (first page) shows only the marking and the watermark.
-        self.fill_running(section.header, marking + self.running_line("Header", running.header_left,
-                                                                       [text_run(running.header_right)],
-                                                                       len(running.header_right)))
+        self.fill_running(section.header, marking + [_line(self.styles.id("Header"),
+                                                           [text_run(left), tab_run(), text_run(right)])])
         self.fill_running(section.first_page_header, marking)
         paint_band_top(section.first_page_header.part.element, self.document.style)
-        self.fill_running(section.footer, self.running_line("Footer", running.footer_left, page_of, page_chars)
+        self.fill_running(section.footer, [_line(self.styles.id("Footer"), [text_run(footer), tab_run(),
+                                                                             *self.page_x_of_y(running.page_x_of_y)])]
                           + marking)
         self.fill_running(section.first_page_footer, marking)
 
@@ -439,15 +446,6 @@ class DocxBuilder:
         watermark = self.document.running.watermark
         if is_header and watermark:
             root.find(qn("w:p")).append(self.watermark(watermark, len(self._watermarks)))
-
-    def running_line(self, kind: str, left: str, right_runs: list[etree._Element], right_chars: int) -> list[etree._Element]:
-        """Left text and right text on one line when they fit, else on two (a right tab after
-        text that overruns it would push the right part to an odd place)."""
-        style = self.document.style
-        char_mm = style.fonts.size * RUNNING_SCALE * 0.5 / _PT_PER_MM  # an average glyph is about half an em
-        if (len(left) + right_chars + 4) * char_mm <= text_width_mm(style):
-            return [_line(self.styles.id(kind), [text_run(left), tab_run(), *right_runs])]
-        return [_line(self.styles.id(kind), [text_run(left)]), _line(self.styles.id(f"{kind} Right"), right_runs)]
 
     def page_x_of_y(self, template: str) -> list[etree._Element]:
         runs: list[etree._Element] = []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from functools import lru_cache
 
@@ -131,6 +131,21 @@ def text_run(text: str, fmt: RunFormat | None = None) -> etree._Element:
             if piece[0].isspace() or piece[-1].isspace():
                 t.set(XML_SPACE, "preserve")
     return r
+
+
+def font_runs(runs: Iterable[tuple[str, str | None]], fmt: RunFormat | None = None) -> Iterator[etree._Element]:
+    """A text run per piece; a piece with a family names it (w:rFonts), so Word sets the characters
+    the style's own font lacks in the fallback font the PDF sets them in."""
+    for text, family in runs:
+        r = text_run(text, fmt)
+        if family:
+            rpr = r.find(qn("w:rPr"))
+            if rpr is None:
+                rpr = OxmlElement("w:rPr")
+                r.insert(0, rpr)
+            fonts = el("w:rFonts", {"w:ascii": family, "w:hAnsi": family, "w:cs": family, "w:eastAsia": family})
+            rpr.insert(1 if rpr.find(qn("w:rStyle")) is not None else 0, fonts)
+        yield r
 
 
 def tab_run(fmt: RunFormat | None = None) -> etree._Element:

@@ -5,6 +5,7 @@ rebuilding gives the same bytes.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date
 from typing import Callable, Iterator
@@ -22,6 +23,16 @@ class Tracker:
         self.author = author
         self.date = f"{when.isoformat()}T00:00:00Z"
         self._ids = ids
+        self.deleting = 0  # > 0 while writing what only the old version has
+
+    @contextmanager
+    def inside(self, change: str) -> Iterator[None]:
+        """While writing content tracked as `change` (a deletion's note marks are the old notes')."""
+        self.deleting += change == DELETE
+        try:
+            yield
+        finally:
+            self.deleting -= change == DELETE
 
     def mark(self, change: str) -> etree._Element:
         return el(_TAGS[change], {"w:id": str(next(self._ids)), "w:author": self.author, "w:date": self.date})
@@ -60,7 +71,8 @@ class Tracker:
         if tracked.change == DELETE:
             builder.sourcemap = None
         try:
-            add(tracked.block, self.target(target, tracked.change))
+            with self.inside(tracked.change):
+                add(tracked.block, self.target(target, tracked.change))
         finally:
             builder.sourcemap = sourcemap
 
@@ -93,6 +105,61 @@ class Tracker:
             rpr = etree.SubElement(ppr, qn("w:rPr"))
         if rpr.find(qn(_TAGS[change])) is None:
             rpr.append(self.mark(change))
+
+    def close_containers(self, body: etree._Element) -> None:
+        """share_last_mark for the body and every table cell, whose last paragraph mark no
+        change can remove either (a row only one side has goes whole, so is left alone), and
+        likewise for the paragraphs right before each table: no mark can join a table either
+        (LibreOffice leaves an empty paragraph there, such as a tracked caption above its table)."""
+        for container in [body, *body.iter(qn("w:tc"))]:
+            for paragraphs in _paragraph_runs(container):
+                self.share_last_mark([(p, _change_of(p)) for p in paragraphs])
+
+    def share_last_mark(self, paragraphs: list[tuple[etree._Element, str | None]]) -> list:
+        """Paragraphs (each with its change, or None) that end a field's result, such as the
+        contents' entries, or a cell or the body, rearranged so their last paragraph mark is
+        both sides': else accepting or rejecting every change would leave an empty paragraph
+        behind (holding the field's end). Word ends a field it updates with changes tracked so.
+
+        When the last paragraph is tracked, the last one the other side keeps gives up its own
+        mark: an unchanged one has its mark tracked like the last one, a changed one joins the
+        last one. The shared mark has the current side's properties, the old side's as
+        w:pPrChange, so rejecting restores them. (A table in either place is left as it is.)"""
+        last, change = paragraphs[-1]
+        others = [i for i, (_, other) in enumerate(paragraphs) if other != change]
+        if change is None or not others or qn("w:tbl") in (last.tag, paragraphs[others[-1]][0].tag):
+            return paragraphs
+        at = others[-1]
+        kept, kept_change = paragraphs[at]
+        new, old = (last, kept) if change == INSERT else (kept, last)
+        current, before = _properties_without_mark(new), _properties_without_mark(old)
+        if kept_change is None:
+            self.mark_paragraph(kept, change)
+        else:  # deleted content first, as everywhere in a redline
+            content = [child for child in kept if child.tag != qn("w:pPr")]
+            if change == INSERT:
+                for child in reversed(content):
+                    paragraph_properties(last).addnext(child)
+            else:
+                last.extend(content)
+            if kept.getparent() is not None:
+                kept.getparent().remove(kept)
+            paragraphs = paragraphs[:at] + paragraphs[at + 1:]
+        ppr = paragraph_properties(last)
+        mark_properties = ppr.find(qn("w:rPr"))
+        for child in list(ppr):
+            ppr.remove(child)
+        ppr.extend(current)
+        for tag in _TAGS.values():  # the shared mark is no change
+            for mark in mark_properties.findall(qn(tag)) if mark_properties is not None else ():
+                mark_properties.remove(mark)
+        if mark_properties is not None and len(mark_properties):
+            ppr.append(mark_properties)
+        if [etree.tostring(node) for node in current] != [etree.tostring(node) for node in before]:
+            change_mark = el("w:pPrChange", {"w:id": str(next(self._ids)), "w:author": self.author, "w:date": self.date})
+            change_mark.append(el("w:pPr", {}, *before))
+            ppr.append(change_mark)
+        return paragraphs
 
     def track_row(self, tr: etree._Element, change: str) -> None:
         tr_pr = tr.find(qn("w:trPr"))
@@ -151,6 +218,38 @@ def each(builder, items, target, add: Callable) -> None:
             builder.tracker.add(builder, item, target, add)
         else:
             add(item, target)
+
+
+def _paragraph_runs(container: etree._Element) -> list[list[etree._Element]]:
+    """The paragraphs of `container` in runs that its tables separate: each run ends at a table
+    or at the container's end, which no paragraph mark can join."""
+    runs: list[list[etree._Element]] = [[]]
+    for child in container:
+        if child.tag == qn("w:p"):
+            runs[-1].append(child)
+        elif child.tag == qn("w:tbl"):
+            runs.append([])
+    return [run for run in runs if run]
+
+
+def _change_of(element: etree._Element) -> str | None:
+    """A paragraph's tracked change (its mark's), or a table's when every row has the same."""
+    if element.tag == qn("w:p"):
+        return _change_in(element.find(f"{qn('w:pPr')}/{qn('w:rPr')}"))
+    changes = {_change_in(row.find(qn("w:trPr"))) for row in element.findall(qn("w:tr"))}
+    return changes.pop() if len(changes) == 1 else None
+
+
+def _change_in(properties: etree._Element | None) -> str | None:
+    for change, tag in _TAGS.items():
+        if properties is not None and properties.find(qn(tag)) is not None:
+            return change
+    return None
+
+
+def _properties_without_mark(p: etree._Element) -> list[etree._Element]:
+    """Copies of a paragraph's properties, without its mark's (w:rPr, where a change is tracked)."""
+    return [_copy(node) for node in paragraph_properties(p) if node.tag != qn("w:rPr")]
 
 
 def _copy(node: etree._Element) -> etree._Element:

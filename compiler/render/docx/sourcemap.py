@@ -36,9 +36,9 @@ _NAME = re.compile(r"_rc([0-9]+)([a-z])_([0-9]+)_([0-9]+)")  # what looks like a
 # One letter of the bookmark name says what it marks, so the nearest heading can still be found
 # when only the bookmarks survived.
 _KIND_CODES = {"heading": "h", "list item": "l", "glance row": "g", "glance grade": "g", "contents entry": "c",
-               "grade": "b"}
+               "grade": "b", "footnote": "n"}
 _CODE_KINDS = {"h": "heading", "l": "list item", "g": "glance row", "c": "contents entry", "b": "grade",
-               "p": "paragraph"}
+               "n": "footnote", "p": "paragraph"}
 
 
 @dataclass(frozen=True)

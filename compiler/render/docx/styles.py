@@ -85,10 +85,15 @@ def italic() -> list[etree._Element]:
     return [el("w:i"), el("w:iCs")]
 
 
-def spacing(before_pt: float = 0, after_pt: float = 0, line: float | None = None) -> etree._Element:
+def spacing(before_pt: float = 0, after_pt: float = 0, line: float | None = None,
+            leading_pt: float | None = None) -> etree._Element:
+    """Space around a paragraph; its lines at `line` times the font's own line height, or at least
+    `leading_pt` apart (the PDF's leading: taller content such as a badge still gets its room)."""
     attrs = {"w:before": str(round(before_pt * 20)), "w:after": str(round(after_pt * 20))}
     if line is not None:
         attrs.update({"w:line": str(round(line * 240)), "w:lineRule": "auto"})
+    elif leading_pt is not None:
+        attrs.update({"w:line": str(round(leading_pt * 20)), "w:lineRule": "atLeast"})
     return el("w:spacing", attrs)
 
 
@@ -186,14 +191,38 @@ class StyleSheet:
         set it. It keeps a heading's keep-with-next and outline level (levels 1 and 2 stay out of
         the contents), but not Heading 2's hanging indent, which is there for question numbers."""
         outline = (value("outlineLvl", "9" if level < 3 else str(level - 1)),) if level < 3 or level > 4 else ()
+        body = self.style.fonts.size  # the PDF's subheading: 1.02 of it, its spacing (pdf/styles.py)
         return self._add(StyleDef("paragraph", f"Subheading {level}", based_on=f"Heading {min(max(level, 3), 4)}",
-                                  next="Body Text", ppr=outline,
-                                  rpr=(*size(self.style.fonts.size), colour(self.style.colours.text))))
+                                  next="Body Text",
+                                  ppr=(spacing(space_before(body * 0.7, body * 0.65), body * 0.25,
+                                               leading_pt=body * 1.02 * 1.22),
+                                                         *outline),
+                                  rpr=(*size(body * 1.02), colour(self.style.colours.text))))
 
     def grade(self, label: str, fill_value: str, text_colour: str) -> str:
         """A character style per grade: shading and contrast colour chosen by layout."""
         return self._add(StyleDef("character", f"Grade {label}", based_on="Grade Badge Text",
                                   rpr=(colour(text_colour), fill(fill_value))))
+
+    def callout_box(self, kind: str, fill_value: str, rule: str) -> str:
+        """A table style per kind of `callout:` box ("Innovative Practice Box"): its colour, and a
+        rule down its left edge, as the PDF draws it."""
+        size_pt = self.style.fonts.size
+        return self._add(StyleDef("table", f"{role_style_name(kind)} Box", based_on="Normal Table",
+                                  extra=_callout_table_properties(fill_value, rule, size_pt, size_pt * 0.35)))
+
+    def before_twips(self, style_id_value: str | None) -> int:
+        """The space before a paragraph of this style, followed through w:basedOn."""
+        by_id = {style_id(name): d for name, d in self._defs.items()}
+        for _ in range(20):  # basedOn chains are short; a bound keeps a cycle harmless
+            definition = by_id.get(style_id_value or "")
+            if definition is None:
+                return 0
+            for node in definition.ppr:
+                if node.tag == qn("w:spacing") and node.get(qn("w:before")) is not None:
+                    return int(node.get(qn("w:before")))
+            style_id_value = style_id(definition.based_on) if definition.based_on else None
+        return 0
 
     def element(self) -> etree._Element:
         root = el("w:styles")
@@ -240,21 +269,45 @@ def _style_element(d: StyleDef) -> etree._Element:
     return node
 
 
+def space_before(pdf_before: float, after_above: float) -> float:
+    """The space before a paragraph that gives the PDF's gap above it in LibreOffice.
+
+    reportlab adds a paragraph's space before to the space after the one above it; LibreOffice
+    (measured: tests/test_docx_pagination.py) sets the larger of the two, so the DOCX asks for
+    both, counting the usual paragraph above (`after_above`). None at a page's top (0)."""
+    return pdf_before + after_above if pdf_before else 0.0
+
+
 def text_width_mm(style: Style) -> float:
     return style.page.width_mm - style.page.margin_left_mm - style.page.margin_right_mm
+
+
+def text_height_mm(style: Style) -> float:
+    return style.page.height_mm - style.page.margin_top_mm - style.page.margin_bottom_mm
 
 
 def base_styles(s: Style) -> list[StyleDef]:
     c, size_pt = s.colours, s.fonts.size
     width = text_width_mm(s)
     cover = s.cover
+    # The PDF's sizes, leading and spacing (render/pdf/styles.py), so the DOCX breaks its pages
+    # where the PDF does and the contents' page numbers (the PDF's) hold.
+    lead, gap = size_pt * 1.4, size_pt * 0.65
+
+
+    def list_spacing() -> etree._Element:  # a new element each time: lxml moves a shared one
+        return spacing(0, size_pt * 0.35, leading_pt=lead)
+
+    def heading_spacing(scale: float, pdf_before: float, after: float) -> etree._Element:
+        return spacing(space_before(pdf_before, gap), after, leading_pt=size_pt * scale * 1.22)
+
     return [
         # Widow and orphan control for every paragraph, as the PDF's styles have it.
         StyleDef("paragraph", "Normal", ppr=(flag("widowControl"),)),
         StyleDef("character", "Default Paragraph Font", primary=False),
         StyleDef("table", "Normal Table", primary=False, extra=(el("w:tblPr", {}, el("w:tblInd", {"w:w": "0", "w:type": "dxa"}), el("w:tblCellMar", {}, el("w:top", {"w:w": "0", "w:type": "dxa"}), el("w:left", {"w:w": "108", "w:type": "dxa"}), el("w:bottom", {"w:w": "0", "w:type": "dxa"}), el("w:right", {"w:w": "108", "w:type": "dxa"}))),)),
         StyleDef("numbering", "No List", primary=False),
-        StyleDef("paragraph", "Body Text", "Normal", ppr=(spacing(0, 8, 1.15),)),
+        StyleDef("paragraph", "Body Text", "Normal", ppr=(spacing(0, gap, leading_pt=lead),)),
         # The cover's band texts sit in the band's shaded cell (cover.py), with the PDF's sizes and
         # gaps: 6 mm between them (17 pt), 16 mm under the logo (45 pt).
         StyleDef("paragraph", "Title", "Normal", "Cover Subject",
@@ -268,65 +321,83 @@ def base_styles(s: Style) -> list[StyleDef]:
                  rpr=(*size(size_pt * 1.15), colour(cover.text_colour))),
         StyleDef("paragraph", "Cover Band End", "Cover Programme", ppr=(spacing(0, 24, 1.0),),
                  rpr=tuple(size(size_pt * 0.5)), primary=False),
-        StyleDef("paragraph", "Cover Details", "Normal", ppr=(spacing(6, 6),), rpr=(*size(size_pt * 1.2), colour(c.text))),
-        StyleDef("paragraph", "Cover Status", "Normal", ppr=(spacing(18, 6),),
-                 rpr=(*bold(), *size(size_pt * 2), colour(c.primary))),
+        # Under the band, the PDF's cover details (pdf/page.py, draw_cover): 3 mm (8.5 pt) apart.
+        StyleDef("paragraph", "Cover Details", "Normal", ppr=(spacing(0, 8.5, leading_pt=size_pt * 1.1 * 1.4),),
+                 rpr=(*size(size_pt * 1.1), colour(c.text))),
+        StyleDef("paragraph", "Cover Status", "Normal", ppr=(spacing(0, 8.5, leading_pt=size_pt * 1.8 * 1.25),),
+                 rpr=(*bold(), *size(size_pt * 1.8), colour(c.callout_rule))),
         StyleDef("paragraph", "Cover Logo", "Normal", ppr=(spacing(0, 45, 1.0),)),
         StyleDef("paragraph", "Heading 1", "Normal", "Body Text",
-                 ppr=(flag("keepNext"), flag("keepLines"), spacing(18, 8, 1.0), value("outlineLvl", "0")),
-                 rpr=(*bold(), *size(size_pt * 1.9), colour(c.primary))),
+                 ppr=(flag("keepNext"), flag("keepLines"), heading_spacing(1.8, 0, size_pt * 0.9),
+                      value("outlineLvl", "0")),
+                 rpr=(*bold(), *size(size_pt * 1.8), colour(c.primary))),
         StyleDef("paragraph", "Heading 2", "Normal", "Body Text",
-                 ppr=(flag("keepNext"), flag("keepLines"), tabs(("left", 12, "none")), spacing(16, 6, 1.0),
-                      indent(12, 12), value("outlineLvl", "1")),
-                 rpr=(*bold(), *size(size_pt * 1.4), colour(c.primary))),
+                 ppr=(flag("keepNext"), flag("keepLines"), tabs(("left", 12, "none")),
+                      heading_spacing(1.35, size_pt * 1.3, size_pt * 0.6), indent(12, 12), value("outlineLvl", "1")),
+                 rpr=(*bold(), *size(size_pt * 1.35), colour(c.primary))),
         StyleDef("paragraph", "Heading 3", "Normal", "Body Text",
-                 ppr=(flag("keepNext"), flag("keepLines"), spacing(12, 4, 1.0), value("outlineLvl", "2")),
-                 rpr=(*bold(), *size(size_pt * 1.15), colour(c.primary))),
+                 ppr=(flag("keepNext"), flag("keepLines"), heading_spacing(1.12, size_pt * 0.9, size_pt * 0.35),
+                      value("outlineLvl", "2")),
+                 rpr=(*bold(), *size(size_pt * 1.12), colour(c.primary))),
         StyleDef("paragraph", "Heading 4", "Normal", "Body Text",
-                 ppr=(flag("keepNext"), flag("keepLines"), spacing(10, 4, 1.0), value("outlineLvl", "3")),
-                 rpr=(*bold(), *size(size_pt), colour(c.text))),
+                 ppr=(flag("keepNext"), flag("keepLines"), heading_spacing(1.02, size_pt * 0.7, size_pt * 0.25),
+                      value("outlineLvl", "3")),
+                 rpr=(*bold(), *size(size_pt * 1.02), colour(c.text))),
         StyleDef("paragraph", "TOC Heading", "Heading 1", "Normal", ppr=(value("outlineLvl", "9"),)),
         StyleDef("paragraph", "TOC 1", "Normal", "Normal",
-                 ppr=(tabs(("right", width, "dot")), spacing(8, 2)), rpr=tuple(bold())),
+                 ppr=(tabs(("right", width, "dot")), spacing(space_before(size_pt * 0.5, size_pt * 0.15), size_pt * 0.15, leading_pt=lead)),
+                 rpr=tuple(bold())),
         StyleDef("paragraph", "TOC 2", "Normal", "Normal",
-                 ppr=(tabs(("left", 18, "none"), ("right", width, "dot")), spacing(0, 2), indent(18, 12))),
+                 ppr=(tabs(("left", 18, "none"), ("right", width, "dot")), spacing(0, size_pt * 0.15, leading_pt=lead),
+                      indent(18, 12)), rpr=(*size(size_pt * 0.95),)),
         StyleDef("paragraph", "TOC 3", "Normal", "Normal",
-                 ppr=(tabs(("right", width, "dot")), spacing(0, 2), indent(18))),
+                 ppr=(tabs(("right", width, "dot")), spacing(0, size_pt * 0.15, leading_pt=lead), indent(18)),
+                 rpr=(*size(size_pt * 0.95),)),
         StyleDef("paragraph", "Header", "Normal", ppr=(tabs(("right", width, "none")), spacing(0, 0, 1.0)),
                  rpr=(*size(size_pt * RUNNING_SCALE), colour(c.muted)), primary=False),
         StyleDef("paragraph", "Footer", "Normal", ppr=(tabs(("right", width, "none")), spacing(0, 0, 1.0)),
                  rpr=(*size(size_pt * RUNNING_SCALE), colour(c.muted)), primary=False),
-        StyleDef("paragraph", "Header Right", "Header", ppr=(value("jc", "right"),), primary=False),
-        StyleDef("paragraph", "Footer Right", "Footer", ppr=(value("jc", "right"),), primary=False),
         StyleDef("paragraph", "Marking", "Header", ppr=(value("jc", "center"), spacing(0, 2, 1.0)),
                  rpr=(*bold(), *size(size_pt * 0.9), colour(c.text))),
-        StyleDef("paragraph", "List Bullet", "Normal", ppr=(numbering(BULLET_NUM_ID), spacing(0, 4))),
-        StyleDef("paragraph", "List Bullet 2", "Normal", ppr=(numbering(BULLET_NUM_ID, 1), spacing(0, 4))),
-        StyleDef("paragraph", "List Bullet 3", "Normal", ppr=(numbering(BULLET_NUM_ID, 2), spacing(0, 4))),
-        StyleDef("paragraph", "List Number", "Normal", ppr=(numbering(NUMBER_NUM_ID), spacing(0, 4))),
-        StyleDef("paragraph", "List Number 2", "Normal", ppr=(numbering(NUMBER_NUM_ID, 1), spacing(0, 4))),
-        StyleDef("paragraph", "List Number 3", "Normal", ppr=(numbering(NUMBER_NUM_ID, 2), spacing(0, 4))),
+        StyleDef("paragraph", "List Bullet", "Normal", ppr=(numbering(BULLET_NUM_ID), list_spacing())),
+        StyleDef("paragraph", "List Bullet 2", "Normal", ppr=(numbering(BULLET_NUM_ID, 1), list_spacing())),
+        StyleDef("paragraph", "List Bullet 3", "Normal", ppr=(numbering(BULLET_NUM_ID, 2), list_spacing())),
+        StyleDef("paragraph", "List Number", "Normal", ppr=(numbering(NUMBER_NUM_ID), list_spacing())),
+        StyleDef("paragraph", "List Number 2", "Normal", ppr=(numbering(NUMBER_NUM_ID, 1), list_spacing())),
+        StyleDef("paragraph", "List Number 3", "Normal", ppr=(numbering(NUMBER_NUM_ID, 2), list_spacing())),
         StyleDef("paragraph", "List Continue", "Body Text", ppr=(indent(LIST_INDENT_MM),)),
         StyleDef("paragraph", "List Continue 2", "Body Text", ppr=(indent(LIST_INDENT_MM * 2),)),
         StyleDef("paragraph", "List Continue 3", "Body Text", ppr=(indent(LIST_INDENT_MM * 3),)),
-        StyleDef("paragraph", "Area for Improvement", "List Bullet", ppr=(spacing(0, 6),)),
-        StyleDef("paragraph", "Recommendation", "List Number", ppr=(spacing(0, 4),)),
-        StyleDef("paragraph", "Summary", "Body Text", rpr=(*size(size_pt * 1.05),)),
-        StyleDef("paragraph", "Question Lead", "Body Text", ppr=(spacing(0, 8, 1.1),),
-                 rpr=(*size(size_pt * 1.2), colour(c.primary))),
-        StyleDef("paragraph", "Last Updated", "Body Text", rpr=(colour(c.muted), *size(size_pt * 0.9))),
+        StyleDef("paragraph", "Area for Improvement", "List Bullet"),
+        StyleDef("paragraph", "Recommendation", "List Number"),
+        StyleDef("paragraph", "Summary", "Body Text"),
+        StyleDef("paragraph", "Question Lead", "Body Text", ppr=(spacing(0, gap, leading_pt=size_pt * 1.15 * 1.35),),
+                 rpr=(*bold(), *size(size_pt * 1.15), colour(c.primary))),
+        StyleDef("paragraph", "Last Updated", "Body Text", ppr=(spacing(0, gap, leading_pt=size_pt * 0.85 * 1.4),),
+                 rpr=(colour(c.muted), *size(size_pt * 0.85))),
         StyleDef("paragraph", "Carried Over", "Body Text", rpr=(*italic(),)),
-        StyleDef("paragraph", "Lead In", "Body Text", ppr=(flag("keepNext"),), rpr=(*bold(),)),
-        StyleDef("paragraph", "Detailed Findings", "Body Text", ppr=(spacing(4, 12),)),
-        StyleDef("paragraph", "Grade Badge", "Normal", "Body Text", ppr=(flag("keepNext"), spacing(0, 8, 1.0))),
+        StyleDef("paragraph", "Lead In", "Body Text", ppr=(flag("keepNext"), spacing(0, size_pt * 0.35, leading_pt=lead)),
+                 rpr=(*bold(),)),
+        StyleDef("paragraph", "Detailed Findings", "Body Text", ppr=(spacing(0, gap, leading_pt=lead),)),
+        # Under a heading, as the PDF sets it: 0.3 of the heading's size above the badge (here
+        # the heading's own space after), the heading's space after below it.
+        StyleDef("paragraph", "Grade Badge", "Normal", "Body Text",
+                 ppr=(flag("keepNext"), spacing(0, size_pt * 0.4, 1.0))),
         StyleDef("character", "Grade Badge Text", "Default Paragraph Font", rpr=(*bold(),), primary=False),
         StyleDef("paragraph", "Table Header", "Normal", ppr=(flag("keepNext"), spacing(2, 2, 1.0)),
                  rpr=(*bold(), colour(cover.text_colour))),
-        StyleDef("paragraph", "Glance Pillar", "Normal", ppr=(spacing(2, 2, 1.0),), rpr=(*bold(),)),
+        # The PDF's glance rows: 5 pt above and below the text (2 pt cell margin, 3 pt here).
+        StyleDef("paragraph", "Glance Pillar", "Normal", ppr=(spacing(3, 3, leading_pt=size_pt * 0.95 * 1.3),),
+                 rpr=(*bold(), *size(size_pt * 0.95))),
         StyleDef("paragraph", "Glance Question", "Normal",
-                 ppr=(tabs(("left", 12, "none")), spacing(2, 2, 1.0), indent(12, 8))),
-        StyleDef("paragraph", "Glance Grade", "Normal", ppr=(spacing(2, 2, 1.0),), rpr=(*bold(),)),
+                 ppr=(tabs(("left", 12, "none")), spacing(3, 3, leading_pt=size_pt * 0.92 * 1.3), indent(12, 8)),
+                 rpr=(*size(size_pt * 0.92),)),
+        StyleDef("paragraph", "Glance Grade", "Normal", ppr=(spacing(3, 3, 1.0),), rpr=(*bold(),)),
         StyleDef("character", "Hyperlink", "Default Paragraph Font", rpr=(colour(c.accent), value("u", "single"))),
+        # Word's own footnote styles (v2 notes): the mark superscript, the note's text smaller
+        StyleDef("character", "Footnote Reference", "Default Paragraph Font", rpr=(value("vertAlign", "superscript"),)),
+        StyleDef("paragraph", "Footnote Text", "Normal", ppr=(spacing(0, 0, 1.0),),
+                 rpr=(*size(size_pt * 0.85),), primary=False),
         StyleDef("character", "Strong", "Default Paragraph Font", rpr=(*bold(),)),
         StyleDef("character", "Emphasis", "Default Paragraph Font", rpr=(*italic(),)),
         StyleDef("table", "Judgments Table", "Normal Table", extra=_glance_table_properties(s)),
@@ -340,16 +411,28 @@ def base_styles(s: Style) -> list[StyleDef]:
         StyleDef("paragraph", "Quote", "Body Text", ppr=(el("w:pBdr", {}, border("left", s.colours.callout_rule, 18, 8)),
                                                         spacing(4, 6), indent(8)), rpr=(*italic(),)),
         StyleDef("table", "Cause of Concern Box", "Normal Table",
-                 extra=_callout_table_properties(s.colours.callout, s.colours.callout_rule)),
+                 extra=_callout_table_properties(s.colours.callout, s.colours.callout_rule, size_pt, size_pt - gap)),
         # The PDF's panel colours (compiler/render/pdf/story.py, panel_colours).
         StyleDef("table", "Areas for Improvement Box", "Normal Table",
-                 extra=_callout_table_properties(s.colours.table_stripe, s.colours.primary)),
-        StyleDef("paragraph", "Cause of Concern", "Body Text", ppr=(spacing(0, 8),), rpr=(*bold(),)),
+                 extra=_callout_table_properties(s.colours.table_stripe, s.colours.primary, size_pt, size_pt - gap)),
+        StyleDef("paragraph", "Cause of Concern", "Body Text", rpr=(*bold(),)),
+        # A glossary (the PDF's "term" and "definition" roles): the term kept with its definition.
+        StyleDef("paragraph", "Glossary Term", "Body Text", ppr=(flag("keepNext"), spacing(4, 0)), rpr=(*bold(),)),
+        StyleDef("paragraph", "Glossary Definition", "Body Text", ppr=(indent(8),)),
+        # (v2) rich blocks: a `callout:` box's title (out of the contents), a figure's picture, and
+        # the small lines under a table or figure, as the PDF sets them (render/pdf/styles.py).
+        StyleDef("paragraph", "Callout Heading", "Heading 4", "Body Text", ppr=(value("outlineLvl", "9"),),
+                 rpr=(*size(size_pt * 1.05),)),
+        StyleDef("paragraph", "Figure", "Normal", ppr=(flag("keepNext"), spacing(0, 4, 1.0))),
+        StyleDef("paragraph", "Source", "Normal", ppr=(spacing(2, gap, leading_pt=size_pt * 0.85 * 1.4),),
+                 rpr=(*size(size_pt * 0.85), colour(c.muted))),
+        StyleDef("paragraph", "Table Note", "Normal", ppr=(spacing(0, gap, leading_pt=size_pt * 0.85 * 1.4),),
+                 rpr=(*size(size_pt * 0.85),)),
     ]
 
 
 LIST_INDENT_MM = 7.5
-RUNNING_SCALE = 0.8  # running header and footer size, relative to the body
+RUNNING_SCALE = 0.75  # running header and footer size, relative to the body (the PDF's)
 
 
 def _glance_table_properties(s: Style) -> tuple[etree._Element, ...]:
@@ -367,9 +450,12 @@ def _glance_table_properties(s: Style) -> tuple[etree._Element, ...]:
             header)
 
 
-def _callout_table_properties(fill_colour: str, rule: str) -> tuple[etree._Element, ...]:
-    borders = el("w:tblBorders", {}, border("left", rule, 24, 0))
-    margins = el("w:tblCellMar", {}, el("w:top", {"w:w": "120", "w:type": "dxa"}),
-                 el("w:left", {"w:w": "200", "w:type": "dxa"}), el("w:bottom", {"w:w": "80", "w:type": "dxa"}),
-                 el("w:right", {"w:w": "200", "w:type": "dxa"}))
+def _callout_table_properties(fill_colour: str, rule: str, padding_pt: float,
+                               bottom_pt: float) -> tuple[etree._Element, ...]:
+    """The PDF's panel (story.py, callout): a 3.5 pt rule, the body size as padding all round;
+    at the bottom less the last paragraph's own space after, which Word keeps inside the cell."""
+    borders = el("w:tblBorders", {}, border("left", rule, 28, 0))
+    margins = el("w:tblCellMar", {}, *(el(f"w:{side}", {"w:w": str(round(pt * 20)), "w:type": "dxa"})
+                                       for side, pt in (("top", padding_pt), ("left", padding_pt),
+                                                        ("bottom", bottom_pt), ("right", padding_pt))))
     return (el("w:tblPr", {}, borders, margins), el("w:tcPr", {}, fill(fill_colour)))

@@ -10,7 +10,11 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ...layout.blocks import DataTable
+from ...layout.tablewidths import fitted_widths
 from ...model import Inlines, Text, plain_text
+from ...style.metrics import advances
+from ...style.types import Style
+from .blocks import keep_with_next
 from .ooxml import bookmark_around, bookmark_name, el, field_runs, paragraph_properties
 from .styles import text_width_mm
 
@@ -18,33 +22,52 @@ if TYPE_CHECKING:
     from .document import DocxBuilder, _Target
 
 WORD_ALIGN = {"left": "left", "right": "right", "center": "center"}
-MEASURED_CHARACTERS = 60  # a cell longer than this wraps anyway: its column gets no more room
-LEAST_CHARACTERS = 4  # a column of short numbers still gets room for its header's first word
+PT_PER_MM = 72 / 25.4
+CELL_MARGIN_PT = 5.4  # the Data Table style's left and right cell margins (108 twentieths of a point)
 
 
 def add_data_table(builder: "DocxBuilder", block: DataTable, target: "_Target") -> None:
-    caption = caption_paragraph(builder, block)
+    caption = caption_paragraph(builder, block.caption, block.number, block.anchor, "Table")
     builder.emit(caption, target, block.span, "table caption")
-    table = builder.new_table(builder.styles.id("Data Table"), column_widths(block, text_width_mm(builder.document.style)),
-                              caption=plain_text(block.caption), header_row=True)
+    widths = column_widths(block, builder.document.style)
+    table = builder.new_table(builder.styles.id("Data Table"), widths, caption=plain_text(block.caption),
+                              header_row=True)
+    # As wide as its columns, as in the PDF: a table of a few short columns does not span the page.
+    table.find(qn("w:tblPr")).find(qn("w:tblW")).attrib.update(
+        {qn("w:w"): str(round(sum(widths) * PT_PER_MM * 20)), qn("w:type"): "dxa"})
     table.find(qn("w:tblPr")).find(qn("w:tblLook")).set(qn("w:noHBand"), "0")  # stripes, as in the PDF
     _fill_row(builder, builder.new_row(table, header=True), block.header, block.align, "Table Header", block.span)
-    for row, span in zip(block.rows, block.row_spans or (block.span,) * len(block.rows)):
+    for row, spans in zip(block.rows, block.body_cell_spans()):
         # (each row is kept whole, so the table breaks between rows)
-        _fill_row(builder, builder.new_row(table, header=False), row, block.align, "Table Text", span)
+        _fill_row(builder, builder.new_row(table, header=False), row, block.align, "Table Text", spans)
     builder.emit_table(table, target)
+    if block.source:
+        add_source_line(builder, block.source, block.span, target)
+    for note in block.notes:
+        builder.add_block(note, target)
 
 
-def caption_paragraph(builder: "DocxBuilder", block: DataTable) -> etree._Element:
-    """"Table 1: CAPTION" with the number as a SEQ field (its cached result the layout's number)."""
+def add_source_line(builder: "DocxBuilder", source: Inlines, span, target: "_Target") -> None:
+    """"Source: ..." under a table or a figure, kept with it (Word keeps a table with the
+    paragraph after its last row only through that row's keepNext)."""
+    keep_with_next(builder._last_emitted)
+    p = builder.new_paragraph(builder.styles.id("Source"))
+    builder.add_inlines(p, source)
+    builder.emit(p, target, span, "source")
+
+
+def caption_paragraph(builder: "DocxBuilder", caption: Inlines, number: int, anchor: str,
+                      sequence: str) -> etree._Element:
+    """"Table 1: CAPTION" with the number as a SEQ field of `sequence` ("Table", "Figure"; its
+    cached result the layout's number), so Word's table of figures lists it."""
     p = builder.new_paragraph(builder.styles.id("Caption"))
-    before, after = _split_at_number(block.caption, str(block.number))
+    before, after = _split_at_number(caption, str(number))
     runs = list(builder.inline_runs(before, False, False, False))
-    runs += field_runs("SEQ Table \\* ARABIC", str(block.number))
+    runs += field_runs(f"SEQ {sequence} \\* ARABIC", str(number))
     runs += list(builder.inline_runs(after, False, False, False))
     p.extend(runs)
     # a named target, for cross-references to come (REF fields, links)
-    bookmark_around(p, next(builder._bookmark_ids), bookmark_name(block.anchor, "_Ref_"))
+    bookmark_around(p, next(builder._bookmark_ids), bookmark_name(anchor, "_Ref_"))
     return p
 
 
@@ -59,8 +82,10 @@ def _split_at_number(caption: Inlines, number: str) -> tuple[Inlines, Inlines]:
 
 
 def _fill_row(builder: "DocxBuilder", cells, contents: tuple[Inlines, ...], align: tuple[str, ...],
-              style_name: str, span) -> None:
-    for cell, content, alignment in zip(cells, contents, align):
+              style_name: str, spans) -> None:
+    """A row's cells; `spans` is one span for the whole row (the header) or one per cell."""
+    spans = spans if isinstance(spans, tuple) else (spans,) * len(contents)
+    for cell, content, alignment, span in zip(cells, contents, align, spans):
         p = builder.new_paragraph(builder.styles.id(style_name))
         if alignment != "left":
             paragraph_properties(p).append(el("w:jc", {"w:val": WORD_ALIGN[alignment]}))
@@ -69,11 +94,17 @@ def _fill_row(builder: "DocxBuilder", cells, contents: tuple[Inlines, ...], alig
         cell.append(p)
 
 
-def column_widths(block: DataTable, width_mm: float) -> tuple[float, ...]:
-    """Shares of the text column in proportion to each column's longest cell (capped)."""
-    weights = [float(LEAST_CHARACTERS)] * len(block.header)
-    for row in (block.header, *block.rows):
-        for index, content in enumerate(row):
-            weights[index] = max(weights[index], min(len(plain_text(content)), MEASURED_CHARACTERS))
-    total = sum(weights)
-    return tuple(width_mm * weight / total for weight in weights)
+def column_widths(block: DataTable, style: Style) -> tuple[float, ...]:
+    """Each column's width in mm, fitted to its content as the PDF fits it (layout/tablewidths.py),
+    measured in the style's bold face at body size (header and cells are both at body size)."""
+    widths = fitted_widths([[plain_text(content) for content in row] for row in (block.header, *block.rows)],
+                           text_width_mm(style) * PT_PER_MM, _measure(style), CELL_MARGIN_PT)
+    return tuple(width / PT_PER_MM for width in widths)
+
+
+def _measure(style: Style):
+    faces = advances(style.fonts.bold)
+    size = style.fonts.size
+    if faces is None:  # a font that cannot be measured: an average glyph is about half an em
+        return lambda text, header: len(text) * size * 0.55
+    return lambda text, header: faces.width_pt(text, size)

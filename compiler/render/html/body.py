@@ -15,7 +15,8 @@ from typing import Iterable, Mapping
 from ...layout import blocks
 from .ids import CONTENTS_ID, CONTENTS_TITLE_ID
 from .inline import inlines, text
-from .tables import data_table
+from .charts import chart_figure
+from .tables import callout_class, data_table, figure, source_line
 
 MAX_HEADING = 6
 
@@ -29,6 +30,7 @@ class BodyWriter:
         self._last_heading = 1  # the h1 is the report title
         self._break_pending = False
         self._previous: blocks.Block | None = None
+        self._boxes = 0  # `callout:` boxes so far, for their headings' ids
 
     # ---- entry points ------------------------------------------------------------------------
 
@@ -83,8 +85,20 @@ class BodyWriter:
             self.out.append(self.contents(block))
         elif isinstance(block, blocks.DataTable):
             self.out.append(data_table(block))
+            if block.source:
+                self.out.append(source_line(block.source))
+            for note in block.notes:
+                self.block(note)
+        elif isinstance(block, blocks.FigureBlock):
+            self.out.append(figure(block))
+        elif isinstance(block, blocks.ChartBlock):
+            self.out.append(chart_figure(block, self.document.style))
         elif isinstance(block, blocks.Quote):
             self.out.append(quote(block))
+        elif isinstance(block, blocks.DefinitionList):
+            self.out.append(definitions(block))
+        elif isinstance(block, blocks.Notes):
+            self.out.append(notes(block))
         else:
             raise TypeError(f"unknown block {block!r}")
         self._previous = block
@@ -119,10 +133,27 @@ class BodyWriter:
         self.out.append(f"</{tag}>")
 
     def callout(self, callout: blocks.Callout) -> None:
+        if callout.kind is not None:
+            self.boxed(callout)
+            return
         self.out.append(f'<div class="callout {text(callout.role)}">')
         for child in callout.blocks:
             self.block(child)
         self.out.append("</div>")
+
+    def boxed(self, callout: blocks.Callout) -> None:
+        """A `callout:` block: an `aside` named by its heading ("Innovative practice: Using
+        drones"), one level below the heading the box is under."""
+        self._boxes += 1
+        heading_id = f"callout-title-{self._boxes}"  # (layout never makes such an anchor)
+        self.out.append(f'<aside class="callout {callout_class(callout.kind)}" aria-labelledby="{heading_id}">')
+        for child in callout.blocks:
+            if isinstance(child, blocks.Heading) and child.role == "callout-heading":
+                level = min(self._last_heading + 1, MAX_HEADING)  # one below the heading it is under
+                self.out.append(f'<h{level} id="{heading_id}" class="callout-heading">{inlines(child.content)}</h{level}>')
+            else:
+                self.block(child)
+        self.out.append("</aside>")
 
     def glance(self, table: blocks.GlanceTable, captioned: bool) -> None:
         """Right under a heading of the same words (as layout puts it) the caption is for screen
@@ -161,6 +192,21 @@ def badge(value: blocks.Badge) -> str:
     return f'<span class="badge grade-{text(value.grade)}">{text(value.label)}</span>'
 
 
+def definitions(block: blocks.DefinitionList) -> str:
+    """A glossary as a definition list: each term a `dt`, what it means the `dd` after it."""
+    entries = "".join(f"<dt>{inlines(entry.term.content)}</dt><dd>{inlines(entry.definition.content)}</dd>"
+                      for entry in block.entries)
+    return f'<dl class="{text(block.role)}">{entries}</dl>'
+
+
+def imprint(document: blocks.Document) -> str:
+    """The imprint at the end of the page (in the footer): the style's texts, the reference and
+    the HTML edition's own ISBN; empty when the report has none."""
+    if document.imprint is None:
+        return ""
+    return f'<div class="page imprint">{BodyWriter(document, {}).main(document.imprint.for_edition("html"))}</div>'
+
+
 def quote(block: blocks.Quote) -> str:
     """A quotation; with an attribution, a figure whose caption says who said it (the caption is
     outside the blockquote, as the words of the quotation are only the quoted ones)."""
@@ -171,3 +217,11 @@ def quote(block: blocks.Quote) -> str:
     return (f'<figure class="quotation">{quoted}'
             f'<figcaption class="attribution">\u2014 {inlines(block.attribution.content)}</figcaption></figure>')
 
+
+def notes(block: blocks.Notes) -> str:
+    """A section's notes: a numbered list, each note linking back to its first mark."""
+    items = "".join(f'<li id="{text(entry.anchor)}" value="{entry.number}">{inlines(entry.content)} '
+                    f'<a class="note-back" href="#{text(entry.back_anchor)}" role="doc-backlink">\u21a9</a></li>'
+                    for entry in block.entries)
+    return (f'<aside class="notes" role="doc-endnotes" aria-label="{text(block.title)}">'
+            f'<p class="notes-title">{text(block.title)}</p><ol>{items}</ol></aside>')

@@ -11,6 +11,7 @@ from __future__ import annotations
 from ...layout import blocks
 from ...layout.colour import WCAG_AA, WHITE, contrast, text_colour_for
 from ...style.types import Style
+from .tables import callout_class, width_class
 
 FALLBACK_FAMILIES = 'Arial, "Liberation Sans", "Helvetica Neue", Helvetica, sans-serif'
 FOCUS = "#FFDD00"  # the focus highlight: black text on yellow reads on every brand colour
@@ -31,7 +32,7 @@ def css_string(value: str) -> str:
 def stylesheet(document: blocks.Document, family_css: str, font_faces: str) -> str:
     style = document.style
     return "\n".join(part for part in (font_faces, _screen(style, family_css), _badges(document),
-                                       _print(document, family_css)) if part)
+                                       _rich_blocks(document), _print(document, family_css)) if part)
 
 
 def _screen(style: Style, family: str) -> str:
@@ -123,9 +124,19 @@ table.data{{border-collapse:collapse;min-width:50%}}
 .data tbody tr:nth-child(even){{background:{c.table_stripe};color:{stripe_text}}}
 .data tbody tr:nth-child(even) a{{color:{stripe_link}}}
 .data .right{{text-align:right}} .data .center{{text-align:center}}
+p.source{{color:{muted};font-size:.85em;margin:.3rem 0 1rem}} p.table-note{{font-size:.85em;margin:.3rem 0}}
+figure.figure{{margin:1.2rem 0}} figure.figure figcaption{{font-weight:700;padding:.3rem 0;color:{primary}}}
+figure.figure img{{display:block;max-width:100%;height:auto}}
+.callout-heading{{font-size:1.05em;margin:.8em 0 .3em}}
+figure.chart{{margin:1.5em 0}} figure.chart figcaption{{font-weight:700;color:{primary};padding:.3rem 0}}
+svg.chart{{display:block;width:100%;max-width:48rem;height:auto;font-family:inherit}}
+figure.chart .source{{margin:.3em 0;font-size:.9em}} figure.chart details{{margin:.5em 0}}
+figure.chart summary{{cursor:pointer;color:{primary}}}
 footer{{margin-top:3rem;color:{muted};font-size:.9em}}
 footer .running{{padding-top:1rem;padding-bottom:1rem}}
 footer .running p{{margin:0 0 .3rem}}
+dl.glossary dt{{font-weight:bold;margin-top:.8em}} dl.glossary dd{{margin:0 0 0 1.6em}}
+footer .imprint{{border-top:1px solid {muted};padding-top:1rem}}
 """
 
 
@@ -140,6 +151,26 @@ def _badges(document: blocks.Document) -> str:
             seen.setdefault(badge.grade, badge)
     return "\n".join(f".grade-{key}{{background:{badge.fill};color:{badge.text_colour}}}"
                      for key, badge in sorted(seen.items()))
+
+
+def _rich_blocks(document: blocks.Document) -> str:
+    """Rules for the figure widths and `callout:` kinds the page shows: each kind's box in its
+    fill, text and links readable on it (4.5:1), its edge in the rule layout chose (3:1)."""
+    c = document.style.colours
+    widths: set[int] = set()
+    kinds: dict[str, blocks.Callout] = {}
+    for block in blocks.walk_blocks(document.body):
+        if isinstance(block, blocks.FigureBlock):
+            widths.add(block.width_percent)
+        elif isinstance(block, blocks.Callout) and block.kind and block.fill:
+            kinds.setdefault(block.kind, block)
+    rules = [f"img.{width_class(width)}{{width:{max(1, min(width, 100))}%;height:auto}}" for width in sorted(widths)]
+    for kind, box in sorted(kinds.items()):
+        name = f".callout.{callout_class(kind)}"
+        text, link = readable(c.text, box.fill), readable(c.accent, box.fill)
+        rules.append(f"{name}{{background:{box.fill};color:{text};border-left-color:{box.rule or c.callout_rule}}}"
+                     f" {name} a{{color:{link}}} {name} .callout-heading{{color:{text}}}")
+    return "\n".join(rules)
 
 
 def _print(document: blocks.Document, family: str) -> str:

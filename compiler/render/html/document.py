@@ -19,9 +19,9 @@ import base64
 from ...diagnostics import Diagnostics
 from ...layout.blocks import Contents, Cover, Document, Running
 from .. import Rendered, RenderOptions
-from .body import BodyWriter, badge
+from .body import BodyWriter, badge, imprint
 from .css import css_string, stylesheet
-from .fonts import font_faces
+from .fonts import fallback_faces, font_faces
 from .ids import MAIN_ID, element_ids
 from .inline import text
 
@@ -33,12 +33,15 @@ def render(document: Document, options: RenderOptions, diagnostics: Diagnostics)
 def render_html(document: Document, diagnostics: Diagnostics) -> str:
     style, meta = document.style, document.metadata
     family = css_string(style.fonts.family)
-    css = stylesheet(document, family, font_faces(style.fonts, style.fonts.family, family, diagnostics))
     writer = BodyWriter(document, element_ids(document.body))
     contents = next((block for block in document.body if isinstance(block, Contents)), None)
     nav = writer.contents(contents) if contents else ""
     main = writer.main(document.body)
     skip = style.label("skip_link")
+    header, footer = _header(document.cover, document.running), _footer(document.running, imprint(document))
+    faces = font_faces(style.fonts, style.fonts.family, family, diagnostics)
+    fallback = fallback_faces(style.fonts, "".join((meta.title, header, nav, main, footer)), diagnostics)
+    css = stylesheet(document, ",".join([family, *fallback.families]), "\n".join(filter(None, (faces, fallback.rules))))
     return "".join([
         "<!DOCTYPE html>\n",
         f'<html lang="{text(meta.language)}">\n<head>\n<meta charset="utf-8">\n',
@@ -49,9 +52,9 @@ def render_html(document: Document, diagnostics: Diagnostics) -> str:
         _meta("dcterms.date", meta.date.isoformat()),
         f"<style>\n{css}\n</style>\n</head>\n<body>\n",
         f'<a class="skip-link" href="#{MAIN_ID}">{text(skip)}</a>\n',
-        _header(document.cover, document.running), "\n",
+        header, "\n",
         f'<div class="page">\n{nav}\n<main id="{MAIN_ID}" tabindex="-1">\n{main}\n</main>\n</div>\n',
-        _footer(document.running), "\n</body>\n</html>\n",
+        footer, "\n</body>\n</html>\n",
     ])
 
 
@@ -87,8 +90,8 @@ def _header(cover: Cover, running: Running) -> str:
     return "".join(parts)
 
 
-def _footer(running: Running) -> str:
-    parts = ['<footer><div class="page running">', f"<p>{text(running.footer_left)}</p>",
+def _footer(running: Running, imprint_html: str) -> str:
+    parts = ['<footer>', imprint_html, '<div class="page running">', f"<p>{text(running.footer_left)}</p>",
              f"<p>{text(running.header_left)}</p>", "</div>"]
     if running.marking:
         parts.append(f'<p class="marking">{text(running.marking)}</p>')

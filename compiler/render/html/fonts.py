@@ -22,10 +22,12 @@ from __future__ import annotations
 import base64
 import struct
 import zlib
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ...diagnostics import Diagnostics, Span
+from ...style.glyphcoverage import fallback_runs
 from ...style.types import Fonts
 from .css import css_string
 
@@ -61,6 +63,29 @@ def font_faces(fonts: Fonts, family: str, family_css: str, diagnostics: Diagnost
     local_bold = ",".join(f"local({css_string(name + ' Bold')})" for name in installed)
     rules.append(f"@font-face{{font-family:{family_css};font-style:normal;font-weight:700;src:{local_bold}}}")
     return "\n".join(rules)
+
+
+@dataclass(frozen=True)
+class FallbackFaces:
+    families: tuple[str, ...]  # CSS strings, for the font stack after the style's family
+    rules: str  # `@font-face` rules of those the page uses
+
+
+def fallback_faces(fonts: Fonts, page_text: str, diagnostics: Diagnostics) -> FallbackFaces:
+    """The style's fallback fonts: each named in the font stack (a reader who has it installed
+    uses it), and embedded when the page has a character the PDF sets in it; one the page does
+    not need is left out, so a broad fallback font does not weigh down every report."""
+    used = fallback_runs(fonts).used(page_text)
+    rules = []
+    for index in sorted(used):
+        path, family = fonts.fallback[index].path, css_string(fonts.fallback[index].family)
+        try:
+            woff = _woff_base64(path, *_file_identity(path))
+            rules.append(f"@font-face{{font-family:{family};src:url(data:font/woff;base64,{woff}) format(\"woff\")}}")
+        except (OSError, FontProblem) as error:
+            diagnostics.warning(Span(str(path)), f"this fallback font is not embedded in the HTML edition ({error}); "
+                                                 "readers see one of their own fonts instead")
+    return FallbackFaces(tuple(css_string(font.family) for font in fonts.fallback), "\n".join(rules))
 
 
 def _file_identity(path: Path) -> tuple[int, int]:

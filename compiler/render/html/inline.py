@@ -1,4 +1,4 @@
-"""Inline content (Text | Strong | Emph | Link) -> HTML, and the escaping every text goes through.
+"""Inline content (Text | Strong | Emph | Link, and layout's NoteMark | RefLink) -> HTML, and the escaping every text goes through.
 
 This is the one place user text becomes markup. `text` escapes &, <, > and both quotes, so the
 same function is safe in element content and in double-quoted attribute values; nothing else
@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 
+from ...layout.blocks import NoteMark, RefLink
 from ...model import Emph, Inline, Inlines, Link, Strong, Text
 
 LINK_SCHEMES = ("http", "https", "mailto")  # as compiler.source.markup.LINK_SCHEMES
@@ -49,4 +50,12 @@ def _inline(node: Inline, links: bool) -> str:
         inner = inlines(node.children, links=False)  # a link's own text holds no further links
         href = safe_href(node.target) if links else None
         return f'<a href="{text(href)}">{inner}</a>' if href else inner
+    if isinstance(node, NoteMark):  # the note's text links back to its first mark
+        return (f'<sup class="note-mark"><a href="#{text(node.anchor)}" id="{text(node.ref_anchor)}" '
+                f'role="doc-noteref">{node.number}</a></sup>')
+    if isinstance(node, RefLink):
+        inner = inlines(node.children, links=False)
+        return f'<a class="cross-ref" href="#{text(node.anchor)}">{inner}</a>' if links else inner
+    if hasattr(node, "children"):  # a mark or reference layout did not resolve: as written
+        return inlines(node.children, links)
     raise TypeError(f"unknown inline {node!r}")

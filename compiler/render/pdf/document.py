@@ -24,6 +24,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Frame, NextPageTemplate, PageBreak, PageTemplate
 
 from ...diagnostics import Diagnostics
+from ...style.glyphcoverage import pdf_refuses
 from ...layout.blocks import Document
 from .. import RenderOptions, Rendered
 from .canvas import CanvasSetup, ReportCanvas, print_marks
@@ -50,21 +51,23 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
                tagged: bool = True) -> Rendered:
     """`tagged=False` exists only to measure what tagging costs: every PDF reportc writes is tagged."""
     style = document.style
+    # What the source stage warned about that a PDF cannot print is an error here.
+    diagnostics.promote_where(lambda message: pdf_refuses(message, options.allow_missing_glyphs))
     fonts = register_fonts(style.fonts, diagnostics, style.files)
     if fonts is None:  # reported at the font; nothing is written for an invalid input
         return Rendered(b"", 0)
     typography = build_typography(style, fonts)
     links = LinkTable()
     structure = Structure()
-    markup = MarkupWriter(links, LinkStyle(style.colours.accent), structure)
+    markup = MarkupWriter(links, LinkStyle(style.colours.accent), structure, fonts)
     names = destinations(document.body)
     page = style.page
     width, height = page.width_mm * mm, page.height_mm * mm
     column = width - (page.margin_left_mm + page.margin_right_mm) * mm
-    story = StoryBuilder(document, typography, fonts, markup, GlyphCheck(fonts, diagnostics),
-                         TextFrame(column), names, structure).build()
+    glyphs = GlyphCheck(fonts, diagnostics, options.allow_missing_glyphs)
+    story = StoryBuilder(document, typography, fonts, markup, glyphs, TextFrame(column), names, structure).build()
     painter = PagePainter(document, fonts, typography, structure)
-    _check_page_text(document, painter, diagnostics, fonts)
+    _check_page_text(document, glyphs)
 
     marks = print_marks(style.print.bleed_mm) if (options.print_marks or style.print.crop_marks) else None
     meta = document.metadata
@@ -133,11 +136,10 @@ def pdf_date(day: date) -> str:
     return f"D:{day:%Y%m%d}000000+00'00'"
 
 
-def _check_page_text(document: Document, painter: PagePainter, diagnostics: Diagnostics, fonts) -> None:
+def _check_page_text(document: Document, glyphs: GlyphCheck) -> None:
     """Cover and running texts are drawn straight onto the page: check their glyphs too."""
     from ...diagnostics import Span
 
-    glyphs = GlyphCheck(fonts, diagnostics)
     span = Span(document.source)
     cover, running = document.cover, document.running
     for text in (cover.title, cover.subject, cover.programme, cover.status_text):

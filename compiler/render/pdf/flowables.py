@@ -382,17 +382,25 @@ class KeepWithNext(CondPageBreak):
         self.follower_room = follower_room
 
     def wrap(self, available_width, available_height):
-        need = 0.0
+        frame = self._doctemplateAttr("frame")
+        need = self._space_above(frame)
         for index, heading in enumerate(self.headings):
             need += heading.wrap(available_width, available_height)[1] + heading.getSpaceAfter()
             if index:
                 need += heading.getSpaceBefore()
         if self.follower is not None:
             need += self.follower.getSpaceBefore() + self._follower_start(available_width, available_height)
-        frame = self._doctemplateAttr("frame")
         full = frame._aH if frame is not None else available_height
         self.height = min(need, full * 0.6)
         return super().wrap(available_width, available_height)
+
+    def _space_above(self, frame) -> float:
+        """The first heading's space before, as the frame will leave it: none at the top of a
+        frame, else all of it (this flowable, placed between, leaves no space after of its own
+        for the frame to overlap the heading's space before with)."""
+        if frame is None or getattr(frame, "_atTop", True):
+            return 0.0
+        return self.headings[0].getSpaceBefore()
 
     def _follower_start(self, available_width: float, available_height: float) -> float:
         height = self.follower.wrap(available_width, available_height)[1]

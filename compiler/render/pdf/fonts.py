@@ -2,12 +2,16 @@
 
 Only embedded TrueType fonts ever reach the PDF: every text-drawing call names one of these
 faces, and the canvas starts on the regular face so reportlab never writes its Helvetica
-preamble. A character the face lacks is reported as a warning, never drawn as a silent box.
+preamble. The style's fallback fonts are registered beside them: a run of characters the four
+faces lack is set in the first fallback font that has them (`FontSet.runs`), in paragraphs
+(`markup.text_markup`) and in what is drawn straight onto the page (`FontSet.draw_text`). A
+character no font has is reported, never drawn as a silent box: an error unless the build allows it.
 """
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,7 +20,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ...diagnostics import Diagnostics, Span
-from ...style.glyphcoverage import is_drawn, missing_glyph_message, reported_character
+from ...style.glyphcoverage import (FallbackRuns, is_drawn, is_right_to_left, is_right_to_left_message,
+                                    missing_glyph_message, reported_character, right_to_left_message)
 from ...style.types import Fonts
 
 
@@ -29,6 +34,8 @@ class FontSet:
     bold: str
     italic: str
     bold_italic: str
+    fallbacks: tuple[str, ...] = ()  # the fallback fonts' names, in the style's order
+    splitter: FallbackRuns = field(default_factory=lambda: FallbackRuns((), ()), compare=False, repr=False)
 
     def face(self, bold: bool = False, italic: bool = False) -> str:
         if bold and italic:
@@ -36,6 +43,24 @@ class FontSet:
         if bold:
             return self.bold
         return self.italic if italic else self.regular
+
+    def runs(self, text: str) -> Iterable[tuple[str, str | None]]:
+        """`text` in runs, each with the fallback font it is set in (`glyphcoverage.FallbackRuns`),
+        or None for the family's own faces."""
+        return self.splitter.named(text, self.fallbacks)
+
+    def width(self, text: str, face: str, size: float) -> float:
+        return sum(pdfmetrics.stringWidth(run, font or face, size) for run, font in self.runs(text))
+
+    def draw_text(self, canvas, x: float, y: float, text: str, face: str, size: float,
+                  align: str = "left") -> None:
+        """`text` drawn straight onto the canvas, each run in its font; `align` says where `x` is."""
+        x -= {"left": 0, "right": 1, "centre": 0.5}[align] * self.width(text, face, size)
+        for run, font in self.runs(text):
+            canvas.setFont(font or face, size)
+            canvas.drawString(x, y, run)
+            x += pdfmetrics.stringWidth(run, font or face, size)
+        canvas.setFont(face, size)
 
 
 @dataclass(frozen=True)
@@ -52,7 +77,7 @@ def register_fonts(fonts: Fonts, diagnostics: Diagnostics, style_files: tuple[Pa
     The style loader checks every font whole first (`style.fontcheck`), so this is the last
     guard: whatever reportlab still fails on is the font's fault, never "internal error"."""
     registered = _register(fonts.regular.resolve(), fonts.bold.resolve(), fonts.italic.resolve(),
-                           fonts.bold_italic.resolve())
+                           fonts.bold_italic.resolve(), tuple(font.path.resolve() for font in fonts.fallback))
     if isinstance(registered, FontSet):
         return registered
     named_in = f" (named in the style '{_shown(style_files[0])}')" if style_files else ""
@@ -71,15 +96,18 @@ def _shown(path: Path) -> str:
 
 
 @lru_cache(maxsize=None)
-def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path) -> FontSet | FontFailure:
-    # The family name is derived from the four paths, so two styles that name different
+def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path,
+              fallback: tuple[Path, ...]) -> FontSet | FontFailure:
+    # The family name is derived from the paths, so two styles that name different
     # files never share a registration, and the same files are parsed once per process
     # (a font that fails is remembered too, so it is not parsed again for every report).
-    digest = hashlib.sha1("\0".join(map(str, (regular, bold, italic, bold_italic))).encode()).hexdigest()[:8]
+    paths = (regular, bold, italic, bold_italic, *fallback)
+    digest = hashlib.sha1("\0".join(map(str, paths)).encode()).hexdigest()[:8]
     family = f"rc{digest}"
-    names = FontSet(family, f"{family}-R", f"{family}-B", f"{family}-I", f"{family}-BI")
-    for name, path in ((names.regular, regular), (names.bold, bold), (names.italic, italic),
-                       (names.bold_italic, bold_italic)):
+    names = FontSet(family, f"{family}-R", f"{family}-B", f"{family}-I", f"{family}-BI",
+                    tuple(f"{family}-F{index}" for index in range(len(fallback))),
+                    FallbackRuns((regular, bold, italic, bold_italic), fallback))
+    for name, path in zip((names.regular, names.bold, names.italic, names.bold_italic, *names.fallbacks), paths):
         try:
             pdfmetrics.registerFont(TTFont(name, str(path)))
         except Exception as error:  # TTFError, struct.error, IndexError, MemoryError...: a bad font
@@ -94,6 +122,9 @@ def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path) -> Fon
         addMapping(name, 1, 0, names.bold)
         addMapping(name, 0, 1, names.italic)
         addMapping(name, 1, 1, names.bold_italic)
+    for name in names.fallbacks:  # one face each: bold and italic text in it stays in that face
+        for bold_flag, italic_flag in ((1, 1), (0, 1), (1, 0), (0, 0)):  # (0, 0) last: what <font> reads back
+            addMapping(name, bold_flag, italic_flag, name)
     return names
 
 
@@ -109,27 +140,37 @@ def _coverage(face: str) -> frozenset[int]:
 
 
 class GlyphCheck:
-    """Warns once per character, face and source span about glyphs the font lacks.
+    """Reports once per character, face and source span a glyph no font of the style has (an
+    error, as PDF/UA forbids the empty box, unless the build allows it), and right-to-left text,
+    which the PDF cannot lay out (always an error).
 
-    The source stage (`source.glyphs`) already warned about the source's own characters where
-    they were written; a character it (or an earlier check) reported is not reported again, so
-    what is left is text the source did not hold as written: labels, and faces the layout
-    chooses (a heading set in bold)."""
+    The source stage (`source.glyphs`) already reported the source's own characters where they
+    were written; a character it (or an earlier check) reported is not reported again, so what
+    is left is text the source did not hold as written: labels, and faces the layout chooses (a
+    heading set in bold)."""
 
-    def __init__(self, fonts: FontSet, diagnostics: Diagnostics) -> None:
+    def __init__(self, fonts: FontSet, diagnostics: Diagnostics, allow_missing_glyphs: bool = False) -> None:
         self._fonts = fonts
         self._diagnostics = diagnostics
+        self._report = diagnostics.warning if allow_missing_glyphs else diagnostics.error
         self._reported: set[tuple[str, str, Span]] = set()
         self._already = {reported_character(item.message) for item in diagnostics.items} - {None}
+        self._right_to_left_reported = any(is_right_to_left_message(item.message) for item in diagnostics.items)
 
     def check(self, text: str, span: Span, bold: bool = False, italic: bool = False) -> None:
         face = self._fonts.face(bold, italic)
-        covered = _coverage(face)
+        covered, splitter = _coverage(face), self._fonts.splitter
         for char in sorted(set(text)):
-            if ord(char) in covered or not is_drawn(char) or char in self._already:
+            if is_right_to_left(char):
+                if not self._right_to_left_reported:
+                    self._right_to_left_reported = True
+                    self._diagnostics.error(span, right_to_left_message(char))
+                continue
+            if (ord(char) in covered or splitter.font_of(char) is not None or not is_drawn(char)
+                    or char in self._already):
                 continue
             key = (char, face, span)
             if key in self._reported:
                 continue
             self._reported.add(key)
-            self._diagnostics.warning(span, missing_glyph_message(char))
+            self._report(span, missing_glyph_message(char))

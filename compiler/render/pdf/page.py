@@ -20,10 +20,11 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from ...layout import blocks
+from ...layout.ellipsis import shortened, shortened_keeping_end
 from .canvas import DeferredText, Finished, ReportCanvas
 from .flowables import Badge, BadgeLook
 from .fonts import FontSet
-from .markup import escape
+from .markup import text_markup
 from .styles import Typography
 from .tagging import PAGINATION, WATERMARK, Structure
 
@@ -128,11 +129,15 @@ class PagePainter:
         canvas.drawImage(self._logo, x, y, width, height, mask="auto")
 
     def _paragraph(self, text: str, role: str, width: float) -> Paragraph:
-        paragraph = Paragraph(escape(text), self.typography[role])
+        paragraph = Paragraph(text_markup(text, self.fonts), self.typography[role])
         paragraph.wrap(width, self.height)
         return paragraph
 
     # ---- running header and footer ------------------------------------------------------------
+
+    def _fit(self, text: str, face: str, size: float, width: float) -> str:
+        """The text, shortened with an ellipsis when it would run past `width`."""
+        return shortened(text, lambda piece: self.fonts.width(piece, face, size), width)
 
     def draw_running(self, canvas: ReportCanvas) -> None:
         with canvas.artifact(PAGINATION):
@@ -149,10 +154,10 @@ class PagePainter:
         canvas.saveState()
         canvas.setFillColor(HexColor(colours.muted))
         canvas.setFont(face, size)
-        right = _fit(running.header_right, face, size, column * 0.45)
-        left = _fit(running.header_left, face, size, column - stringWidth(right, face, size) - 12)
-        canvas.drawString(self.left, header_y, left)
-        canvas.drawRightString(self.right, header_y, right)
+        right = self._fit(running.header_right, face, size, column * 0.45)
+        left = self._fit(running.header_left, face, size, column - self.fonts.width(right, face, size) - 12)
+        self.fonts.draw_text(canvas, self.left, header_y, left, face, size)
+        self.fonts.draw_text(canvas, self.right, header_y, right, face, size, align="right")
         canvas.setStrokeColor(HexColor(colours.accent))
         canvas.setLineWidth(0.6)
         canvas.decoration(lambda: canvas.line(self.left, header_y - 2.2 * mm, self.right, header_y - 2.2 * mm))
@@ -160,8 +165,9 @@ class PagePainter:
         canvas.draw_deferred(DeferredText(self.right, footer_y, "right", face, size, colours.muted,
                                           lambda done: _page_x_of_y(template, page, done)))
         number_room = stringWidth(_page_x_of_y(template, page, Finished(9999, {})), face, size) + 12
-        canvas.drawString(self.left, footer_y, _fit_keeping_end(running.footer_left, running.footer_kept, face, size,
-                                                                column - number_room))
+        footer = shortened_keeping_end(running.footer_left, running.footer_kept,
+                                       lambda piece: self.fonts.width(piece, face, size), column - number_room)
+        self.fonts.draw_text(canvas, self.left, footer_y, footer, face, size)
         canvas.restoreState()
 
     def draw_marking(self, canvas: ReportCanvas, top_colour: str | None = None) -> None:
@@ -173,12 +179,13 @@ class PagePainter:
 
     def _draw_marking(self, canvas: ReportCanvas, marking: str, top_colour: str | None) -> None:
         canvas.saveState()
-        canvas.setFont(self.fonts.bold, self.typography.marking_size)
+        size = self.typography.marking_size
+        canvas.setFont(self.fonts.bold, size)
         centre = self.width / 2
         canvas.setFillColor(HexColor(top_colour or self.style.colours.text))
-        canvas.drawCentredString(centre, self.height - MARKING_INSET, marking)
+        self.fonts.draw_text(canvas, centre, self.height - MARKING_INSET, marking, self.fonts.bold, size, "centre")
         canvas.setFillColor(HexColor(self.style.colours.text))
-        canvas.drawCentredString(centre, MARKING_INSET - self.typography.marking_size * 0.3, marking)
+        self.fonts.draw_text(canvas, centre, MARKING_INSET - size * 0.3, marking, self.fonts.bold, size, "centre")
         canvas.restoreState()
 
     def draw_watermark(self, canvas: ReportCanvas) -> None:
@@ -189,7 +196,7 @@ class PagePainter:
     def _draw_watermark(self, canvas: ReportCanvas, text: str) -> None:
         angle = math.degrees(math.atan2(self.height, self.width))
         diagonal = math.hypot(self.width, self.height)
-        size = min(150.0, diagonal * 0.55 / max(1e-6, stringWidth(text, self.fonts.bold, 1)))
+        size = min(150.0, diagonal * 0.55 / max(1e-6, self.fonts.width(text, self.fonts.bold, 1)))
         canvas.saveState()
         canvas.setFillColor(HexColor(self.style.colours.watermark))
         # Behind the content; translucent so the tint stays light wherever it is drawn.
@@ -197,7 +204,7 @@ class PagePainter:
         canvas.translate(self.width / 2, self.height / 2)
         canvas.rotate(angle)
         canvas.setFont(self.fonts.bold, size)
-        canvas.drawCentredString(0, -size * 0.35, text)
+        self.fonts.draw_text(canvas, 0, -size * 0.35, text, self.fonts.bold, size, "centre")
         canvas.restoreState()
 
 
@@ -205,36 +212,3 @@ def _page_x_of_y(template: str, page: int, done: Finished) -> str:
     return template.format(page=done.label(page), pages=done.pages)
 
 
-def _fit(text: str, face: str, size: float, width: float) -> str:
-    """The text, shortened with an ellipsis when it would run past `width`."""
-    if stringWidth(text, face, size) <= width:
-        return text
-    return text[:_longest_fitting_prefix(text, face, size, width)].rstrip() + "\u2026"
-
-
-def _fit_keeping_end(text: str, kept: str, face: str, size: float, width: float) -> str:
-    """The text shortened before its `kept` end (a draft footer's status, version and date):
-    only the title part before it gets the ellipsis."""
-    if not kept or not text.endswith(kept) or stringWidth(text, face, size) <= width:
-        return _fit(text, face, size, width)
-    head = text[:-len(kept)]
-    room = width - stringWidth(kept, face, size)
-    if room <= stringWidth("\u2026", face, size):
-        return _fit(kept.removeprefix(" – "), face, size, width)
-    return _fit(head, face, size, room) + kept
-
-
-def _longest_fitting_prefix(text: str, face: str, size: float, width: float) -> int:
-    """How many characters of `text` fit before an ellipsis, found by bisection.
-
-    A prefix only gets wider as it grows, so bisection finds what removing one character at a
-    time found; that measured once per character removed, on every page: quadratic in the length.
-    """
-    fits, too_long = 0, len(text)  # the whole text is known not to fit
-    while too_long - fits > 1:
-        middle = (fits + too_long) // 2
-        if stringWidth(text[:middle] + "\u2026", face, size) <= width:
-            fits = middle
-        else:
-            too_long = middle
-    return fits

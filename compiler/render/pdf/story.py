@@ -24,8 +24,11 @@ from ...layout import blocks
 from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEntry, Shaded,
                             TaggedParagraph, WithPrevious, is_heading, keep_headings_with_next)
 from .fonts import FontSet, GlyphCheck
-from .markup import MarkupWriter, escape, text_runs
+from .markup import MarkupWriter, text_markup, text_runs
 from .styles import Typography
+from .notes import note_destinations, notes_block
+from .charts import chart
+from .figures import figure
 from .tables import data_table, grid_commands
 from .tagging import Element, Structure
 
@@ -58,7 +61,7 @@ def destinations(body: Iterable[blocks.Block]) -> dict[str, str]:
     for heading in blocks.headings(body):
         if heading.anchor is not None and heading.anchor not in names:
             names[heading.anchor] = f"h{len(names)}"
-    return names
+    return {**note_destinations(body), **names}
 
 
 class StoryBuilder:
@@ -85,7 +88,7 @@ class StoryBuilder:
     # ---- entry point ---------------------------------------------------------------------
 
     def build(self) -> list[Flowable]:
-        flowables = self.blocks(self.document.body, depth=0)
+        flowables = self.imprint() + self.blocks(self.document.body, depth=0)
         return keep_headings_with_next(flowables, follower_room=self.typography["body"].leading * 2.2)
 
     def blocks(self, items: Iterable[blocks.Block], depth: int, parent: Element | None = None) -> list[Flowable]:
@@ -118,8 +121,16 @@ class StoryBuilder:
             return self.callout(block, depth, container)
         if isinstance(block, blocks.DataTable):
             return data_table(self, block, container)
+        if isinstance(block, blocks.FigureBlock):
+            return figure(self, block, container)
+        if isinstance(block, blocks.ChartBlock):
+            return chart(self, block, container)
         if isinstance(block, blocks.Quote):
             return self.quote(block, container)
+        if isinstance(block, blocks.Notes):
+            return notes_block(self, block, container)
+        if isinstance(block, blocks.DefinitionList):
+            return self.definitions(block, container)
         if isinstance(block, blocks.GlanceTable):
             # Layout usually heads the table with a real (outlined) heading of the same words.
             return self.glance(block, container, titled=not after_heading)
@@ -137,7 +148,9 @@ class StoryBuilder:
         if heading.number is not None:
             bullet = heading.number_text
             style = self._numbered(style, self._number_width.get(heading.role, 0))
-        paragraph = Paragraph(self.markup.inlines(heading.content, element), style, bulletText=bullet)
+        text, frags = self.markup.paragraph_source(heading.content, style, element)
+        # (a TaggedParagraph without an element: keep-with-next measures it at the width the frame does)
+        paragraph = TaggedParagraph(text, style, bulletText=bullet, frags=frags)
         badge = Badge(heading.badge, self.badge_look) if heading.badge else None
         return HeadingBlock(paragraph, badge, heading.anchor if heading.anchor in self.destinations else None,
                             self._outline(heading), element)
@@ -145,8 +158,9 @@ class StoryBuilder:
     def para(self, para: blocks.Para, depth: int, parent: Element) -> Paragraph:
         self._check(para.content, para.span)
         element = self.structure.add("P", parent)
-        return TaggedParagraph(self.markup.inlines(para.content, element), self._indented(para.role, depth),
-                               element=element)
+        style = self._indented(para.role, depth)
+        text, frags = self.markup.paragraph_source(para.content, style, element)
+        return TaggedParagraph(text, style, frags=frags, element=element)
 
     def list_block(self, block: blocks.ListBlock, depth: int, parent: Element) -> list[Flowable]:
         bullet = BULLETS[min(depth, len(BULLETS) - 1)]
@@ -163,14 +177,16 @@ class StoryBuilder:
             entry = self.structure.add("LI", list_element)
             label_element = self.structure.add("Lbl", entry)
             body = self.structure.add("LBody", entry)
-            out.append(TaggedParagraph(self.markup.inlines(item.content, body), style, bulletText=label,
-                                       element=body, label=label_element))
+            text, frags = self.markup.paragraph_source(item.content, style, body)
+            out.append(TaggedParagraph(text, style, bulletText=label, frags=frags, element=body, label=label_element))
             out.extend(self.blocks(item.children, depth + 1, body))
         return out
 
     def callout(self, callout: blocks.Callout, depth: int, parent: Element) -> list[Flowable]:
         inner = self.blocks(callout.blocks, depth, self.structure.add("Div", parent))
         fill, rule = panel_colours(callout.role, self.style.colours)
+        if callout.fill:  # a `callout:` box in its kind's colour
+            fill, rule = callout.fill, callout.rule or rule
         return [Shaded(flowable, fill, rule, rule_width=3.5,
                        padding=self.style.fonts.size, first=index == 0, last=index == len(inner) - 1,
                        margin=self.style.fonts.size)
@@ -188,6 +204,21 @@ class StoryBuilder:
         return [Shaded(flowable, None, rule, rule_width=3, padding=self.style.fonts.size,
                        first=index == 0, last=index == len(inner) - 1, margin=self.style.fonts.size * 0.5)
                 for index, flowable in enumerate(inner)]
+
+    def definitions(self, block: blocks.DefinitionList, parent: Element) -> list[Flowable]:
+        """Each term a P above its definition's P, inside one Div: PDF 1.7 has no definition list.
+        A term is never the last line of a page: it goes along with its definition."""
+        element = self.structure.add("Div", parent)
+        return [WithPrevious(self.para(entry.term, 0, element), self.para(entry.definition, 0, element))
+                for entry in block.entries]
+
+    def imprint(self) -> list[Flowable]:
+        """The imprint page, right after the cover: the style's texts, the reference and the PDF's
+        own ISBN, tagged as the first Div of the document."""
+        if self.document.imprint is None:
+            return []
+        element = self.structure.add("Div", self.structure.root)
+        return [*self.blocks(self.document.imprint.for_edition("pdf"), 0, element), PageBreak()]
 
     # ---- navigation blocks -------------------------------------------------------------------
 
@@ -208,12 +239,13 @@ class StoryBuilder:
                 style = self._hanging(style, numbers)
                 bullet = entry.number_text
             item = self.structure.add("TOCI", toc)
+            markup, frags = self.markup.paragraph_source((Text(entry.text),), style)
             if entry.anchor not in self.destinations:
-                out.append(TaggedParagraph(escape(entry.text), style, bulletText=bullet,
+                out.append(TaggedParagraph(markup, style, bulletText=bullet, frags=frags,
                                            element=self.structure.add("P", item)))
                 continue
             link = self.structure.add("Link", self.structure.add("Reference", item))
-            paragraph = Paragraph(escape(entry.text), style, bulletText=bullet)
+            paragraph = Paragraph(markup, style, bulletText=bullet, frags=frags)
             out.append(ContentsLine(paragraph, entry.anchor, style.fontName,
                                     stringWidth("8888", style.fontName, style.fontSize), self.style.colours.text,
                                     description=text, element=link))
@@ -234,7 +266,7 @@ class StoryBuilder:
         badge_column = badge_width + 2 * pad
         # Header cells are drawn again on every page the table spans; only the first counts.
         column_header = {"O": "Table", "Scope": "Column"}
-        header = [TaggedParagraph(escape(text), self.typography["glance-header"],
+        header = [TaggedParagraph(text_markup(text, self.fonts), self.typography["glance-header"],
                                   element=self.structure.add("TH", head_row, attributes=column_header, repeatable=True))
                   for text in table.header]
         data: list[list[Flowable]] = [header]
@@ -273,7 +305,8 @@ class StoryBuilder:
 
     def _title(self, text: str, element: Element) -> HeadingBlock:
         self.glyphs.check(text, self._document_span(), bold=True)
-        return HeadingBlock(Paragraph(escape(text), self.typography["section-heading"]), None, None, None, element)
+        heading = Paragraph(text_markup(text, self.fonts), self.typography["section-heading"])
+        return HeadingBlock(heading, None, None, None, element)
 
     def _section(self) -> Element:
         return self._sections[-1][1] if self._sections else self.structure.root

@@ -74,6 +74,13 @@ def build_typography(style: Style, fonts: FontSet) -> Typography:
         "subsection-heading": heading("subsection-heading", 1.12, size * 0.9, size * 0.35),
         "subheading": heading("subheading", 1.02, size * 0.7, size * 0.25, colour=text),
         "list-item": derive("list-item", spaceAfter=size * 0.35),
+        # Under a table or figure: where its data comes from, and what to know about it.
+        "source": derive("source", fontSize=size * 0.85, leading=size * 0.85 * 1.4, textColor=muted),
+        "table-note": derive("table-note", fontSize=size * 0.85, leading=size * 0.85 * 1.4),
+        "callout-heading": heading("callout-heading", 1.05, 0, size * 0.4, colour=text),
+        # A glossary's term, bold, above its definition, which hangs in under it.
+        "term": derive("term", fontName=fonts.bold, spaceAfter=size * 0.15),
+        "definition": derive("definition", leftIndent=size * 1.6),
         "contents-1": derive("contents-1", fontName=fonts.bold, spaceBefore=size * 0.5,
                              spaceAfter=size * 0.15),
         "contents-2": derive("contents-2", fontSize=size * 0.95, leftIndent=size * 1.6,

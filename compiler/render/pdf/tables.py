@@ -15,8 +15,10 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from ...layout import blocks
+from ...layout.tablewidths import fitted_widths as layout_widths
 from ...model import Inlines, plain_text
-from .flowables import TaggedParagraph
+from .figures import source_line
+from .flowables import TaggedParagraph, WithPrevious
 from .tagging import Element
 
 if TYPE_CHECKING:
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
 CELL_PADDING = 6  # points either side of a cell's text, as in the glance table
 RULE_COLOUR = "#B1B4B6"
 ALIGNMENTS = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
-MEASURED_CHARACTERS = 400  # a cell longer than this wraps anyway: measuring more changes nothing
 
 
 def grid_commands(font: str, header_fill: str, pad: float, valign: str = "TOP", vertical_pad: float = 4
@@ -50,7 +51,8 @@ def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element
     table_element = structure.add("Table", parent)
     caption_style = builder._derived(builder.typography["subheading"], keepWithNext=1)
     builder._check(table.caption, table.span, bold=True)
-    caption = TaggedParagraph(builder.markup.inlines(table.caption, table_element), caption_style,
+    caption = TaggedParagraph(builder.markup.anchor(table.anchor) + builder.markup.inlines(table.caption, table_element),
+                              caption_style,
                               element=structure.add("Caption", table_element))
     head_row = structure.add("TR", structure.add("THead", table_element))
     body = structure.add("TBody", table_element)
@@ -61,19 +63,21 @@ def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element
         _cell(builder, content, _aligned(builder, header_style, align), table.span,
               structure.add("TH", head_row, attributes=column_header, repeatable=True), bold=True)
         for content, align in zip(table.header, table.align)]]
-    for row, span in zip(table.rows, table.row_spans or (table.span,) * len(table.rows)):
+    for row, spans in zip(table.rows, table.body_cell_spans()):
         row_element = structure.add("TR", body)
         data.append([_cell(builder, content, _aligned(builder, cell_style, align), span,
                            structure.add("TD", row_element))
-                     for content, align in zip(row, table.align)])
+                     for content, align, span in zip(row, table.align, spans)])
     colours = builder.style.colours
     commands = grid_commands(builder.fonts.regular, colours.primary, CELL_PADDING)
     if table.rows:
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [HexColor("#FFFFFF"), HexColor(colours.table_stripe)]))
     widths = fitted_widths(data, builder.frame.width, builder.fonts.bold)
-    grid = Table(data, colWidths=widths, repeatRows=1, style=TableStyle(commands), hAlign="LEFT",
-                 spaceAfter=builder.style.fonts.size * 0.8)
-    return [caption, grid]
+    grid: Flowable = Table(data, colWidths=widths, repeatRows=1, style=TableStyle(commands), hAlign="LEFT",
+                           spaceAfter=builder.style.fonts.size * 0.8)
+    if table.source:  # drawn with the table's last rows, never alone at the top of a page
+        grid = WithPrevious(grid, source_line(builder, table.source, table.span, parent))
+    return [caption, grid, *builder.blocks(table.notes, 0, parent)]
 
 
 def _cell(builder: "StoryBuilder", content: Inlines, style, span, element: Element,
@@ -90,25 +94,7 @@ def _aligned(builder: "StoryBuilder", style, align: str):
 
 
 def fitted_widths(data: list[list[TaggedParagraph]], frame_width: float, bold_font: str) -> list[float]:
-    """Each column's width: its widest cell on one line, shrunk proportionally towards its
-    longest word when the columns together are wider than the text column. Text is measured
-    in the bold face, the wider one, as a cell may set any of its words in bold."""
-    columns = len(data[0])
-    natural, least = [0.0] * columns, [0.0] * columns
-    for row in data:
-        for index, cell in enumerate(row):
-            text, style = cell.plain[:MEASURED_CHARACTERS], cell.style
-            words = text.split() or [""]
-            natural[index] = max(natural[index], stringWidth(text, bold_font, style.fontSize))
-            longest = max(words, key=len)
-            least[index] = max(least[index], stringWidth(longest, bold_font, style.fontSize))
-    pad = 2 * CELL_PADDING
-    natural = [width + pad + 1 for width in natural]
-    least = [min(width + pad + 1, frame_width / columns) if sum(least) + pad * columns > frame_width
-             else width + pad + 1 for width in least]
-    if sum(natural) <= frame_width:
-        return natural
-    spare = frame_width - sum(least)
-    stretch = [n - m for n, m in zip(natural, least)]
-    total = sum(stretch) or 1.0
-    return [m + spare * s / total for m, s in zip(least, stretch)]
+    """Each column's width (layout/tablewidths.py), measured with reportlab's metrics."""
+    sizes = (data[0][0].style.fontSize, data[-1][0].style.fontSize)  # the header's, a body cell's
+    return layout_widths([[cell.plain for cell in row] for row in data], frame_width,
+                         lambda text, header: stringWidth(text, bold_font, sizes[0 if header else 1]), CELL_PADDING)

@@ -37,11 +37,13 @@ class Element:
     """One structure element; `kids` fills in while pages are drawn."""
 
     __slots__ = ("role", "parent", "alt", "attributes", "kids", "attached", "repeatable", "open_link", "name",
-                 "first_page")
+                 "first_page", "ident", "bbox")
 
     def __init__(self, role: str, parent: "Element | None", alt: str | None = None,
-                 attributes: dict[str, str] | None = None, repeatable: bool = False) -> None:
+                 attributes: dict[str, str] | None = None, repeatable: bool = False,
+                 ident: str | None = None) -> None:
         self.role = role
+        self.ident = ident  # the element's /ID (PDF/UA asks one of each Note)
         self.parent = parent
         self.alt = alt
         self.attributes = attributes  # name -> PDF name value, in a /Layout or /Table attribute dict
@@ -51,6 +53,7 @@ class Element:
         self.open_link: Element | None = None  # a link whose text continues into the next part
         self.name = ""
         self.first_page: int | None = None
+        self.bbox: tuple[float, float, float, float] | None = None  # a Figure's box on its page, once drawn
 
 
 @dataclass(frozen=True)
@@ -175,7 +178,11 @@ class Tagger:
             return
         if getattr(tx, "_rc_first", None) is None:
             tx._rc_first = self._open(element)
-        link.parent = element
+        wrapper = link.parent
+        if wrapper is not None and wrapper.role == "Reference" and wrapper is not element:
+            wrapper.parent = element  # a note mark: Reference > Link, inside the paragraph
+        else:
+            link.parent = element
         element.open_link = link
         tx._code.append(f"EMC {self._open(link)}")
 
@@ -286,10 +293,15 @@ class _StructElem(PDFObject):
         out += [b" /K ", kids[0] if len(kids) == 1 else b"[" + b" ".join(kids) + b"]"]
         if element.alt is not None:
             out += [b" /Alt ", PDFString(element.alt).format(document)]
+        if element.ident is not None:
+            out += [b" /ID ", PDFString(element.ident).format(document)]
         if element.attributes:
             pairs = b" ".join(b"/%s /%s" % (key.encode("ascii"), value.encode("ascii"))
                               for key, value in element.attributes.items())
             out += [b" /A << ", pairs, b" >>"]
+        elif element.bbox is not None:  # a Figure's /Layout attributes: where it is on its page
+            corners = b" ".join(b"%.2f" % value for value in element.bbox)
+            out += [b" /A << /O /Layout /BBox [", corners, b"] >>"]
         out.append(b" >>")
         return b"".join(out)
 

@@ -1,0 +1,52 @@
+"""Charts (source format v2) -> ChartBlock: series colours and looks, values as printed, the text
+alternative, and the drawing every renderer maps (`chartdrawing`)."""
+from __future__ import annotations
+
+from ..model import Chart, plain_text, Inlines
+from ..style.types import Style
+from .blocks import ChartBlock, ChartSeries
+from .chartdrawing import Frame, draw_chart
+from .chartscale import measure_for, series_looks
+
+POINTS_PER_MM = 72 / 25.4
+LABEL_SIZE_RATIO = 0.8  # chart labels, of the body size
+
+
+def chart_block(chart: Chart, number: int, caption: Inlines, anchor: str, source: Inlines | None,
+                style: Style) -> ChartBlock:
+    looks = series_looks(style, len(chart.series))
+    series = tuple(ChartSeries(s.name, s.values, tuple(value_text(v, chart.unit) for v in s.values), look.colour)
+                   for s, look in zip(chart.series, looks))
+    alt = chart.alt or generated_alt(chart, series)
+    frame = Frame(text_column_pt(style), round(style.fonts.size * LABEL_SIZE_RATIO, 2), style.colours.text,
+                  measure_for(style), lambda v: value_text(v, chart.unit), text_column_height_pt(style) * 0.75)
+    drawing = draw_chart(chart.kind, chart.categories, series, looks, frame)
+    return ChartBlock(number, caption, anchor, chart.kind, chart.categories, series, chart.unit, alt, source,
+                      chart.span, drawing=drawing, caption_span=chart.caption_span)
+
+
+def text_column_pt(style: Style) -> float:
+    page = style.page
+    return round((page.width_mm - page.margin_left_mm - page.margin_right_mm) * POINTS_PER_MM, 2)
+
+
+def text_column_height_pt(style: Style) -> float:
+    page = style.page
+    return round((page.height_mm - page.margin_top_mm - page.margin_bottom_mm) * POINTS_PER_MM, 2)
+
+
+def value_text(value: float, unit: str | None) -> str:
+    text = f"{value:,.10f}".rstrip("0").rstrip(".")
+    text = "0" if text == "-0" else text
+    return f"{text}{unit or ''}" if unit in ("%", None) or (unit and len(unit) == 1) else f"{text} {unit}"
+
+
+def generated_alt(chart: Chart, series: tuple[ChartSeries, ...]) -> str:
+    """The caption, then every value by category, series by series: words of the report's own (no
+    fixed wording, so a Welsh report's alt text is Welsh)."""
+    parts = []
+    for entry in series:
+        values = ", ".join(f"{category} {text}" for category, text in zip(chart.categories, entry.value_texts))
+        parts.append(f"{entry.name}: {values}" if entry.name else values)
+    caption = plain_text(chart.caption).rstrip(". ")
+    return (f"{caption}. " if caption else "") + "; ".join(parts) + "."

@@ -1,0 +1,98 @@
+"""A chart's scale and looks: nice axis ticks, the series' colours (3:1 against the page at
+least, WCAG 1.4.11) and what else tells them apart, and text measured in the style's face."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Callable
+
+from ..style.metrics import advances
+from ..style.types import Style
+from .colour import WHITE, contrast
+from .ellipsis import shortened
+
+NON_TEXT_CONTRAST = 3.0  # WCAG 1.4.11
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+MARKERS = ("circle", "square", "triangle", "diamond")
+DASHES = ((), (5.0, 2.5), (1.5, 2.0), (6.0, 2.0, 1.5, 2.0))
+HATCHES = ("", "/", "\\", "x")  # white stripes over the bar's fill; "" plain
+AVERAGE_GLYPH_EM = 0.55  # when the style's face cannot be read
+
+
+@dataclass(frozen=True)
+class SeriesLook:
+    colour: str
+    marker: str
+    dash: tuple[float, ...]
+    hatch: str
+
+
+def nice_ticks(low: float, high: float, from_zero: bool, target: int = 5) -> tuple[float, ...]:
+    """Ticks at 1, 2, 2.5 or 5 times a power of ten covering `low`..`high` (and zero, for bars
+    and columns, which always start there)."""
+    if from_zero:
+        low, high = min(low, 0.0), max(high, 0.0)
+    if high == low:
+        high, low = (high + 1, low) if from_zero or high == 0 else (high + abs(high) * 0.1, low - abs(low) * 0.1)
+    raw = (high - low) / target
+    magnitude = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in NICE_STEPS if m * magnitude >= raw * (1 - 1e-9))
+    first = math.floor(low / step + 1e-9)
+    last = math.ceil(high / step - 1e-9)
+    return tuple(_clean(i * step) for i in range(first, last + 1))
+
+
+def _clean(value: float) -> float:
+    rounded = round(value, 9)
+    return 0.0 if rounded == 0 else rounded
+
+
+def series_looks(style: Style, count: int) -> tuple[SeriesLook, ...]:
+    """One look per series: a colour from the style, darkened until it reaches 3:1 on white,
+    and a marker, dash and hatch of its own, so colour is never the only difference."""
+    c = style.colours
+    palette = [accessible(colour) for colour in (c.primary, c.accent, c.callout_rule, c.text, c.muted)]
+    unique = list(dict.fromkeys(palette))
+    return tuple(SeriesLook(unique[i % len(unique)], MARKERS[i % len(MARKERS)], DASHES[i % len(DASHES)],
+                            HATCHES[i % len(HATCHES)]) for i in range(count))
+
+
+def accessible(colour: str, background: str = WHITE) -> str:
+    """`colour`, or the nearest darker shade of it with 3:1 contrast on `background`."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    factor = 1.0
+    while True:
+        shade = "#{:02X}{:02X}{:02X}".format(*(round(v * factor) for v in (r, g, b)))
+        if contrast(shade, background) >= NON_TEXT_CONTRAST or factor <= 0:
+            return shade
+        factor = round(factor - 0.05, 2)
+
+
+Measure = Callable[[str, float], float]  # width in points of a text at a size
+
+
+def measure_for(style: Style, bold: bool = False) -> Measure:
+    face = advances(style.fonts.bold if bold else style.fonts.regular)
+    if face is not None:
+        return face.width_pt
+    return lambda text, size: len(text) * size * AVERAGE_GLYPH_EM
+
+
+def wrapped(text: str, width_of: Callable[[str], float], room: float, max_lines: int = 2) -> tuple[str, ...]:
+    """`text` broken at spaces into lines of at most `room`; the last line that is kept ends
+    in an ellipsis when the rest does not fit (a word longer than the room too)."""
+    lines: list[str] = []
+    words = text.split()
+    current = ""
+    for index, word in enumerate(words):
+        trial = f"{current} {word}" if current else word
+        if width_of(trial) <= room or not current:
+            current = trial
+            continue
+        lines.append(current)
+        current = word
+        if len(lines) == max_lines - 1:
+            current = " ".join(words[index:])
+            break
+    lines.append(current)
+    return tuple(shortened(line, width_of, room) for line in lines[:max_lines]) if text else ("",)

@@ -1,0 +1,116 @@
+"""Notes and cross-references (v2) -> numbered marks and links, once the whole body is laid out.
+
+It runs after composition, so every table and figure already has its number (a reference may
+come before its target). Notes are numbered as a reader meets their first mark, across the
+report; a note marked twice keeps its number. The note texts are gathered into a `Notes` block
+at the end of the section where each is first marked (a section runs to the next page break).
+The glance table repeats titles: a note mark there would be a second, earlier mark, so it is left
+out; the headings the rows link to carry it.
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from ..model import (CrossRef, Emph, FootnoteDefinition, Inline, Inlines, Link, NoteRef, Report, Strong, Text,
+                     walk_nodes)
+from ..style.types import Style
+from .blocks import Block, GlanceTable, NoteEntry, NoteMark, Notes, PageBreak, RefLink
+
+REF_LABELS = {"tbl": "table_ref", "fig": "figure_ref"}
+_LEAVES = (str, int, float, bool, type(None), bytes)
+_INLINE_TYPES = (Text, Strong, Emph, Link, NoteRef, CrossRef, NoteMark, RefLink)
+
+
+def note_anchor(number: int) -> str:
+    return f"note-{number}"
+
+
+def targets(body: list[Block]) -> dict[str, int]:
+    """Every named table's and figure's anchor ("tbl-NAME", "fig-NAME") -> its number."""
+    return {block.anchor: block.number for block in walk_nodes(tuple(body))
+            if isinstance(getattr(block, "anchor", None), str) and isinstance(getattr(block, "number", None), int)
+            and block.anchor.startswith(("tbl-", "fig-"))}
+
+
+class NoteResolver:
+    """Resolves one report's marks and references, in reading order."""
+
+    def __init__(self, report: Report, style: Style, numbered: dict[str, int]) -> None:
+        self.style = style
+        self.numbered = numbered
+        self.texts = {node.name: node for node in walk_nodes(report) if isinstance(node, FootnoteDefinition)}
+        self.numbers: dict[str, int] = {}
+        self.marks: dict[str, int] = {}  # marks made of each note so far
+        self.pending: list[str] = []  # notes first marked in the current section
+
+    def body(self, body: list[Block]) -> list[Block]:
+        out: list[Block] = []
+        for block in body:
+            if isinstance(block, PageBreak):
+                out += self.flush()
+            out.append(self.block(block, keep_marks=not isinstance(block, GlanceTable)))
+        return out + self.flush()
+
+    def flush(self) -> list[Block]:
+        """The Notes block of the notes first marked since the last flush (their own marks too)."""
+        entries: list[NoteEntry] = []
+        while self.pending:
+            name = self.pending.pop(0)
+            number, definition = self.numbers[name], self.texts[name]
+            entries.append(NoteEntry(number, note_anchor(number), f"note-ref-{number}",
+                                     self.inlines(definition.content, True), definition.span))
+        return [Notes(self.style.label("footnotes"), tuple(entries))] if entries else []
+
+    def block(self, node, keep_marks: bool):
+        """`node` with every inline text in it resolved (a block, or anything a block holds)."""
+        if isinstance(node, tuple):
+            if node and isinstance(node[0], _INLINE_TYPES):
+                return self.inlines(node, keep_marks)
+            resolved = tuple(self.block(child, keep_marks) for child in node)
+            return node if all(a is b for a, b in zip(resolved, node)) else resolved
+        if isinstance(node, _LEAVES) or not dataclasses.is_dataclass(node) or isinstance(node, type):
+            return node
+        changes = {}
+        for field in dataclasses.fields(node):
+            value = getattr(node, field.name)
+            if isinstance(value, tuple) or (dataclasses.is_dataclass(value) and not isinstance(value, _LEAVES)):
+                resolved = self.block(value, keep_marks)
+                if resolved is not value:
+                    changes[field.name] = resolved
+        return dataclasses.replace(node, **changes) if changes else node
+
+    def inlines(self, content: Inlines, keep_marks: bool) -> Inlines:
+        out: list = []
+        for node in content:
+            if isinstance(node, NoteRef):
+                if keep_marks and node.name in self.texts:
+                    out.append(self.mark(node))
+            elif isinstance(node, CrossRef):
+                out.append(self.reference(node))
+            elif isinstance(node, (Strong, Emph, Link)):
+                out.append(dataclasses.replace(node, children=self.inlines(node.children, keep_marks)))
+            else:
+                out.append(node)
+        return tuple(out)
+
+    def mark(self, ref: NoteRef) -> NoteMark:
+        if ref.name not in self.numbers:
+            self.numbers[ref.name] = len(self.numbers) + 1
+            self.pending.append(ref.name)
+        number = self.numbers[ref.name]
+        self.marks[ref.name] = self.marks.get(ref.name, 0) + 1
+        count = self.marks[ref.name]
+        return NoteMark(number, note_anchor(number), f"note-ref-{number}" + (f"-{count}" if count > 1 else ""),
+                        ref.span)
+
+    def reference(self, ref: CrossRef) -> Inline:
+        anchor = f"{ref.kind}-{ref.name}"
+        number = self.numbered.get(anchor)
+        if number is None:  # reported by validation; printed as written
+            return ref.children[0]
+        return RefLink(anchor, (Text(self.style.label(REF_LABELS[ref.kind], n=number)),))
+
+
+def resolve_notes(body: list[Block], report: Report, style: Style) -> list[Block]:
+    """`body` with note marks numbered, cross-references linked and the notes' texts placed."""
+    return NoteResolver(report, style, targets(body)).body(body)

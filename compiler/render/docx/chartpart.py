@@ -1,0 +1,210 @@
+"""A chart (layout ChartBlock) as a native Word chart part, `word/charts/chartN.xml`: a
+`c:chartSpace` whose series carry their categories and values as cached data (`c:strCache`,
+`c:numCache`), so Word and LibreOffice draw it from the numbers and a reader can see them (and
+the data labels print each value with its unit). No workbook is embedded: the chart shows its
+cached values; editing its data in Word starts from them.
+
+The looks follow layout's: the series' colours (3:1 on white), white stripes on every other
+series' bars, a marker shape and a dash of its own on every line, the value axis at layout's
+nice ticks, from zero for bars and columns.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from ...layout.blocks import ChartBlock
+from ...layout.chartscale import DASHES, HATCHES, MARKERS, nice_ticks
+
+C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+NAMES = {"c": C, "a": A, "r": R}
+WORD_PATTERNS = {"/": "ltUpDiag", "\\": "ltDnDiag", "x": "diagCross"}
+WORD_DASHES = dict(zip(DASHES, ("solid", "dash", "sysDot", "dashDot")))
+LABEL_SIZE = 900  # hundredths of a point
+
+
+def _e(parent: etree._Element | None, tag: str, **attributes: str) -> etree._Element:
+    prefix, name = tag.split(":")
+    qualified = f"{{{NAMES[prefix]}}}{name}"
+    node = etree.Element(qualified, nsmap=NAMES) if parent is None else etree.SubElement(parent, qualified)
+    for key, value in attributes.items():
+        node.set(key, value)
+    return node
+
+
+def _val(parent: etree._Element, tag: str, value) -> etree._Element:
+    return _e(parent, tag, val=str(value))
+
+
+def chart_xml(block: ChartBlock, font_family: str, text_colour: str) -> bytes:
+    space = _e(None, "c:chartSpace")
+    _val(space, "c:roundedCorners", 0)
+    chart = _e(space, "c:chart")
+    _val(chart, "c:autoTitleDeleted", 1)
+    plot = _e(chart, "c:plotArea")
+    _e(plot, "c:layout")
+    kind = _plotted(plot, block)
+    _axes(plot, block, kind)
+    legend = _e(chart, "c:legend")
+    _val(legend, "c:legendPos", "t")
+    _val(legend, "c:overlay", 0)
+    _val(chart, "c:plotVisOnly", 1)
+    _val(chart, "c:dispBlanksAs", "gap")
+    outline = _e(space, "c:spPr")  # no frame around the chart: the other formats draw none
+    _e(outline, "a:noFill")
+    _e(_e(outline, "a:ln"), "a:noFill")
+    _text_properties(space, font_family, text_colour)
+    return etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _plotted(plot: etree._Element, block: ChartBlock) -> etree._Element:
+    if block.kind == "line":
+        kind = _e(plot, "c:lineChart")
+        _val(kind, "c:grouping", "standard")
+    else:
+        kind = _e(plot, "c:barChart")
+        _val(kind, "c:barDir", "bar" if block.kind == "bar" else "col")
+        _val(kind, "c:grouping", "clustered")
+    _val(kind, "c:varyColors", 0)
+    for index, series in enumerate(block.series):
+        _series(kind, block, index)
+    if block.kind == "line":
+        _val(kind, "c:marker", 1)
+    else:
+        _val(kind, "c:gapWidth", 60)
+    _val(kind, "c:axId", 1)
+    _val(kind, "c:axId", 2)
+    return kind
+
+
+def _series(kind: etree._Element, block: ChartBlock, index: int) -> None:
+    series = block.series[index]
+    ser = _e(kind, "c:ser")
+    _val(ser, "c:idx", index)
+    _val(ser, "c:order", index)
+    column = chr(ord("B") + index)
+    _strings(_e(_e(ser, "c:tx"), "c:strRef"), f"Sheet1!${column}$1", (series.name,))
+    properties = _e(ser, "c:spPr")
+    if block.kind == "line":
+        line = _e(properties, "a:ln", w="25400", cap="flat")
+        _fill(line, series.colour)
+        _val(line, "a:prstDash", WORD_DASHES.get(DASHES[index % len(DASHES)], "solid"))
+        marker = _e(ser, "c:marker")
+        _val(marker, "c:symbol", MARKERS[index % len(MARKERS)])
+        _val(marker, "c:size", 6)
+        marker_properties = _e(marker, "c:spPr")
+        _fill(marker_properties, series.colour)
+        _e(_e(marker_properties, "a:ln"), "a:noFill")
+    else:
+        pattern = WORD_PATTERNS.get(HATCHES[index % len(HATCHES)])
+        if pattern:  # white stripes over the series' colour, as the other formats draw them
+            patterned = _e(properties, "a:pattFill", prst=pattern)
+            _e(_e(patterned, "a:fgClr"), "a:srgbClr", val="FFFFFF")
+            _e(_e(patterned, "a:bgClr"), "a:srgbClr", val=series.colour.lstrip("#"))
+        else:
+            _fill(properties, series.colour)
+        _val(ser, "c:invertIfNegative", 0)
+    _labels(ser, block, above=index == _highest(block))
+    rows = len(block.categories) + 1
+    _strings(_e(_e(ser, "c:cat"), "c:strRef"), f"Sheet1!$A$2:$A${rows}", block.categories)
+    numbers = _e(_e(ser, "c:val"), "c:numRef")
+    _e(numbers, "c:f").text = f"Sheet1!${column}$2:${column}${rows}"
+    cache = _e(numbers, "c:numCache")
+    _e(cache, "c:formatCode").text = "General"
+    _val(cache, "c:ptCount", len(series.values))
+    for point, value in enumerate(series.values):
+        _e(_e(cache, "c:pt", idx=str(point)), "c:v").text = f"{value:g}"
+    if block.kind == "line":
+        _val(ser, "c:smooth", 0)
+
+
+def _strings(reference: etree._Element, formula: str, texts) -> None:
+    _e(reference, "c:f").text = formula
+    cache = _e(reference, "c:strCache")
+    _val(cache, "c:ptCount", len(texts))
+    for index, value in enumerate(texts):
+        _e(_e(cache, "c:pt", idx=str(index)), "c:v").text = value
+
+
+def _fill(parent: etree._Element, colour: str) -> None:
+    _e(_e(parent, "a:solidFill"), "a:srgbClr", val=colour.lstrip("#"))
+
+
+def _labels(ser: etree._Element, block: ChartBlock, above: bool) -> None:
+    """Every value printed by its bar or point, with the unit: on a line chart, the highest
+    series' above its points and the others' below, so labels keep off the other lines."""
+    labels = _e(ser, "c:dLbls")
+    _e(labels, "c:numFmt", formatCode=_number_format(block.unit), sourceLinked="0")
+    _val(labels, "c:dLblPos", ("t" if above else "b") if block.kind == "line" else "outEnd")
+    for flag, value in (("showLegendKey", 0), ("showVal", 1), ("showCatName", 0), ("showSerName", 0),
+                        ("showPercent", 0), ("showBubbleSize", 0)):
+        _val(labels, f"c:{flag}", value)
+
+
+def _highest(block: ChartBlock) -> int:
+    """The series whose values are highest on average (the first of equals)."""
+    means = [sum(series.values) / max(len(series.values), 1) for series in block.series]
+    return means.index(max(means)) if means else 0
+
+
+def _number_format(unit: str | None) -> str:
+    if not unit:
+        return "General"
+    shown = unit if len(unit) == 1 else f" {unit}"
+    return 'General"' + shown.replace('"', "") + '"'
+
+
+def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element) -> None:
+    values = [v for series in block.series for v in series.values] or [0.0]
+    ticks = nice_ticks(min(values), max(values), from_zero=block.kind != "line")
+    low_labels = block.kind == "line" or min(values) < 0  # labels under the lowest values
+    if len(ticks) > 1 and low_labels and min(values) - ticks[0] < (ticks[1] - ticks[0]) * 0.3:
+        # Word sets category labels right under the plot: a step more keeps the labels of the
+        # lowest points and negative bars off them (layout leaves that room in the other formats).
+        ticks = (ticks[0] - (ticks[1] - ticks[0]), *ticks)
+    horizontal_bars = block.kind == "bar"
+    categories = _e(plot, "c:catAx")
+    _val(categories, "c:axId", 1)
+    # Bars list their categories top down, as the source does (and the other formats draw).
+    _val(_e(categories, "c:scaling"), "c:orientation", "maxMin" if horizontal_bars else "minMax")
+    _val(categories, "c:delete", 0)
+    _val(categories, "c:axPos", "l" if horizontal_bars else "b")
+    _val(categories, "c:majorTickMark", "none")
+    _val(categories, "c:minorTickMark", "none")
+    _val(categories, "c:tickLblPos", "low")  # under negative columns too, never across them
+    _val(categories, "c:crossAx", 2)
+    _val(categories, "c:crosses", "autoZero")
+    _val(categories, "c:auto", 1)
+    _val(categories, "c:lblAlgn", "ctr")
+    _val(categories, "c:lblOffset", 100)
+    _val(categories, "c:noMultiLvlLbl", 0)
+    axis = _e(plot, "c:valAx")
+    _val(axis, "c:axId", 2)
+    scaling = _e(axis, "c:scaling")
+    _val(scaling, "c:orientation", "minMax")
+    _val(scaling, "c:max", f"{ticks[-1]:g}")
+    _val(scaling, "c:min", f"{ticks[0]:g}")
+    _val(axis, "c:delete", 0)
+    _val(axis, "c:axPos", "b" if horizontal_bars else "l")
+    _grid = _e(_e(axis, "c:majorGridlines"), "c:spPr")
+    _fill(_e(_grid, "a:ln", w="6350"), "#D9DCDE")
+    _e(axis, "c:numFmt", formatCode=_number_format(block.unit), sourceLinked="0")
+    _val(axis, "c:majorTickMark", "none")
+    _val(axis, "c:minorTickMark", "none")
+    _val(axis, "c:tickLblPos", "nextTo")
+    _val(axis, "c:crossAx", 1)
+    _val(axis, "c:crosses", "max" if horizontal_bars else "autoZero")
+    _val(axis, "c:crossBetween", "between")
+    _val(axis, "c:majorUnit", f"{ticks[1] - ticks[0]:g}" if len(ticks) > 1 else "1")
+
+
+def _text_properties(space: etree._Element, font_family: str, text_colour: str) -> None:
+    properties = _e(space, "c:txPr")
+    _e(properties, "a:bodyPr")
+    _e(properties, "a:lstStyle")
+    paragraph = _e(properties, "a:p")
+    defaults = _e(_e(paragraph, "a:pPr"), "a:defRPr", sz=str(LABEL_SIZE))
+    _fill(defaults, text_colour)
+    _e(defaults, "a:latin", typeface=font_family)
+    _e(paragraph, "a:endParaRPr", lang="en-GB")

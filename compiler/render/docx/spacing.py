@@ -1,0 +1,44 @@
+"""A paragraph's own space before, where what lies above it decides it rather than what the
+paragraph is: under a callout box or the cover band (a Word table has no space after of its
+own), or first in a box (whose padding is all the space the PDF leaves there)."""
+from __future__ import annotations
+
+from docx.oxml.ns import qn
+from lxml import etree
+
+from .ooxml import el
+from .styles import _PPR_ORDER, StyleSheet
+
+# Below a callout box, in body sizes: the PDF's margin under its panel (one body size) plus what
+# its bottom padding has over the DOCX cell's (story.py, callout; measured in LibreOffice).
+BOX_MARGIN_EM = 1.3
+
+
+def add_space_before(p: etree._Element, sheet: StyleSheet, extra_pt: float) -> None:
+    """`extra_pt` more space before the paragraph `p` than its style (or own spacing) gives it."""
+    ppr = p.find(qn("w:pPr"))
+    node = ppr.find(qn("w:spacing")) if ppr is not None else None
+    if node is not None and node.get(qn("w:before")) is not None:
+        before = int(node.get(qn("w:before")))
+    else:
+        style = ppr.find(qn("w:pStyle")) if ppr is not None else None
+        before = sheet.before_twips(style.get(qn("w:val")) if style is not None else None)
+    set_space_before(p, before + round(extra_pt * 20))
+
+
+def set_space_before(p: etree._Element, twips_value: int) -> None:
+    """The paragraph's own space before, in twips, whatever its style says."""
+    ppr = p.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = el("w:pPr")
+        p.insert(0, ppr)
+    node = ppr.find(qn("w:spacing"))
+    if node is None:
+        node = el("w:spacing")
+        rank = {qn("w:" + name): i for i, name in enumerate(_PPR_ORDER)}
+        later = [child for child in ppr if rank.get(child.tag, -1) > rank[node.tag]]
+        if later:
+            later[0].addprevious(node)
+        else:
+            ppr.append(node)
+    node.set(qn("w:before"), str(twips_value))

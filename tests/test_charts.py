@@ -1,0 +1,277 @@
+"""Issue 13, charts: `chart:` blocks drawn from their data in every format. The geometry is
+computed once in layout (nice ticks, bars from zero, series told apart by more than colour, 3:1
+on white); the PDF draws it as vectors inside a tagged Figure with /Alt, the HTML as an inline
+SVG with a data table under it, the DOCX as a native Word chart with cached values."""
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pdfplumber
+import pikepdf
+import pytest
+from lxml import etree
+
+from compiler.diagnostics import Diagnostics, Span
+from compiler.model import Chart, Series
+from compiler.layout import blocks, chartshapes
+from compiler.layout.charts import chart_block, text_column_height_pt
+from compiler.layout.chartscale import accessible, nice_ticks, series_looks, wrapped
+from compiler.layout.colour import WHITE, contrast
+from compiler.source.paths import Roots
+from compiler.style.loader import StyleLoader
+from tests.conftest import ROOT, SOURCE_DATE, SOURCES, copy_sample_data, run_reportc, sample_without_data_section
+from tests.htmlpage import parse
+from tests.test_html_browser import AXE_TAGS
+from tests.test_pdf_tagging import read_tree, squash
+
+SAMPLE = SOURCES / "northshire-peel-2021.yaml"
+FINDINGS = "        findings: |"
+CHARTS = """        findings:
+          - chart:
+              name: answered
+              type: bar
+              caption: 999 calls answered within 10 seconds
+              categories: ["2019", "2020", "2021", "Year to March 2022 (provisional)"]
+              series:
+                - {name: Northshire Police, values: [91, 88, 86, 90]}
+                - {name: England and Wales, values: [89, 87, 85, 87]}
+              unit: "%"
+              source: Home Office, 2022
+          - chart:
+              name: change
+              type: column
+              caption: Change in recorded crime
+              categories: [Violence, Theft, Burglary, Fraud]
+              series:
+                - {name: Northshire Police, values: [12, -4, -9.5, 21]}
+                - {name: England and Wales, values: [8, -2, -6, 15]}
+              unit: "%"
+              alt: Violence and fraud rose; theft and burglary fell, in Northshire more than nationally.
+          - chart:
+              type: line
+              caption: Victims satisfied with the service
+              categories: ["2018", "2019", "2020", "2021", "2022"]
+              series:
+                - {name: Northshire Police, values: [72, 75, 74, 78, 80]}
+                - {name: England and Wales, values: [70, 71, 73, 73, 74]}
+              unit: "%"
+          - |"""
+
+
+def write_report(folder: Path) -> Path:
+    """The sample with the charts before the first question's findings (as a list item now)."""
+    lines = sample_without_data_section().split("\n")
+    at = lines.index(FINDINGS)
+    end = next(i for i in range(at + 1, len(lines)) if lines[i].strip() and not lines[i].startswith(" " * 10))
+    moved = ["  " + line if line.strip() else line for line in lines[at + 1:end]]
+    path = folder / "report.yaml"
+    path.write_text("\n".join(lines[:at] + CHARTS.split("\n") + moved + lines[end:]), encoding="utf-8")
+    copy_sample_data(folder)
+    return path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("charts")
+    write_report(folder)
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf,docx,html",
+                         cwd=folder, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert result.returncode == 0, result.stderr
+    return folder / "out"
+
+
+def output(folder: Path, extension: str) -> Path:
+    return next(folder.glob(f"*.{extension}"))
+
+
+# ---- layout ------------------------------------------------------------------------------------
+
+
+def test_ticks_are_nice_steps_and_bars_start_at_zero():
+    assert nice_ticks(85, 91, from_zero=True) == (0, 20, 40, 60, 80, 100)
+    assert nice_ticks(-9.5, 21, from_zero=True) == (-10, 0, 10, 20, 30)
+    assert nice_ticks(72, 80, from_zero=False) == (72, 74, 76, 78, 80)
+    assert nice_ticks(0, 0.23, from_zero=True) == (0, 0.05, 0.1, 0.15, 0.2, 0.25)
+    for low, high in ((3, 7), (-120, 40), (0.4, 9000), (5, 5)):
+        ticks = nice_ticks(low, high, from_zero=True)
+        step = ticks[1] - ticks[0]
+        assert ticks[0] <= min(low, 0) and ticks[-1] >= max(high, 0) and 0 in ticks
+        assert round(step / 10 ** math.floor(math.log10(step)), 6) in (1, 2, 2.5, 5)
+
+
+@pytest.mark.parametrize("style_file", sorted((ROOT / "styles").glob("*.yaml")))
+def test_every_series_colour_reaches_3_to_1_on_white_in_every_shipped_style(style_file):
+    diagnostics = Diagnostics()
+    style = StyleLoader(Roots.at(ROOT)).load(str(style_file), ROOT, Span("t", 1, 1), diagnostics)
+    assert style is not None, [d.format() for d in diagnostics]
+    looks = series_looks(style, 5)
+    assert all(contrast(look.colour, WHITE) >= 3.0 for look in looks)
+    # never colour alone: marker, dash and hatch differ between neighbouring series
+    for first, second in zip(looks, looks[1:]):
+        assert first.marker != second.marker and first.dash != second.dash and first.hatch != second.hatch
+
+
+def test_a_light_colour_is_darkened_to_3_to_1():
+    assert contrast(accessible("#FFDD00"), WHITE) >= 3.0
+    assert accessible("#1D70B8") == "#1D70B8"
+
+
+def test_long_category_labels_wrap_then_end_in_an_ellipsis():
+    width_of = lambda text: len(text) * 5.0  # noqa: E731
+    assert wrapped("Year to March 2022", width_of, 60) == ("Year to", "March 2022")
+    lines = wrapped("Year to March 2022 provisional and unaudited figures", width_of, 60)
+    assert len(lines) == 2 and lines[1].endswith("\u2026") and all(width_of(line) <= 60 for line in lines)
+
+
+def test_drawing_labels_every_value_with_its_unit_and_tells_series_apart(documents_with_charts):
+    charts = documents_with_charts
+    assert [c.kind for c in charts] == ["bar", "column", "line"]
+    for block in charts:
+        labels = {label.text for label in block.drawing.labels()}
+        assert {t for s in block.series for t in s.value_texts} <= labels
+        assert block.drawing.width > 300 and block.drawing.height > 100
+    column = charts[1]
+    zero = [label for label in column.drawing.labels() if label.text == "0%"]
+    assert zero, "the value axis of a column chart shows its zero"
+    line = charts[2]
+    markers = [shape for shape in line.drawing.shapes if isinstance(shape, chartshapes.Marker)]
+    assert len({m.shape for m in markers}) == 2
+    dashes = {shape.dash for shape in line.drawing.shapes if isinstance(shape, chartshapes.Line)
+              and shape.colour in {s.colour for s in line.series}}
+    assert len(dashes) == 2
+
+
+def test_a_dense_chart_stays_within_a_page_and_leaves_unreadable_labels_out():
+    style = StyleLoader(Roots.at(ROOT)).load("hmicfrs", ROOT, Span("t", 1, 1), Diagnostics())
+    span = Span("t", 1, 1)
+    categories = tuple(f"Area {i}" for i in range(100))
+    series = tuple(Series(f"S{j}", tuple(float((i * 7 + j) % 50 - 10) for i in range(100)), span) for j in range(8))
+    for kind in ("bar", "column", "line"):
+        block = chart_block(Chart(None, kind, (), categories, series, "%", None, None, span), 1, (), "f", None, style)
+        assert block.drawing.height <= text_column_height_pt(style)
+        texts = [label.text for label in block.drawing.labels()]
+        assert "S7" in texts and "-10%" in texts  # legend and axis stay
+        assert len(texts) < 100, "800 value labels would be unreadable: the data table has them"
+
+
+@pytest.fixture(scope="module")
+def documents_with_charts(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("charts-layout")
+    from compiler.build.load import load_all
+    from compiler.build.report import compose_document
+
+    loaded, = load_all([write_report(folder)], Roots.at(ROOT))
+    assert loaded.ok, [d.format() for d in loaded.diagnostics]
+    document = compose_document(loaded, SOURCE_DATE)
+    return [block for block in blocks.walk_blocks(document.body) if isinstance(block, blocks.ChartBlock)]
+
+
+# ---- PDF ----------------------------------------------------------------------------------------
+
+
+def test_pdf_charts_are_tagged_figures_with_alt_and_vector_text(built):
+    path = output(built, "pdf")
+    tree = read_tree(path)
+    figures = {squash(node.alt or "") for node in tree.nodes("Figure")}
+    assert squash("Violence and fraud rose; theft and burglary fell, in Northshire more than nationally.") in figures
+    assert any("Northshire Police: 2019 91%" in alt for alt in (node.alt or "" for node in tree.nodes("Figure")))
+    with pdfplumber.open(path) as pdf:
+        pages = [(page, page.extract_text()) for page in pdf.pages]
+    page, text = next((page, text) for page, text in pages if "Figure 1: 999 calls answered" in text)
+    assert "91%" in text and "Year to March 2022" in text and "Source: Home Office, 2022" in text
+    assert not page.images, "a chart is drawn as vectors, never as an image"
+    result = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
+                            capture_output=True, text=True)
+    assert json.loads(result.stdout)["summary"]["findings"] == 0, result.stdout[:2000]
+    with pikepdf.open(path) as pdf:
+        boxes = [node for node in _struct_elements(pdf.Root.StructTreeRoot) if node.get("/S") == "/Figure"]
+        assert all("/BBox" in node.get("/A", {}) for node in boxes[1:])
+
+
+def _struct_elements(node):
+    kids = node.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
+        if isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") != "/MCR" and "/S" in kid:
+            yield kid
+            yield from _struct_elements(kid)
+
+
+# ---- HTML ---------------------------------------------------------------------------------------
+
+
+def test_html_chart_is_an_svg_with_title_and_desc_and_its_data_in_a_table(built):
+    root, _ = parse(output(built, "html").read_text(encoding="utf-8"))
+    figure = next(node for node in root.iter("figure") if node.attrs.get("id") == "fig-change")
+    svg = next(figure.iter("svg"))
+    assert svg.attrs["role"] == "img"
+    title, desc = next(svg.iter("title")), next(svg.iter("desc"))
+    assert title.text() == "Figure 2: Change in recorded crime"
+    assert desc.text().startswith("Violence and fraud rose")
+    assert svg.attrs["aria-labelledby"] == f'{title.attrs["id"]} {desc.attrs["id"]}'
+    details = next(figure.iter("details"))
+    assert next(details.iter("summary")).text() == "Data for Figure 2"
+    rows = [[cell.text() for cell in row.children if hasattr(cell, "tag")] for row in details.iter("tr")]
+    assert rows[0] == ["", "Northshire Police", "England and Wales"]
+    assert ["Burglary", "-9.5%", "-6%"] in rows
+    assert not list(figure.iter("img"))
+
+
+def test_html_chart_page_has_no_axe_violations(browser, built):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = browser.new_page(viewport={"width": 1000, "height": 900})
+    page.goto(output(built, "html").as_uri())
+    page.locator("#fig-answered").scroll_into_view_if_needed()
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS}, "resultTypes": ["violations"]})
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]]
+    assert not violations, violations
+    box = page.locator("#fig-answered svg").bounding_box()
+    assert box["width"] > 300 and box["height"] > 100
+    if os.environ.get("REPORTC_SCREENSHOTS"):
+        page.locator("#fig-change").screenshot(path=str(Path(os.environ["REPORTC_SCREENSHOTS"]) / "chart.png"))
+    page.close()
+
+
+# ---- DOCX ---------------------------------------------------------------------------------------
+
+C = "{http://schemas.openxmlformats.org/drawingml/2006/chart}"
+
+
+def test_docx_charts_are_native_chart_parts_with_cached_values_and_alt_text(built):
+    with zipfile.ZipFile(output(built, "docx")) as package:
+        names = package.namelist()
+        charts = sorted(name for name in names if name.startswith("word/charts/chart"))
+        assert charts == ["word/charts/chart1.xml", "word/charts/chart2.xml", "word/charts/chart3.xml"]
+        column = etree.fromstring(package.read("word/charts/chart2.xml"))
+        body = package.read("word/document.xml").decode("utf-8")
+        types = package.read("[Content_Types].xml").decode("utf-8")
+    assert column.find(f".//{C}barChart/{C}barDir").get("val") == "col"
+    series = column.findall(f".//{C}ser")
+    assert [s.find(f"{C}tx//{C}v").text for s in series] == ["Northshire Police", "England and Wales"]
+    assert [v.text for v in series[0].findall(f"{C}cat//{C}pt/{C}v")] == ["Violence", "Theft", "Burglary", "Fraud"]
+    assert [v.text for v in series[0].findall(f"{C}val//{C}pt/{C}v")] == ["12", "-4", "-9.5", "21"]
+    assert series[0].find(f"{C}dLbls/{C}numFmt").get("formatCode") == 'General"%"'
+    assert column.find(f".//{C}valAx/{C}scaling/{C}min").get("val") == "-20"  # room under -9.5
+    assert 'descr="Violence and fraud rose; theft and burglary fell' in body
+    assert body.count('graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"') == 3
+    assert "SEQ Figure" in body
+    assert "drawingml.chart+xml" in types
+
+
+def test_libreoffice_draws_the_docx_charts_from_their_cached_values(built, tmp_path):
+    from tests.docx_fixtures import convert_with_libreoffice, soffice
+
+    if not soffice():
+        pytest.skip("LibreOffice is not installed (CI installs libreoffice-writer-nogui)")
+    convert_with_libreoffice([output(built, "docx")], tmp_path)
+    with pdfplumber.open(next(tmp_path.glob("*.pdf"))) as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    # the data labels, category and axis labels LibreOffice drew from the chart parts' caches
+    for shown in ("91%", "-9.5%", "Burglary", "Year to March 2022", "80%"):
+        assert shown in text

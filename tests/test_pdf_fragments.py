@@ -1,0 +1,65 @@
+"""The PDF's paragraphs of text, bold, italic and fallback-font runs are made as reportlab's own
+fragments (`markup.FragmentMaker`) instead of markup reportlab parses again (issue 18): the
+fragments, and the lines they break into, must be exactly what parsing `MarkupWriter.inlines`'
+markup gives, for any text, so the PDF stays byte for byte what it was."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Paragraph
+
+from compiler.diagnostics import Diagnostics
+from compiler.model import Emph, Link, Strong, Text
+from compiler.render.pdf.fonts import register_fonts
+from compiler.render.pdf.markup import LinkStyle, LinkTable, MarkupWriter
+from compiler.render.pdf.tagging import Structure
+from compiler.style.types import FallbackFont, Fonts
+
+ROOT = Path(__file__).resolve().parent.parent
+FACES = ROOT / "styles" / "fonts"
+FACE_FILES = (FACES / f"LiberationSans-{face}.ttf" for face in ("Regular", "Bold", "Italic", "BoldItalic"))
+FALLBACK = FallbackFont(ROOT / "tests" / "fonts" / "DejaVuSans-fallback-subset.ttf", "DejaVu Sans")
+FONTS = register_fonts(Fonts("Liberation Sans", *FACE_FILES, fallback=(FALLBACK,)), Diagnostics(), ())
+STYLE = ParagraphStyle("body", fontName=FONTS.regular, fontSize=11, leading=15, bulletFontName=FONTS.regular)
+
+# White space of every kind reportlab treats apart (tab, newline, no-break, thin and ideographic
+# spaces), what markup would escape, and characters only the fallback font has (★, ✓, Armenian).
+PIECES = st.sampled_from(list("ab &<>;#\n\t\xa0\u2009\u3000\u2605\u2713\u0531") + ["&amp;", "  ", "<b>", "word"])
+TEXT = st.lists(PIECES, max_size=8).map("".join)
+INLINES = st.recursive(st.builds(Text, TEXT),
+                       lambda inner: st.one_of(st.builds(Strong, st.lists(inner, max_size=3).map(tuple)),
+                                               st.builds(Emph, st.lists(inner, max_size=3).map(tuple))),
+                       max_leaves=8)
+
+
+def writer(fonts=FONTS) -> MarkupWriter:
+    return MarkupWriter(LinkTable(), LinkStyle("#0000ff"), Structure(), fonts)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(INLINES, max_size=4).map(tuple), st.booleans())
+def test_fragments_are_what_reportlab_parses_from_the_markup(content, with_fallback_fonts):
+    markup = writer(FONTS if with_fallback_fonts else None)
+    text, frags = markup.paragraph_source(content, STYLE)
+    assert frags is not None
+    made, parsed = Paragraph(text, STYLE, frags=frags), Paragraph(markup.inlines(content), STYLE)
+    assert [vars(frag) for frag in made.frags] == [vars(frag) for frag in parsed.frags]
+    made.wrap(70, 1000)
+    parsed.wrap(70, 1000)
+    assert repr(made.blPara) == repr(parsed.blPara)
+
+
+def test_text_that_looks_like_markup_stays_text():
+    text, frags = writer().paragraph_source((Text("<b>R&amp;D</b> &lt;"), Strong((Text("x"),))), STYLE)
+    assert "".join(frag.text for frag in frags) == "<b>R&amp;D</b> &lt;x"
+    assert [frag.fontName for frag in frags][-1] == FONTS.bold
+    assert {frag.fontName for frag in frags[:-1]} == {FONTS.regular}
+
+
+def test_links_are_left_to_the_markup():
+    markup = writer()
+    text, frags = markup.paragraph_source((Text("see "), Link("https://example.org", (Text("here"),))), STYLE,
+                                          Structure().root)
+    assert frags is None and 'href="rcl:0"' in text

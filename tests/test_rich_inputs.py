@@ -1,0 +1,82 @@
+"""The files rich blocks read (source format v2): a table's CSV is a build input, so editing it
+rebuilds the report (and only that one); a draft records it for `reportc review`; a CSV outside
+the project is refused before it is opened; the list form of block text is checked by the schema.
+"""
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from compiler.cli import main
+from compiler.source.schema import report_json_schema
+
+from .test_batch import build, make_project  # noqa: F401  (build is a fixture)
+
+TABLE_SOURCE = """title: T
+subject: S
+status: {status}
+pillars:
+  - title: P
+    findings:
+      - Calls rose again.
+      - table:
+          caption: Calls for service
+          csv: data/calls.csv
+"""
+CSV = "Year,Calls\n2021,\"12,400\"\n2022,\"13,050\"\n"
+
+
+def _project(tmp_path: Path, status: str = "final") -> Path:
+    return make_project(tmp_path, {"sources/r.yaml": TABLE_SOURCE.format(status=status),
+                                   "sources/other.yaml": "title: O\nsubject: S\npillars:\n  - title: P\n",
+                                   "sources/data/calls.csv": CSV})
+
+
+def test_editing_a_csv_rebuilds_the_report_that_reads_it_and_no_other(tmp_path, build):  # noqa: F811
+    project = _project(tmp_path)
+    assert build(project)[0] == 0
+    assert build(project)[1]["built"] == 0
+    (project / "sources/data/calls.csv").write_text(CSV + "2023,\"14,000\"\n", encoding="utf-8")
+    code, summary = build(project)
+    assert code == 0 and summary["status"] == {"sources/r.yaml": "built", "sources/other.yaml": "skipped"}
+
+
+def test_a_draft_records_the_csv_it_was_built_from(tmp_path, build):  # noqa: F811
+    project = _project(tmp_path, status="draft")
+    assert build(project, "--format", "docx")[0] == 0
+    with zipfile.ZipFile(project / "build" / "r.docx") as package:
+        recorded = "".join(package.read(name).decode("utf-8", "replace") for name in package.namelist()
+                           if name.startswith("customXml/") and name.endswith(".xml"))
+    assert "sources/data/calls.csv" in recorded
+
+
+def test_a_csv_outside_the_project_is_refused_before_it_is_opened(tmp_path, monkeypatch, capsys):
+    outside = tmp_path / "secret.csv"
+    outside.write_text("a,b\n1,2\n", encoding="utf-8")
+    project = make_project(tmp_path / "project", {"sources/r.yaml": TABLE_SOURCE.format(status="final").replace(
+        "data/calls.csv", "../../secret.csv")})
+    opened: list[str] = []
+    real_open = open
+
+    def watching_open(file, *args, **kwargs):
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.chdir(project)
+    monkeypatch.setattr("builtins.open", watching_open)
+    assert main(["validate", "sources/r.yaml"]) == 1
+    err = capsys.readouterr().err
+    assert "sources/r.yaml:10:16: error: '../../secret.csv' is outside the project root" in err
+    assert str(outside) not in opened
+
+
+def test_the_schema_describes_block_text_as_text_or_a_list_of_rich_blocks():
+    schema = report_json_schema()
+    findings = schema["properties"]["pillars"]["items"]["properties"]["findings"]
+    kinds = [alternative["type"] for alternative in findings["oneOf"]]
+    assert kinds == ["string", "array"]
+    rich = next(a for a in findings["oneOf"][1]["items"]["oneOf"] if a["type"] == "object")
+    assert sorted(rich["properties"]) == ["callout", "chart", "figure", "table"]
+    assert rich["maxProperties"] == 1 and rich["properties"]["figure"]["required"] == ["image", "alt", "caption"]
+    json.dumps(schema)  # an editor reads it as JSON
