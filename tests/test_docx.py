@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from compiler.layout.blocks import (Callout, ChartBlock, Contents, DataTable, DefinitionList, FigureBlock, GlanceTable,
-                                    Heading, ListBlock, Notes, PageBreak, Para)
+                                    Heading, ListBlock, Notes, PageBreak, Para, Quote)
 from compiler.model import plain_text
 from tests.conftest import sample_sources
 from tests.docx_fixtures import (FIXTURES, NS, W, compose, convert_with_libreoffice, open_docx, paragraphs,
@@ -89,6 +89,9 @@ def expected_body(blocks, depth: int = 0) -> list[tuple[str, str]]:
         elif isinstance(block, (FigureBlock, ChartBlock)):  # caption, the picture's paragraph, source line
             out += [("Caption", plain_text(block.caption)), ("Figure", "")]
             out += [("Source", plain_text(block.source))] if block.source else []
+        elif isinstance(block, Quote):  # Word's Quote style, the attribution after a dash
+            out += [("Quote", plain_text(paragraph.content)) for paragraph in block.paragraphs]
+            out += [("Quote", "\u2014 " + plain_text(block.attribution.content))] if block.attribution else []
         elif isinstance(block, Notes):
             pass  # a Word footnote each, in footnotes.xml (tests/test_footnotes_refs.py)
         elif isinstance(block, DefinitionList):  # the glossary: a term above its definition
@@ -108,6 +111,8 @@ def expected_cover(document) -> list[tuple[str, str]]:
     out += [("Cover Details", text) for text in (cover.date_text, cover.marking) if text]
     out += [("Cover Status", cover.status_text)] if cover.status_text else []
     out += [("Cover Details", text) for text in (cover.purpose_text, cover.version_text) if text]
+    if cover.grade:  # (v2) the overall judgment: its label, then its badge
+        out += [("Cover Details", cover.grade_label), ("Grade Badge", f"\u00a0{cover.grade.label}\u00a0")]
     return out
 
 

@@ -32,8 +32,8 @@ DIAGNOSTIC = re.compile(r"(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<severi
 SOURCE = "sources/gen.yaml"
 # Examples per run; REPORTC_PROPERTY_SCALE=20 (say) multiplies them for a long local run.
 SCALE = int(os.environ.get("REPORTC_PROPERTY_SCALE", "1"))
-VALIDATIONS = settings(max_examples=1000 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-SKELETONS = settings(max_examples=400 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+VALIDATIONS = settings(max_examples=300 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SKELETONS = settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 BUILDS = settings(max_examples=40 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LINE_BREAK = re.compile(r"\r\n?|\n")  # as editors, and reportc's positions, count lines
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ...layout.blocks import DefinitionList, Quote
+from ...layout.blocks import Callout, DefinitionList, Quote
 from ...model import Text
 from .ooxml import el, paragraph_properties
 
@@ -17,14 +17,14 @@ if TYPE_CHECKING:
 
 
 def add_quote(builder: "DocxBuilder", block: Quote, target: "_Target") -> None:
-    """Each paragraph of a quotation in Word's Quote style, then who said it after a dash, so a
-    reader (and `reportc review`, through the source map) meets each at its own paragraph."""
-    style_id = builder.styles.id("Quote")
-    for paragraph in block.paragraphs:
-        builder.add_para(paragraph, target, style_id)
-    if block.attribution:
-        dashed = replace(block.attribution, content=(Text("\u2014 "), *block.attribution.content))
-        builder.add_para(dashed, target, style_id)
+    """A box with a rule down its left, as the PDF draws it, holding each paragraph of the
+    quotation in Word's Quote style, then who said it after a dash: a reader (and `reportc
+    review`, through the source map) meets each at its own paragraph."""
+    dashed = (replace(block.attribution, content=(Text("\u2014 "), *block.attribution.content)),) \
+        if block.attribution else ()
+    builder.add_callout(Callout("quote", tuple(replace(paragraph, role="quote")
+                                               for paragraph in (*block.paragraphs, *dashed)), block.span),
+                        target)
 
 
 def add_definitions(builder: "DocxBuilder", block: DefinitionList, target: "_Target") -> None:

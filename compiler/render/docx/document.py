@@ -234,7 +234,8 @@ class DocxBuilder:
             p.append(internal_link(self._anchors[row.anchor], runs))
         else:
             p.extend(runs)
-        self.trace(p, self._anchor_spans.get(row.anchor), "glance row")
+        # (the overall judgment's row has no heading to point at: it points at its `grade:`)
+        self.trace(p, self._anchor_spans.get(row.anchor) or getattr(row.badge, "span", None), "glance row")
         question.append(p)
         if isinstance(row.badge, BadgeChange):
             self.tracker.glance_grade(grade, row.badge, self.glance_grade)

@@ -407,9 +407,11 @@ def base_styles(s: Style) -> list[StyleDef]:
         StyleDef("paragraph", "Table Text", "Normal", ppr=(spacing(2, 2, 1.0),)),
         StyleDef("paragraph", "Caption", "Normal", ppr=(flag("keepNext"), spacing(8, 4)),
                  rpr=(*bold(), colour(c.primary))),
-        # Word's own Quote style (block text's `> ` quotations), with the PDF's rule down the left.
-        StyleDef("paragraph", "Quote", "Body Text", ppr=(el("w:pBdr", {}, border("left", s.colours.callout_rule, 18, 8)),
-                                                        spacing(4, 6), indent(8)), rpr=(*italic(),)),
+        # Word's own Quote style (block text's `> ` quotations), in a box as the PDF's (render/pdf/
+        # story.py, quote): a 3 pt rule down its left and the body size as padding, no fill.
+        StyleDef("paragraph", "Quote", "Body Text"),
+        StyleDef("table", "Quote Box", "Normal Table",
+                 extra=_callout_table_properties(None, s.colours.callout_rule, size_pt, size_pt - gap, rule_eighths=24)),
         StyleDef("table", "Cause of Concern Box", "Normal Table",
                  extra=_callout_table_properties(s.colours.callout, s.colours.callout_rule, size_pt, size_pt - gap)),
         # The PDF's panel colours (compiler/render/pdf/story.py, panel_colours).
@@ -450,12 +452,14 @@ def _glance_table_properties(s: Style) -> tuple[etree._Element, ...]:
             header)
 
 
-def _callout_table_properties(fill_colour: str, rule: str, padding_pt: float,
-                               bottom_pt: float) -> tuple[etree._Element, ...]:
+def _callout_table_properties(fill_colour: str | None, rule: str, padding_pt: float,
+                               bottom_pt: float, rule_eighths: int = 28) -> tuple[etree._Element, ...]:
     """The PDF's panel (story.py, callout): a 3.5 pt rule, the body size as padding all round;
-    at the bottom less the last paragraph's own space after, which Word keeps inside the cell."""
-    borders = el("w:tblBorders", {}, border("left", rule, 28, 0))
+    at the bottom less the last paragraph's own space after, which Word keeps inside the cell.
+    No fill: a quotation's box, a rule alone."""
+    borders = el("w:tblBorders", {}, border("left", rule, rule_eighths, 0))
     margins = el("w:tblCellMar", {}, *(el(f"w:{side}", {"w:w": str(round(pt * 20)), "w:type": "dxa"})
                                        for side, pt in (("top", padding_pt), ("left", padding_pt),
                                                         ("bottom", bottom_pt), ("right", padding_pt))))
-    return (el("w:tblPr", {}, borders, margins), el("w:tcPr", {}, fill(fill_colour)))
+    cell = (el("w:tcPr", {}, fill(fill_colour)),) if fill_colour else ()
+    return (el("w:tblPr", {}, borders, margins), *cell)
