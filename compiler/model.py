@@ -401,19 +401,20 @@ def walk_nodes(node: object) -> Iterator[object]:
         if isinstance(current, tuple):
             pending += reversed(current)
         else:
-            names = _node_fields(type(current))
+            names = node_fields(type(current))
             if names:
                 children = [getattr(current, name) for name in names]
-                pending += reversed([child for child in children if isinstance(child, tuple) or _node_fields(type(child))])
+                pending += reversed([child for child in children if isinstance(child, tuple) or node_fields(type(child))])
 
 
 _LEAVES = (Span, Image)  # dataclasses with nothing inside to walk
 
 
 @lru_cache(maxsize=None)
-def _node_fields(kind: type) -> tuple[str, ...]:
-    """The field names of a node type (none for anything else): `fields()` per node, on every
-    node of a large report, cost most of the time of the checks that walk it."""
+def node_fields(kind: type) -> tuple[str, ...]:
+    """The field names of a node type (none for anything else, Span and Image included):
+    `fields()` per node, on every node of a large report, cost most of the time of the checks
+    and the layout passes that walk it."""
     if not is_dataclass(kind) or issubclass(kind, _LEAVES):
         return ()
     return tuple(f.name for f in fields(kind))

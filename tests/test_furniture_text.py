@@ -140,6 +140,9 @@ def test_html_nests_lists_orders_headings_and_quotes_with_a_caption(out):
 def test_docx_uses_numbering_levels_subheading_levels_and_the_quote_style(out):
     document = docx.Document(out["docx"])
     by_text = {p.text: p for p in document.paragraphs}
+    # a quotation is a box (a one-column table) as the PDF draws it: its paragraphs are in cells
+    by_text.update({p.text: p for table in document.tables for row in table.rows for cell in row.cells
+                    for p in cell.paragraphs})
 
     def ilvl(text):
         p = by_text[text]

@@ -34,7 +34,7 @@ SOURCE = "sources/gen.yaml"
 SCALE = int(os.environ.get("REPORTC_PROPERTY_SCALE", "1"))
 VALIDATIONS = settings(max_examples=300 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SKELETONS = settings(max_examples=150 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-BUILDS = settings(max_examples=40 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+BUILDS = settings(max_examples=25 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LINE_BREAK = re.compile(r"\r\n?|\n")  # as editors, and reportc's positions, count lines
 
 
@@ -238,7 +238,7 @@ def docx_text(path: Path) -> str:
 
 
 COVERED = font_coverage()
-FIDELITY = settings(max_examples=25 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FIDELITY = settings(max_examples=15 * SCALE, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def fidelity_source(title: str, area: str, paragraph: str, recommendation: str, short: str = "S") -> str:

@@ -12,13 +12,21 @@ from __future__ import annotations
 import dataclasses
 
 from ..model import (CrossRef, Emph, FootnoteDefinition, Inline, Inlines, Link, NoteRef, Report, Strong, Text,
-                     walk_nodes)
+                     node_fields, walk_nodes)
 from ..style.types import Style
-from .blocks import Block, GlanceTable, NoteEntry, NoteMark, Notes, PageBreak, RefLink
+from .chartshapes import ChartDrawing
+from .blocks import (Block, ChartBlock, DataTable, FigureBlock, GlanceTable, NoteEntry, NoteMark, Notes, PageBreak,
+                     RefLink, walk_blocks)
 
 REF_LABELS = {"tbl": "table_ref", "fig": "figure_ref"}
-_LEAVES = (str, int, float, bool, type(None), bytes)
+_OPAQUE = (ChartDrawing,)  # holds shapes and labels, never text with marks: not walked
 _INLINE_TYPES = (Text, Strong, Emph, Link, NoteRef, CrossRef, NoteMark, RefLink)
+
+
+def _has_marks(content: Inlines) -> bool:
+    """Whether `content` holds a note mark or a reference, at any depth."""
+    return any(isinstance(node, (NoteRef, CrossRef)) or (isinstance(node, (Strong, Emph, Link))
+                                                         and _has_marks(node.children)) for node in content)
 
 
 def note_anchor(number: int) -> str:
@@ -27,9 +35,8 @@ def note_anchor(number: int) -> str:
 
 def targets(body: list[Block]) -> dict[str, int]:
     """Every named table's and figure's anchor ("tbl-NAME", "fig-NAME") -> its number."""
-    return {block.anchor: block.number for block in walk_nodes(tuple(body))
-            if isinstance(getattr(block, "anchor", None), str) and isinstance(getattr(block, "number", None), int)
-            and block.anchor.startswith(("tbl-", "fig-"))}
+    return {block.anchor: block.number for block in walk_blocks(body)
+            if isinstance(block, (DataTable, FigureBlock, ChartBlock)) and block.anchor.startswith(("tbl-", "fig-"))}
 
 
 class NoteResolver:
@@ -68,18 +75,21 @@ class NoteResolver:
                 return self.inlines(node, keep_marks)
             resolved = tuple(self.block(child, keep_marks) for child in node)
             return node if all(a is b for a, b in zip(resolved, node)) else resolved
-        if isinstance(node, _LEAVES) or not dataclasses.is_dataclass(node) or isinstance(node, type):
+        names = node_fields(type(node))
+        if not names or isinstance(node, _OPAQUE):
             return node
         changes = {}
-        for field in dataclasses.fields(node):
-            value = getattr(node, field.name)
-            if isinstance(value, tuple) or (dataclasses.is_dataclass(value) and not isinstance(value, _LEAVES)):
+        for name in names:
+            value = getattr(node, name)
+            if isinstance(value, tuple) or node_fields(type(value)):
                 resolved = self.block(value, keep_marks)
                 if resolved is not value:
-                    changes[field.name] = resolved
+                    changes[name] = resolved
         return dataclasses.replace(node, **changes) if changes else node
 
     def inlines(self, content: Inlines, keep_marks: bool) -> Inlines:
+        if not _has_marks(content):  # (most text: the same tuple back, so its block is kept as it is)
+            return content
         out: list = []
         for node in content:
             if isinstance(node, NoteRef):

@@ -9,8 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.shapes import Circle, Drawing, Polygon, PolyLine, Rect, String
+from reportlab import rl_config
+
+# reportlab checks every attribute set on a graphics shape when `shapeChecking` is on as its
+# classes are created, a debugging aid that cost a tenth of a data-heavy report's PDF time; layout
+# has already made every value. It must be off before reportlab.graphics.shapes is first imported.
+rl_config.shapeChecking = 0
+
+from reportlab.graphics import renderPDF  # noqa: E402
+from reportlab.graphics.shapes import Circle, Drawing, Polygon, PolyLine, Rect, String  # noqa: E402
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
