@@ -2,7 +2,7 @@
 alternative, and the drawing every renderer maps (`chartdrawing`)."""
 from __future__ import annotations
 
-from ..model import Chart, plain_text, Inlines
+from ..model import Chart, Inlines, plain_text
 from ..style.types import Style
 from .blocks import ChartBlock, ChartSeries
 from .chartdrawing import Frame, draw_chart
@@ -26,19 +26,21 @@ def chart_block(chart: Chart, number: int, caption: Inlines, anchor: str, source
 
 
 def text_column_pt(style: Style) -> float:
-    page = style.page
-    return round((page.width_mm - page.margin_left_mm - page.margin_right_mm) * POINTS_PER_MM, 2)
+    return round(style.page.text_width_mm * POINTS_PER_MM, 2)
 
 
 def text_column_height_pt(style: Style) -> float:
-    page = style.page
-    return round((page.height_mm - page.margin_top_mm - page.margin_bottom_mm) * POINTS_PER_MM, 2)
+    return round(style.page.text_height_mm * POINTS_PER_MM, 2)
 
 
 def value_text(value: float, unit: str | None) -> str:
+    """A value as printed: digits grouped, no trailing zeros; a one-character unit ("%", "£")
+    follows without a space, a longer one ("calls") after one."""
     text = f"{value:,.10f}".rstrip("0").rstrip(".")
     text = "0" if text == "-0" else text
-    return f"{text}{unit or ''}" if unit in ("%", None) or (unit and len(unit) == 1) else f"{text} {unit}"
+    if not unit:
+        return text
+    return f"{text}{unit}" if len(unit) == 1 else f"{text} {unit}"
 
 
 def generated_alt(chart: Chart, series: tuple[ChartSeries, ...]) -> str:

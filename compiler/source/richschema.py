@@ -21,14 +21,22 @@ MAX_DATA_FILE_BYTES = 2 * 1024 * 1024
 NAME = {"type": "string", "pattern": "^[A-Za-z0-9_-]+$", "maxLength": 100,
         "x-hint": "a name is letters, digits, '-' and '_', e.g. calls-2022"}
 _CELL = {"type": ["string", "number"], "description": "A cell: text (inline markup) or a number, printed as written."}
+_SOURCE = {"type": "string", "x-text": "inline", "description": "Printed as \"Source: ...\" under it."}
+MAX_ALT = 2000
+
+
+def _numbered(prefix: str, noun: str, label: str) -> dict[str, Any]:
+    """The keys every numbered block shares: its name for `@prefix-NAME` and its caption."""
+    return {"name": {**NAME, "description": f"@{prefix}-NAME refers to this {noun}."},
+            "caption": {"type": "string", "x-text": "inline", "maxLength": MAX_CAPTION,
+                        "description": f"Printed as \"{label} N: CAPTION\"."}}
+
 
 _TABLE = {
     "type": "object",
     "description": "A table: columns and rows, or a CSV file.",
     "properties": {
-        "name": {**NAME, "description": "@tbl-NAME refers to this table."},
-        "caption": {"type": "string", "x-text": "inline", "maxLength": MAX_CAPTION,
-                    "description": "Printed as \"Table N: CAPTION\"."},
+        **_numbered("tbl", "table", "Table"),
         "columns": {"type": "array", "minItems": 1, "maxItems": MAX_TABLE_COLUMNS, "items": _CELL,
                     "description": "Header cells."},
         "align": {"type": "array", "maxItems": MAX_TABLE_COLUMNS,
@@ -38,7 +46,7 @@ _TABLE = {
                  "items": {"type": "array", "items": _CELL, "description": "One row: as many cells as columns."}},
         "csv": {"type": "string", "x-text": "path", "description": "A UTF-8 CSV file, its first row the header "
                                                                   "(instead of columns and rows); 2 MB at most."},
-        "source": {"type": "string", "x-text": "inline", "description": "Printed as \"Source: ...\" under it."},
+        "source": _SOURCE,
         "notes": _block_text("Notes under the table (block text)."),
     },
     "required": ["caption"],
@@ -49,12 +57,10 @@ _FIGURE = {
     "type": "object",
     "description": "An image with its text alternative and caption.",
     "properties": {
-        "name": {**NAME, "description": "@fig-NAME refers to this figure."},
+        **_numbered("fig", "figure", "Figure"),
         "image": {"type": "string", "x-text": "path", "description": "PNG or JPEG beside the source."},
-        "alt": {"type": "string", "maxLength": 2000, "description": "Text alternative: what the image shows."},
-        "caption": {"type": "string", "x-text": "inline", "maxLength": MAX_CAPTION,
-                    "description": "Printed as \"Figure N: CAPTION\"."},
-        "source": {"type": "string", "x-text": "inline", "description": "Printed as \"Source: ...\"."},
+        "alt": {"type": "string", "maxLength": MAX_ALT, "description": "Text alternative: what the image shows."},
+        "source": _SOURCE,
         "width": {"type": "integer", "minimum": 10, "maximum": 100, "default": 100,
                   "description": "Percent of the text column."},
     },
@@ -77,18 +83,16 @@ _CHART = {
     "type": "object",
     "description": "A chart drawn from its data; numbered with the figures.",
     "properties": {
-        "name": {**NAME, "description": "@fig-NAME refers to this chart."},
+        **_numbered("fig", "chart", "Figure"),
         "type": {"type": "string", "enum": ["bar", "column", "line"],
                  "description": "bar (horizontal), column (vertical) or line."},
-        "caption": {"type": "string", "x-text": "inline", "maxLength": MAX_CAPTION,
-                    "description": "Printed as \"Figure N: CAPTION\"."},
         "categories": {"type": "array", "minItems": 1, "maxItems": MAX_CHART_POINTS,
                        "items": {"type": ["string", "number"], "maxLength": 100}},
         "series": {"type": "array", "minItems": 1, "maxItems": MAX_CHART_SERIES, "items": _SERIES},
         "unit": {"type": "string", "maxLength": 20, "description": "Printed with values and on the axis, e.g. %."},
-        "alt": {"type": "string", "maxLength": 2000,
+        "alt": {"type": "string", "maxLength": MAX_ALT,
                 "description": "Text alternative; default: a sentence generated from the data."},
-        "source": {"type": "string", "x-text": "inline", "description": "Printed as \"Source: ...\"."},
+        "source": _SOURCE,
     },
     "required": ["type", "caption", "categories", "series"],
     "additionalProperties": False,

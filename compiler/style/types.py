@@ -79,6 +79,15 @@ class Page:
     margin_left_mm: float
     margin_right_mm: float
 
+    @property
+    def text_width_mm(self) -> float:
+        """The text column's width: the page less its side margins."""
+        return self.width_mm - self.margin_left_mm - self.margin_right_mm
+
+    @property
+    def text_height_mm(self) -> float:
+        return self.height_mm - self.margin_top_mm - self.margin_bottom_mm
+
 
 @dataclass(frozen=True)
 class Cover:

@@ -24,7 +24,7 @@ from lxml import etree
 
 from ...layout.blocks import Block, NoteEntry, NoteMark, Notes, walk_blocks
 from ...layout.redline import current, former_notes
-from .ooxml import HyperlinkTargets, el, new_run, paragraph, qn, sub, text_run
+from .ooxml import HyperlinkTargets, el, new_run, paragraph, sub, text_run
 
 if TYPE_CHECKING:
     from .document import DocxBuilder

@@ -279,11 +279,11 @@ def space_before(pdf_before: float, after_above: float) -> float:
 
 
 def text_width_mm(style: Style) -> float:
-    return style.page.width_mm - style.page.margin_left_mm - style.page.margin_right_mm
+    return style.page.text_width_mm
 
 
 def text_height_mm(style: Style) -> float:
-    return style.page.height_mm - style.page.margin_top_mm - style.page.margin_bottom_mm
+    return style.page.text_height_mm
 
 
 def base_styles(s: Style) -> list[StyleDef]:
