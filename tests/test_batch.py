@@ -224,7 +224,7 @@ def test_jobs_1_builds_in_this_process(tmp_path, build, monkeypatch):
     def no_pool(*args, **kwargs):
         raise AssertionError("--jobs 1 must not start a pool")
 
-    monkeypatch.setattr(pool, "ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_pool)  # the pool imports it when it starts
     project = make_project(tmp_path, sources(3))
     code, summary = build(project, "--jobs", "1")
     assert code == 0 and summary["built"] == 3 and summary["workers"] == 1

@@ -213,10 +213,11 @@ def test_html_links_marks_to_notes_and_back_and_references_to_tables(built):
 
 
 def test_libreoffice_prints_the_word_footnotes_at_the_foot_of_their_page(built, tmp_path):
-    if shutil.which("soffice") is None:
+    from tests.docx_fixtures import convert_with_libreoffice, soffice
+
+    if not soffice():
         pytest.skip("LibreOffice (soffice) is not installed")
-    subprocess.run(["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(built / "notes.docx")],
-                   capture_output=True, timeout=180, check=True)
+    convert_with_libreoffice([built / "notes.docx"], tmp_path)  # its own profile: tests run in parallel
     pages = [page.extract_text() for page in pypdf.PdfReader(tmp_path / "notes.pdf").pages]
     summary = next(text for text in pages if "Calls rose again1" in text)
     assert "1 Counted from the force's own data." in summary  # on the page of its mark

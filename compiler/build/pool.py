@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import os
 import signal
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,9 @@ def _run_here(task, jobs, initializer, initargs, stop) -> Iterator[Outcome]:
 
 
 def _run_pool(task, jobs, workers, initializer, initargs, stop) -> Iterator[Outcome]:
+    # Imported here: multiprocessing and its company cost a single report's build 30 ms
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(initializer, initargs))
     pending: dict[Future, tuple[int, Any]] = {}
     try:
@@ -81,6 +85,8 @@ def _run_pool(task, jobs, workers, initializer, initargs, stop) -> Iterator[Outc
 
 
 def _outcome(job: Any, future: Future) -> Outcome:
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         return Outcome(job, future.result())
     except BrokenProcessPool:
