@@ -24,10 +24,10 @@ def _formats(value: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))  # PDF is pdf
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
-        import difflib
+        from .diagnostics import nearest
 
-        near = difflib.get_close_matches(unknown[0], FORMATS, n=1, cutoff=0.5) if unknown else []
-        hint = f"did you mean {near[0]}? " if near else ""
+        near = nearest(unknown[0], FORMATS, cutoff=0.5) if unknown else None
+        hint = f"did you mean {near}? " if near else ""
         raise argparse.ArgumentTypeError(f"unknown format {', '.join(unknown) or value!r}; {hint}"
                                          f"choose from {', '.join(FORMATS)}")
     return chosen

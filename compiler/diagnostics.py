@@ -47,6 +47,15 @@ def counted(number: int, singular: str, plural: str | None = None) -> str:
     return f"{number:,} {singular if number == 1 else plural or singular + 's'}"
 
 
+def nearest(word: str, known, cutoff: float = 0.6) -> str | None:
+    """The one of `known` closest to `word` (a misspelt key, grade or name), or None: for a
+    message's "did you mean". difflib is imported only when there is a message to write."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=cutoff)
+    return close[0] if close else None
+
+
 def excerpt(text: str, limit: int = EXCERPT_CHARACTERS) -> str:
     """Text quoted in a message, shortened: a 2 MB value must not become a 2 MB error line."""
     return text if len(text) <= limit else f"{text[:limit - 1]}…"

@@ -437,6 +437,21 @@ def test_help_validate_and_verify_never_import_the_renderers(tmp_path):
     assert result.stdout.splitlines()[-1] == "[0, 0, 0, 1] []", result.stderr
 
 
+def test_one_report_without_charts_imports_no_pool_chart_or_redline_code(tmp_path):
+    import subprocess
+    import sys
+
+    # What only some builds need is imported when they need it: start-up is most of a
+    # typical report's build.
+    project = make_project(tmp_path, sources(1))
+    probe = ("import sys; from compiler.cli import main\n"
+             "code = main(['build', '-q', '--format', 'pdf,docx,html', '--jobs', '1'])\n"
+             "print(code, sorted(m for m in sys.modules if m in {'concurrent.futures.process', 'multiprocessing', "
+             "'uuid', 'difflib', 'compiler.layout.redline', 'compiler.layout.charts', 'compiler.render.docx.charts'}))")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True, text=True)
+    assert result.stdout.splitlines()[-1] == "0 []", result.stderr
+
+
 def test_ctrl_c_stops_cleanly_and_records_what_was_built(tmp_path, build):
     import signal
     import subprocess

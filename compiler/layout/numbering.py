@@ -7,7 +7,6 @@ from __future__ import annotations
 from ..model import Chart, Figure, Inlines, Table, Text
 from ..style.types import Style
 from .blocks import Block, ChartBlock, DataTable, FigureBlock
-from .charts import chart_block
 
 
 class Numbering:
@@ -35,6 +34,8 @@ class Numbering:
                            self.source(figure.source), figure.span, figure.caption_span)
 
     def chart(self, chart: Chart) -> ChartBlock:
+        from .charts import chart_block  # here: drawing charts is code most reports never need
+
         self.figures += 1
         return chart_block(chart, self.figures, self.caption("figure", self.figures, chart.caption),
                            self.anchor(chart.name), self.source(chart.source), self.style)

@@ -2,6 +2,7 @@
 one, format-neutral, whose every difference is marked as an insertion or a deletion.
 
 The merged Document has the current report's metadata, running text and style; its body holds
+(the vocabulary is in layout/tracked.py)
   Tracked(change, block)       a whole block (or list entry, glance row or contents entry) only one side has
   Change(change, children)     inside inline content: words only one side has, at word level
   BadgeChange(old, new)        in place of a Badge whose grade differs
@@ -20,42 +21,16 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable, Sequence
 
 from ..model import Emph, Inlines, Link, Strong, Text
 from .blocks import (Badge, Block, Callout, ChartBlock, Contents, ContentsEntry, Cover, DataTable, DefinitionList,
                      Document, FigureBlock, GlanceRow, GlanceTable, Heading, Imprint, ListBlock, ListEntry, NoteEntry,
                      NoteMark, Notes, Para, Quote, RefLink)
+from .tracked import DELETE, INSERT, BadgeChange, Change, Tracked
 
-INSERT, DELETE = "insert", "delete"
 _WORD = re.compile(r"\w+|\s+|[^\w\s]")  # words, runs of white space, single punctuation marks
-
-
-@dataclass(frozen=True)
-class Change:
-    """Inline content only one side has."""
-
-    change: str  # INSERT or DELETE
-    children: Inlines
-
-
-@dataclass(frozen=True)
-class Tracked:
-    """A whole block, list entry or glance row only one side has."""
-
-    change: str
-    block: object  # Block, ListEntry or GlanceRow
-
-
-@dataclass(frozen=True)
-class BadgeChange:
-    old: Badge | None
-    new: Badge | None
-
-    @property
-    def span(self):  # where the current grade is written, as a Badge's span
-        return self.new.span if self.new is not None else None
 
 
 def redline(old: Document, new: Document) -> Document:
@@ -247,30 +222,6 @@ def _note_entries(body: Sequence[Block]) -> dict[int, NoteEntry]:
     return {entry.number: entry for block in body if isinstance(block, Notes) for entry in block.entries}
 
 
-def former_notes(body: Sequence) -> dict[int, NoteEntry]:
-    """The old side of a merged body's notes, by number: what a deleted note mark refers to."""
-    notes = {}
-    for block in body:
-        for entry in block.entries if isinstance(block, Notes) else ():
-            if isinstance(entry, Tracked):
-                if entry.change == DELETE:
-                    notes[entry.block.number] = entry.block
-            else:
-                notes[entry.number] = replace(entry, content=_former(entry.content))
-    return notes
-
-
-def _former(content: Inlines) -> tuple:
-    """The old side of inline content with changes (words' output)."""
-    out: list = []
-    for node in content:
-        if isinstance(node, Change):
-            out += node.children if node.change == DELETE else ()
-        else:
-            out.append(node)
-    return tuple(out)
-
-
 # ---- words -------------------------------------------------------------------------------
 
 
@@ -356,26 +307,3 @@ def _wrapped(node, wrappers: tuple):
 
 def plain(content: Inlines) -> str:
     return "".join(str(text) for text, _ in _tokens(content))
-
-
-def current(body: Sequence) -> tuple:
-    """The current side of a merged body's blocks (inserted kept, deleted dropped), for what
-    must see the current report's structure, such as its heading anchors."""
-    blocks = []
-    for block in body:
-        if isinstance(block, Tracked):
-            if block.change == DELETE:
-                continue
-            block = block.block
-        if isinstance(block, Callout):
-            block = replace(block, blocks=current(block.blocks))
-        elif isinstance(block, ListBlock):
-            items = [item.block if isinstance(item, Tracked) else item for item in block.items
-                     if not (isinstance(item, Tracked) and item.change == DELETE)]
-            block = replace(block, items=tuple(replace(item, children=current(item.children)) for item in items))
-        elif isinstance(block, Notes):
-            block = replace(block, entries=tuple(entry.block if isinstance(entry, Tracked) else entry
-                                                 for entry in block.entries
-                                                 if not (isinstance(entry, Tracked) and entry.change == DELETE)))
-        blocks.append(block)
-    return tuple(blocks)

@@ -6,13 +6,12 @@ being opened.
 """
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..diagnostics import excerpt
+from ..diagnostics import excerpt, nearest
 
 SHIPPED_STYLES = (Path(__file__).resolve().parent.parent / "style" / "shipped").resolve()
 _BARE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")
@@ -90,8 +89,8 @@ def _style_folders(roots: Roots) -> tuple[Path, ...]:
 
 def _no_style_named(text: str, roots: Roots) -> str:
     known = sorted({p.stem for folder in _style_folders(roots) if is_dir(folder) for p in folder.glob("*.yaml")})
-    close = difflib.get_close_matches(text, known, n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    close = nearest(text, known)
+    hint = f"; did you mean '{close}'?" if close else ""
     return (f"style '{excerpt(text)}' not found{hint} (looked for {excerpt(text)}.yaml in "
             f"{roots.project / 'styles'} and in reportc's shipped styles; known styles: "
             f"{', '.join(known) or 'none'}); if the project is elsewhere, run reportc there or pass "

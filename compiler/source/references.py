@@ -4,9 +4,8 @@ a cross-reference to a name no table (figure, chart) has. Each at its own LINE:C
 """
 from __future__ import annotations
 
-import difflib
 
-from ..diagnostics import Diagnostics, Span
+from ..diagnostics import Diagnostics, Span, nearest
 from ..model import Chart, CrossRef, Figure, FootnoteDefinition, NoteRef, Report, Table, walk_nodes
 
 KIND_WORDS = {"tbl": "table", "fig": "figure or chart"}
@@ -53,5 +52,5 @@ def _claim(seen: dict[str, Span], name: str, span: Span, diagnostics: Diagnostic
 
 
 def _nearest(name: str, known: dict[str, Span]) -> str:
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = nearest(name, known)
+    return f" (did you mean '{close}'?)" if close else ""

@@ -8,7 +8,6 @@ of the style), and reads the files a block names (a CSV, an image) after the pat
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING
 from . import csvdata
 from .paths import Roots, resolve_file
 from .yamltree import Mapping, Node, Scalar, Sequence
-from ..diagnostics import Diagnostics, Span, counted
+from ..diagnostics import Diagnostics, Span, counted, nearest
 from ..model import Block, Boxed, Chart, Figure, Inlines, Series, Table, TableCell, Text
 
 if TYPE_CHECKING:
@@ -195,8 +194,8 @@ class RichBlocks:
             return None
         known = self.builder.style.callouts
         if kind not in known:
-            close = difflib.get_close_matches(kind, list(known), n=1, cutoff=0.6)
-            hint = f"; did you mean '{close[0]}'?" if close else f"; the style has: {', '.join(known)}"
+            close = nearest(kind, known)
+            hint = f"; did you mean '{close}'?" if close else f"; the style has: {', '.join(known)}"
             self.diagnostics.error(kind_node.span, f"unknown callout kind '{kind}'{hint}")
             return None
         title = node.get("title")

@@ -11,12 +11,11 @@ is as a writer counts: `pillar 2 (Efficiency), question 1, `findings``, one-base
 """
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from typing import Any
 
-from ..diagnostics import Diagnostics, Span, excerpt
+from ..diagnostics import Diagnostics, Span, excerpt, nearest
 from .yamltree import Mapping, Node, Scalar, Sequence, describe
 
 _INTEGER = re.compile(r"(0|[1-9][0-9]*)\Z")
@@ -109,9 +108,9 @@ def _check_mapping(node: Node, schema: dict[str, Any], diagnostics: Diagnostics,
 def unknown_key_message(key: str, known: dict[str, Any]) -> str:
     if key.startswith("-") and key[1:].strip() in known:  # `-title: x`: a list item without its space
         return f"unknown key `{excerpt(key)}`; a list item needs a space after '-': `- {key[1:].strip()}`"
-    close = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+    close = nearest(key, known)
     if close:
-        return f"unknown key `{excerpt(key)}`; did you mean `{close[0]}`?"
+        return f"unknown key `{excerpt(key)}`; did you mean `{close}`?"
     return f"unknown key `{excerpt(key)}`; expected one of: {', '.join(known)}"
 
 
@@ -174,9 +173,9 @@ def _one_of(text: str, words: list[str]) -> str:
     """`text` is not in the closed set `words`: the set, and the nearest word if one is near."""
     message = f"'{excerpt(text)}' must be one of: {', '.join(words)}"
     # 0.5: one letter off in a two-letter word (`A5` for `A4`) is still near
-    close = difflib.get_close_matches(text.casefold(), [word.casefold() for word in words], n=1, cutoff=0.5)
+    close = nearest(text.casefold(), [word.casefold() for word in words], cutoff=0.5)
     if close:
-        message += f"; did you mean '{next(w for w in words if w.casefold() == close[0])}'?"
+        message += f"; did you mean '{next(w for w in words if w.casefold() == close)}'?"
     return message
 
 

@@ -6,7 +6,6 @@ the frozen model. It only builds when the tree passed the schema, so it may trus
 """
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date
 from pathlib import Path
@@ -16,7 +15,7 @@ from . import backmatter, markup
 from .glyphs import SourceGlyphs
 from .references import check_references
 from .rich import RichBlocks, SourceFiles
-from ..diagnostics import Diagnostics, Span, excerpt
+from ..diagnostics import Diagnostics, Span, excerpt, nearest
 from ..model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
                     Question, Report, Section, SubHeading, plain_text, text_parts)
 from .schema import ID_PATTERN, MAX_TITLE
@@ -259,8 +258,8 @@ class ReportBuilder:
 
     def nearest_grade(self, text: str) -> str:
         """"did you mean 'Good'? " for a near miss of a grade's key or label, else ""."""
-        close = difflib.get_close_matches(normalise_grade(text), list(self.grades), n=1, cutoff=0.6)
-        return f"did you mean '{self.style.grade(self.grades[close[0]]).label}'? " if close else ""
+        close = nearest(normalise_grade(text), self.grades)
+        return f"did you mean '{self.style.grade(self.grades[close]).label}'? " if close else ""
 
     def link(self, node: Node | None) -> str | None:
         text = self.text(node)

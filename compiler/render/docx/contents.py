@@ -14,7 +14,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ...layout.blocks import Contents, ContentsEntry
-from ...layout.redline import DELETE, Tracked
+from ...layout.tracked import DELETE, Tracked
 from .ooxml import bookmark_name, field_end, field_runs, field_start, internal_link, tab_run, text_run
 
 if TYPE_CHECKING:

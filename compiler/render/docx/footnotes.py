@@ -23,7 +23,7 @@ from docx.oxml.ns import nsdecls
 from lxml import etree
 
 from ...layout.blocks import Block, NoteEntry, NoteMark, Notes, walk_blocks
-from ...layout.redline import current, former_notes
+from ...layout.tracked import current, former_notes
 from .ooxml import HyperlinkTargets, el, new_run, paragraph, sub, text_run
 
 if TYPE_CHECKING:

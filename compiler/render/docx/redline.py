@@ -12,7 +12,7 @@ from typing import Callable, Iterator
 
 from lxml import etree
 
-from ...layout.redline import DELETE, INSERT, BadgeChange, Change, Tracked
+from ...layout.tracked import DELETE, INSERT, BadgeChange, Change, Tracked
 from .ooxml import el, paragraph_properties, qn
 
 _TAGS = {INSERT: "w:ins", DELETE: "w:del"}
