@@ -351,6 +351,10 @@ def test_glance_table_has_a_repeating_header_row(built):
         assert row.cells[1].text == spec.badge.label
         fill = row.cells[1]._tc.tcPr.find(f"{{{W}}}shd").get(f"{{{W}}}fill")
         assert fill == spec.badge.fill.lstrip("#").upper()
+        # the contrast colour set on the run itself: LibreOffice prints a table cell's text in the
+        # table style's colour over a character style's, so white on dark green came out black
+        colour = row.cells[1].paragraphs[0].runs[0]._r.rPr.find(f"{{{W}}}color").get(f"{{{W}}}val")
+        assert colour == spec.badge.text_colour.lstrip("#").upper()
 
 
 # ---- numbering ---------------------------------------------------------------------------

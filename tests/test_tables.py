@@ -184,3 +184,59 @@ def test_html_has_a_captioned_table_with_column_headers_in_a_scroll_box(built):
     assert match.group(2).count('<th scope="col"') == 3 and "What <em>we</em> found" in match.group(2)
     assert match.group(3).count("<tr>") == ROWS
     assert "&lt;b&gt;2000&lt;/b&gt; &amp;amp; more" in match.group(3)
+
+
+# ---- a wide table: smaller text before any word or number is broken ------------------------
+
+WIDE_HEADER = ["Year", "Assaults on prisoners", "Assaults on staff", "Serious assaults", "Self-harm incidents",
+               "Use of force", "Batons drawn", "PAVA used", "Segregation placements"]
+WIDE_ROWS = [[str(year), "156.0", "58.1", "24.3", "430.9", "1,004.8", "19", "9", "331"] for year in range(2021, 2026)]
+
+
+def test_a_nine_column_table_keeps_every_word_and_number_whole_in_the_pdf_and_the_docx(tmp_path):
+    rows = "\n".join("          | " + " | ".join(row) + " |" for row in WIDE_ROWS)
+    table = ("        findings: |\n"
+             "          | " + " | ".join(WIDE_HEADER) + " |\n"
+             "          |" + "---|" * len(WIDE_HEADER) + "\n"
+             f"{rows}\n"
+             "          Table: Violence and use of force {#tbl-wide}\n\n"
+             "          Our victim service assessment")
+    folder = tmp_path / "wide"  # the report's id is the folder's name
+    folder.mkdir()
+    write_report(folder, table)
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf,docx", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(output(folder / "out", "pdf")) as pdf:
+        page = next(p for p in pdf.pages if "Violence and use of force" in (p.extract_text() or ""))
+        words = {word["text"] for word in page.extract_words()}
+        sizes = {round(char["size"], 1) for char in page.chars if char["text"] == "8"}
+    for token in ("1,004.8", "430.9", "Segregation", "placements", "prisoners", "incidents", "Self-harm"):
+        assert token in words, token  # on one line, not split across two
+    assert min(sizes) < 11  # the table's cells are set smaller than the 11 pt of a narrow table's
+    with zipfile.ZipFile(output(folder / "out", "docx")) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+        styles = package.read("word/styles.xml").decode("utf-8")
+    table_xml = xml[xml.index("Violence and use of force"):]
+    table_xml = table_xml[table_xml.index("<w:tbl>"):table_xml.index("</w:tbl>")]
+    used = set(re.findall(r'<w:pStyle w:val="(Table(?:Text|Header)\d+pt)"/>', table_xml))
+    assert len(used) == 2, used  # header and cells at the fitted size
+    for style_id in used:
+        size = re.search(rf'w:styleId="{style_id}">.*?<w:sz w:val="(\d+)"/>', styles).group(1)
+        assert int(size) < 22  # under 11 pt, in half points
+    assert "<w:tblCellMar>" in table_xml[:table_xml.index("</w:tblPr>")]
+
+
+def test_fitting_sets_a_wide_table_smaller_and_breaks_words_before_numbers():
+    from compiler.layout.tablewidths import SMALLEST_SCALE, fitted_widths
+
+    def measure(text, header):
+        return 6.0 * len(text)
+
+    rows = [["Year", "Description of the finding"], ["2021", "Abcdefghijklmnopqrst"]]
+    narrow = fitted_widths(rows, 1000, measure, 6)
+    assert narrow.scale == 1.0 and narrow.widths == (4 * 6 + 13, 26 * 6 + 13)
+    squeezed = fitted_widths(rows, 100, measure, 6)  # the longest words (24 + 120) do not fit at any scale
+    assert squeezed.scale == SMALLEST_SCALE and abs(sum(squeezed.widths) - 100) < 1e-6
+    assert squeezed.widths[0] == (4 * 6 + 13) * SMALLEST_SCALE  # the numbers keep their width
+    smaller = fitted_widths(rows, (4 * 6 + 20 * 6 + 26) * 0.9, measure, 6)
+    assert smaller.scale < 1.0 and abs(sum(smaller.widths) - (4 * 6 + 20 * 6 + 26) * 0.9) < 1e-6

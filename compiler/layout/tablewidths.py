@@ -1,20 +1,41 @@
-"""Column widths of a data table, decided once for the PDF and the DOCX: each column as wide as its
-widest cell on one line, shrunk proportionally towards its longest word when the columns together
-are wider than the text column. Text is measured in the bold face, the wider one, as a cell may set
-any of its words in bold (and header cells are bold).
+"""Column widths of a data table, decided once for the PDF and the DOCX.
+
+Each column is as wide as its widest cell on one line when the table fits the text column. When
+it does not, columns shrink towards their longest word. When even the longest words do not fit
+(a table of eight or ten columns), the table's text is set smaller, down to `SMALLEST_SCALE` of its
+size, as printed reports set wide tables, so that no number and no word is broken inside. Only
+then do columns go under their longest word, text columns first: a number is never split while
+a column of words can still give way.
+
+Text is measured in the bold face, the wider one, as a cell may set any of its words in bold (and
+header cells are bold).
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
 MEASURED_CHARACTERS = 400  # a cell longer than this wraps anyway: measuring more changes nothing
+SMALLEST_SCALE = 0.75  # of the table's text size: 11 pt cells go down to 8.25 pt, no smaller
 
 Measure = Callable[[str, bool], float]  # a text's width on one line in points; True: a header cell
 
+_LETTER = re.compile(r"[^\W\d_]")
 
-def fitted_widths(rows: Sequence[Sequence[str]], frame_width: float, measure: Measure, padding: float) -> list[float]:
-    """Widths in points for `rows` of plain cell text, the header row first; `padding` is the room
-    either side of a cell's text."""
+
+@dataclass(frozen=True)
+class TableFit:
+    """Column widths in points, and the scale of the table's text and cell padding (1.0: as
+    the style sets them)."""
+
+    widths: tuple[float, ...]
+    scale: float = 1.0
+
+
+def fitted_widths(rows: Sequence[Sequence[str]], frame_width: float, measure: Measure, padding: float) -> TableFit:
+    """The fit of `rows` of plain cell text, the header row first, into `frame_width`; `padding`
+    is the room either side of a cell's text (it scales with the text)."""
     columns = len(rows[0])
     natural, least = [0.0] * columns, [0.0] * columns
     for number, row in enumerate(rows):
@@ -23,12 +44,32 @@ def fitted_widths(rows: Sequence[Sequence[str]], frame_width: float, measure: Me
             natural[index] = max(natural[index], measure(text, number == 0))
             least[index] = max(least[index], measure(max(text.split() or [""], key=len), number == 0))
     pad = 2 * padding + 1
-    natural = [width + pad for width in natural]
-    squeezed = sum(least) + (pad - 1) * columns > frame_width
-    least = [min(width + pad, frame_width / columns) if squeezed else width + pad for width in least]
+    scale = min(1.0, max(SMALLEST_SCALE, frame_width / (sum(least) + pad * columns)))
+    natural = [(width + pad) * scale for width in natural]
+    least = [(width + pad) * scale for width in least]
     if sum(natural) <= frame_width:
-        return natural
+        return TableFit(tuple(natural), scale)
+    if sum(least) > frame_width:
+        return TableFit(tuple(_under_longest_words(least, _numeric_columns(rows), frame_width)), scale)
     spare = frame_width - sum(least)
     stretch = [n - m for n, m in zip(natural, least)]
     total = sum(stretch) or 1.0
-    return [m + spare * s / total for m, s in zip(least, stretch)]
+    return TableFit(tuple(m + spare * s / total for m, s in zip(least, stretch)), scale)
+
+
+def _numeric_columns(rows: Sequence[Sequence[str]]) -> list[bool]:
+    """Whether each column's body cells hold no letters (numbers, dates, percentages)."""
+    body = rows[1:]
+    return [bool(body) and not any(_LETTER.search(row[index]) for row in body) for index in range(len(rows[0]))]
+
+
+def _under_longest_words(least: list[float], numeric: list[bool], frame_width: float) -> list[float]:
+    """Widths under the longest words' when even those do not fit: columns of numbers keep
+    theirs while the columns of words, shrunk alike, can hold a third of theirs; else all shrink alike."""
+    kept = sum(width for width, is_number in zip(least, numeric) if is_number)
+    words = sum(least) - kept
+    if words and frame_width - kept >= words / 3:
+        ratio = (frame_width - kept) / words
+        return [width if is_number else width * ratio for width, is_number in zip(least, numeric)]
+    ratio = frame_width / sum(least)
+    return [width * ratio for width in least]

@@ -39,7 +39,7 @@ from .contents import add_contents
 from .footnotes import Footnotes
 from ...layout.tracked import BadgeChange, Change, Tracked, current
 from .numbering import LEVELS, Numbering
-from .ooxml import (HyperlinkTargets, bookmark_around, bookmark_name, el, external_link,
+from .ooxml import (HyperlinkTargets, bookmark_around, bookmark_name, el, external_link, hex_colour,
                          field_runs, font_runs, internal_link, paragraph, paragraph_properties, shading,
                          sub, tab_run, text_run, twips, watermark_run)
 from .package import finish_package
@@ -252,7 +252,11 @@ class DocxBuilder:
     def glance_grade(self, cell: etree._Element, badge: Badge) -> None:
         cell.find(qn("w:tcPr")).append(shading(badge.fill))  # a cell's fill cannot come from a style per grade
         p = self.new_paragraph(self.styles.id("Glance Grade"))
-        p.append(text_run(badge.label, (self.styles.grade(badge.label, badge.fill, badge.text_colour), False, False)))
+        run = text_run(badge.label, (self.styles.grade(badge.label, badge.fill, badge.text_colour), False, False))
+        # The style's colour again, direct: LibreOffice sets a table cell's text in the table
+        # style's colour over a character style's (white on a dark grade printed black)
+        run.find(qn("w:rPr")).append(el("w:color", {"w:val": hex_colour(badge.text_colour)}))
+        p.append(run)
         cell.append(p)
 
     # ---- inline content ----------------------------------------------------------------

@@ -4,19 +4,20 @@ number is a `SEQ Table` field, so Word's table of figures lists it.
 """
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 from docx.oxml.ns import qn
 from lxml import etree
 
 from ...layout.blocks import DataTable
-from ...layout.tablewidths import fitted_widths
+from ...layout.tablewidths import TableFit, fitted_widths
 from ...model import Inlines, Text, plain_text
 from ...style.metrics import advances
 from ...style.types import Style
 from .blocks import keep_with_next
 from .ooxml import bookmark_around, bookmark_name, el, field_runs, paragraph_properties
-from .styles import text_width_mm
+from .styles import TABLE_TEXT_SCALE, text_width_mm
 
 if TYPE_CHECKING:
     from .document import DocxBuilder, _Target
@@ -29,17 +30,24 @@ CELL_MARGIN_PT = 5.4  # the Data Table style's left and right cell margins (108 
 def add_data_table(builder: "DocxBuilder", block: DataTable, target: "_Target") -> None:
     caption = caption_paragraph(builder, block.caption, block.number, block.anchor, "Table")
     builder.emit(caption, target, block.span, "table caption")
-    widths = column_widths(block, builder.document.style)
+    fit = column_widths(block, builder.document.style)
+    widths = tuple(width / PT_PER_MM for width in fit.widths)
     table = builder.new_table(builder.styles.id("Data Table"), widths, caption=plain_text(block.caption),
                               header_row=True)
+    header_style, text_style = (_cell_style(builder, name, fit.scale) for name in ("Table Header", "Table Text"))
+    if fit.scale != 1.0:  # a wide table: smaller text, and margins to match
+        margin = str(round(CELL_MARGIN_PT * fit.scale * 20))
+        table.find(qn("w:tblPr")).find(qn("w:tblLook")).addprevious(  # (the schema's order)
+            el("w:tblCellMar", {}, el("w:left", {"w:w": margin, "w:type": "dxa"}),
+               el("w:right", {"w:w": margin, "w:type": "dxa"})))
     # As wide as its columns, as in the PDF: a table of a few short columns does not span the page.
     table.find(qn("w:tblPr")).find(qn("w:tblW")).attrib.update(
         {qn("w:w"): str(round(sum(widths) * PT_PER_MM * 20)), qn("w:type"): "dxa"})
     table.find(qn("w:tblPr")).find(qn("w:tblLook")).set(qn("w:noHBand"), "0")  # stripes, as in the PDF
-    _fill_row(builder, builder.new_row(table, header=True), block.header, block.align, "Table Header", block.span)
+    _fill_row(builder, builder.new_row(table, header=True), block.header, block.align, header_style, block.span)
     for row, spans in zip(block.rows, block.body_cell_spans()):
         # (each row is kept whole, so the table breaks between rows)
-        _fill_row(builder, builder.new_row(table, header=False), row, block.align, "Table Text", spans)
+        _fill_row(builder, builder.new_row(table, header=False), row, block.align, text_style, spans)
     builder.emit_table(table, target)
     if block.source:
         add_source_line(builder, block.source, block.span, target)
@@ -81,12 +89,19 @@ def _split_at_number(caption: Inlines, number: str) -> tuple[Inlines, Inlines]:
     return caption, ()
 
 
+def _cell_style(builder: "DocxBuilder", name: str, scale: float) -> str:
+    if scale == 1.0:
+        return builder.styles.id(name)
+    # Word sizes text in half points: down to one, so the text is never wider than it was fitted
+    return builder.styles.sized(name, math.floor(builder.document.style.fonts.size * TABLE_TEXT_SCALE * scale * 2) / 2)
+
+
 def _fill_row(builder: "DocxBuilder", cells, contents: tuple[Inlines, ...], align: tuple[str, ...],
-              style_name: str, spans) -> None:
+              style_id: str, spans) -> None:
     """A row's cells; `spans` is one span for the whole row (the header) or one per cell."""
     spans = spans if isinstance(spans, tuple) else (spans,) * len(contents)
     for cell, content, alignment, span in zip(cells, contents, align, spans):
-        p = builder.new_paragraph(builder.styles.id(style_name))
+        p = builder.new_paragraph(style_id)
         if alignment != "left":
             paragraph_properties(p).append(el("w:jc", {"w:val": WORD_ALIGN[alignment]}))
         builder.add_inlines(p, content)
@@ -94,17 +109,16 @@ def _fill_row(builder: "DocxBuilder", cells, contents: tuple[Inlines, ...], alig
         cell.append(p)
 
 
-def column_widths(block: DataTable, style: Style) -> tuple[float, ...]:
-    """Each column's width in mm, fitted to its content as the PDF fits it (layout/tablewidths.py),
-    measured in the style's bold face at body size (header and cells are both at body size)."""
-    widths = fitted_widths([[plain_text(content) for content in row] for row in (block.header, *block.rows)],
-                           text_width_mm(style) * PT_PER_MM, _measure(style), CELL_MARGIN_PT)
-    return tuple(width / PT_PER_MM for width in widths)
+def column_widths(block: DataTable, style: Style) -> TableFit:
+    """The columns' widths in points and the text's scale, fitted as the PDF fits them
+    (layout/tablewidths.py), measured in the style's bold face at the cells' size."""
+    return fitted_widths([[plain_text(content) for content in row] for row in (block.header, *block.rows)],
+                         text_width_mm(style) * PT_PER_MM, _measure(style), CELL_MARGIN_PT)
 
 
 def _measure(style: Style):
     faces = advances(style.fonts.bold)
-    size = style.fonts.size
+    size = style.fonts.size * TABLE_TEXT_SCALE
     if faces is None:  # a font that cannot be measured: an average glyph is about half an em
         return lambda text, header: len(text) * size * 0.55
     return lambda text, header: faces.width_pt(text, size)

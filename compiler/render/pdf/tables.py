@@ -15,7 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from ...layout import blocks
-from ...layout.tablewidths import fitted_widths as layout_widths
+from ...layout.tablewidths import TableFit, fitted_widths as layout_widths
 from ...model import Inlines, plain_text
 from .figures import source_line
 from .flowables import TaggedParagraph, WithPrevious
@@ -25,12 +25,13 @@ if TYPE_CHECKING:
     from .story import StoryBuilder
 
 CELL_PADDING = 6  # points either side of a cell's text, as in the glance table
+VERTICAL_PADDING = 4  # above and below it (grid_commands' default)
 RULE_COLOUR = "#B1B4B6"
 ALIGNMENTS = {"left": TA_LEFT, "right": TA_RIGHT, "center": TA_CENTER}
 
 
-def grid_commands(font: str, header_fill: str, pad: float, valign: str = "TOP", vertical_pad: float = 4
-                  ) -> list[tuple]:
+def grid_commands(font: str, header_fill: str, pad: float, valign: str = "TOP",
+                  vertical_pad: float = VERTICAL_PADDING) -> list[tuple]:
     """The table style the report's tables share (data tables and the judgments at a glance): a
     filled header row, rules between rows."""
     return [
@@ -54,10 +55,12 @@ def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element
     caption = TaggedParagraph(builder.markup.anchor(table.anchor) + builder.markup.inlines(table.caption, table_element),
                               caption_style,
                               element=structure.add("Caption", table_element))
-    head_row = structure.add("TR", structure.add("THead", table_element))
-    body = structure.add("TBody", table_element)
     header_style = builder.typography["glance-header"]
     cell_style = builder._derived(builder.typography["glance-2"], leftIndent=0)  # (no question indent)
+    fit = fitted_widths(table, builder.frame.width, builder.fonts.bold, header_style.fontSize, cell_style.fontSize)
+    header_style, cell_style = (_scaled(builder, style, fit.scale) for style in (header_style, cell_style))
+    head_row = structure.add("TR", structure.add("THead", table_element))
+    body = structure.add("TBody", table_element)
     column_header = {"O": "Table", "Scope": "Column"}
     data: list[list[Flowable]] = [[
         _cell(builder, content, _aligned(builder, header_style, align), table.span,
@@ -69,23 +72,28 @@ def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element
                            structure.add("TD", row_element))
                      for content, align, span in zip(row, table.align, spans)])
     colours = builder.style.colours
-    commands = grid_commands(builder.fonts.regular, colours.primary, CELL_PADDING)
+    commands = grid_commands(builder.fonts.regular, colours.primary, CELL_PADDING * fit.scale,
+                             vertical_pad=VERTICAL_PADDING * fit.scale)
     if table.rows:
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [HexColor("#FFFFFF"), HexColor(colours.table_stripe)]))
-    widths = fitted_widths(data, builder.frame.width, builder.fonts.bold)
-    grid: Flowable = Table(data, colWidths=widths, repeatRows=1, style=TableStyle(commands), hAlign="LEFT",
+    grid: Flowable = Table(data, colWidths=list(fit.widths), repeatRows=1, style=TableStyle(commands), hAlign="LEFT",
                            spaceAfter=builder.style.fonts.size * 0.8)
     if table.source:  # drawn with the table's last rows, never alone at the top of a page
         grid = WithPrevious(grid, source_line(builder, table.source, table.span, parent))
     return [caption, grid, *builder.blocks(table.notes, 0, parent)]
 
 
+def _scaled(builder: "StoryBuilder", style, scale: float):
+    """A wide table's cells set smaller (layout/tablewidths.py): size and leading alike."""
+    if scale == 1.0:
+        return style
+    return builder._derived(style, fontSize=style.fontSize * scale, leading=style.leading * scale)
+
+
 def _cell(builder: "StoryBuilder", content: Inlines, style, span, element: Element,
           bold: bool = False) -> TaggedParagraph:
     builder._check(content, span, bold=bold)
-    paragraph = TaggedParagraph(builder.markup.inlines(content, element), style, element=element)
-    paragraph.plain = plain_text(content)  # measured for the column widths
-    return paragraph
+    return TaggedParagraph(builder.markup.inlines(content, element), style, element=element)
 
 
 def _aligned(builder: "StoryBuilder", style, align: str):
@@ -93,8 +101,10 @@ def _aligned(builder: "StoryBuilder", style, align: str):
     return style if alignment == style.alignment else builder._derived(style, alignment=alignment)
 
 
-def fitted_widths(data: list[list[TaggedParagraph]], frame_width: float, bold_font: str) -> list[float]:
-    """Each column's width (layout/tablewidths.py), measured with reportlab's metrics."""
-    sizes = (data[0][0].style.fontSize, data[-1][0].style.fontSize)  # the header's, a body cell's
-    return layout_widths([[cell.plain for cell in row] for row in data], frame_width,
-                         lambda text, header: stringWidth(text, bold_font, sizes[0 if header else 1]), CELL_PADDING)
+def fitted_widths(table: blocks.DataTable, frame_width: float, bold_font: str, header_size: float,
+                  cell_size: float) -> TableFit:
+    """The table's column widths and text scale (layout/tablewidths.py), measured with reportlab's metrics."""
+    rows = [[plain_text(content) for content in row] for row in (table.header, *table.rows)]
+    return layout_widths(rows, frame_width,
+                         lambda text, header: stringWidth(text, bold_font, header_size if header else cell_size),
+                         CELL_PADDING)
