@@ -375,11 +375,15 @@ class KeepWithNext(CondPageBreak):
     paragraph too short to split (widow and orphan control keep three lines together).
     """
 
-    def __init__(self, headings: list[Flowable], follower: Flowable | None, follower_room: float) -> None:
+    def __init__(self, headings: list[Flowable], follower: Flowable | None, follower_room: float,
+                 carried: tuple[Flowable, ...] = ()) -> None:
         super().__init__(0)
         self.headings = headings
         self.follower = follower
         self.follower_room = follower_room
+        # What comes between the headings and the follower and goes with the follower whole
+        # (a table's caption): it moves with the heading too.
+        self.carried = carried
 
     def wrap(self, available_width, available_height):
         frame = self._doctemplateAttr("frame")
@@ -388,6 +392,8 @@ class KeepWithNext(CondPageBreak):
             need += heading.wrap(available_width, available_height)[1] + heading.getSpaceAfter()
             if index:
                 need += heading.getSpaceBefore()
+        for flowable in self.carried:
+            need += flowable.getSpaceBefore() + flowable.wrap(available_width, available_height)[1]
         if self.follower is not None:
             need += self.follower.getSpaceBefore() + self._follower_start(available_width, available_height)
         full = frame._aH if frame is not None else available_height
@@ -470,8 +476,11 @@ def keep_headings_with_next(flowables: list[Flowable], follower_room: float) -> 
         end = index
         while end < len(flowables) and is_heading(flowables[end]):
             end += 1
-        follower = flowables[end] if end < len(flowables) and _has_size(flowables[end]) else None
-        out.append(KeepWithNext(flowables[index:end], follower, follower_room))
+        after = end
+        while after + 1 < len(flowables) and _has_size(flowables[after]) and flowables[after].getKeepWithNext():
+            after += 1  # a caption and what it captions: the heading needs the start of the table
+        follower = flowables[after] if after < len(flowables) and _has_size(flowables[after]) else None
+        out.append(KeepWithNext(flowables[index:end], follower, follower_room, tuple(flowables[end:after])))
         out.extend(flowables[index:end])
         index = end
     return out
