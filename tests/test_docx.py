@@ -470,6 +470,22 @@ def test_libreoffice_converts_with_a_sane_page_count(libreoffice_pdfs, key, low,
     assert low <= pdf_pages(path) <= high
 
 
+def test_libreoffice_draws_the_cover_band_without_a_gap(libreoffice_pdfs, built, tmp_path):
+    """Down the band's left edge, from the paper's top to the band's foot, every pixel is the
+    band's colour (LibreOffice once left a white line between the strip and the band's table)."""
+    from PIL import Image
+
+    document, _ = built["northshire-peel-2021"]
+    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile",
+                    str(libreoffice_pdfs["northshire-peel-2021"]), str(tmp_path / "cover")], check=True)
+    page = Image.open(tmp_path / "cover.png").convert("RGB")
+    band = tuple(int(document.style.cover.band_colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    foot = int(page.height * document.style.cover.band_height_mm / document.style.page.height_mm) - 2
+    x = page.width // 30  # inside the left margin: no text there
+    off = [y for y in range(1, foot) if max(abs(a - b) for a, b in zip(page.getpixel((x, y)), band)) > 24]
+    assert not off, f"not the band's colour at rows {off[:5]}...{off[-3:]} of {foot}"
+
+
 def test_libreoffice_output_shows_the_text(libreoffice_pdfs, built):
     text = subprocess.run(["pdftotext", str(libreoffice_pdfs["city-of-london-peel-2018"]), "-"],
                           capture_output=True, text=True, check=True).stdout

@@ -82,12 +82,17 @@ _STRIP = (
 
 
 def band_top_run(style: Style) -> etree._Element:
-    """The band above the top margin: a page-anchored rectangle behind the cover's header."""
+    """The band above the top margin: a page-anchored rectangle behind the cover's header.
+
+    It reaches down the band's whole height, behind the band's table: LibreOffice starts the
+    body below the header's own height, which can be lower than the top margin, and a strip of
+    the margin's height alone left a white line across the band there."""
     page = style.page
     namespaces = (nsdecls("w") + ' xmlns:v="urn:schemas-microsoft-com:vml"'
                   ' xmlns:o="urn:schemas-microsoft-com:office:office"'
                   ' xmlns:w10="urn:schemas-microsoft-com:office:word"')
-    return parse_xml(_STRIP % (namespaces, page.width_mm * _PT_PER_MM, page.margin_top_mm * _PT_PER_MM,
+    height_mm = max(page.margin_top_mm, style.cover.band_height_mm)
+    return parse_xml(_STRIP % (namespaces, page.width_mm * _PT_PER_MM, height_mm * _PT_PER_MM,
                                hex_colour(style.cover.band_colour)))
 
 
