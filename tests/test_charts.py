@@ -218,7 +218,7 @@ def test_html_chart_is_an_svg_with_title_and_desc_and_its_data_in_a_table(built)
     assert next(details.iter("summary")).text() == "Data for Figure 2"
     rows = [[cell.text() for cell in row.children if hasattr(cell, "tag")] for row in details.iter("tr")]
     assert rows[0] == ["", "Northshire Police", "England and Wales"]
-    assert ["Burglary", "-9.5%", "-6%"] in rows
+    assert ["Burglary", "-9.5%", "-6.0%"] in rows  # every value with the decimals the most precise has
     assert not list(figure.iter("img"))
 
 
@@ -256,7 +256,7 @@ def test_docx_charts_are_native_chart_parts_with_cached_values_and_alt_text(buil
     assert [s.find(f"{C}tx//{C}v").text for s in series] == ["Northshire Police", "England and Wales"]
     assert [v.text for v in series[0].findall(f"{C}cat//{C}pt/{C}v")] == ["Violence", "Theft", "Burglary", "Fraud"]
     assert [v.text for v in series[0].findall(f"{C}val//{C}pt/{C}v")] == ["12", "-4", "-9.5", "21"]
-    assert series[0].find(f"{C}dLbls/{C}numFmt").get("formatCode") == 'General"%"'
+    assert series[0].find(f"{C}dLbls/{C}numFmt").get("formatCode") == '#,##0.0"%"'  # as layout prints them
     assert column.find(f".//{C}valAx/{C}scaling/{C}min").get("val") == "-20"  # room under -9.5
     assert 'descr="Violence and fraud rose; theft and burglary fell' in body
     assert body.count('graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"') == 3
@@ -275,3 +275,12 @@ def test_libreoffice_draws_the_docx_charts_from_their_cached_values(built, tmp_p
     # the data labels, category and axis labels LibreOffice drew from the chart parts' caches
     for shown in ("91%", "-9.5%", "Burglary", "Year to March 2022", "80%"):
         assert shown in text
+
+
+def test_a_chart_prints_its_values_with_one_number_of_decimals_and_its_unit_after_one_space():
+    from compiler.layout.charts import decimal_places, value_text
+
+    places = max(decimal_places(v) for v in (41.0, 44.1, 12))
+    assert [value_text(v, "%", places) for v in (41.0, 44.1, 12)] == ["41.0%", "44.1%", "12.0%"]
+    assert value_text(12.5, " min") == value_text(12.5, "min ") == "12.5 min"  # one space, however written
+    assert value_text(-0.001, None, 1) == "0.0" and value_text(1234.5, "calls", 0) == "1,234 calls"

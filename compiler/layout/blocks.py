@@ -203,6 +203,7 @@ class ChartBlock:
     span: Span
     drawing: object = field(default=None, compare=False)
     caption_span: Span | None = field(default=None, compare=False)
+    decimals: int = 0  # every value printed with this many (value_texts), for formats that print their own
 
 
 @dataclass(frozen=True)

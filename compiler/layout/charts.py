@@ -15,14 +15,16 @@ LABEL_SIZE_RATIO = 0.8  # chart labels, of the body size
 def chart_block(chart: Chart, number: int, caption: Inlines, anchor: str, source: Inlines | None,
                 style: Style) -> ChartBlock:
     looks = series_looks(style, len(chart.series))
-    series = tuple(ChartSeries(s.name, s.values, tuple(value_text(v, chart.unit) for v in s.values), look.colour)
+    places = max((decimal_places(v) for s in chart.series for v in s.values), default=0)
+    series = tuple(ChartSeries(s.name, s.values, tuple(value_text(v, chart.unit, places) for v in s.values),
+                               look.colour)
                    for s, look in zip(chart.series, looks))
     alt = chart.alt or generated_alt(chart, series)
     frame = Frame(text_column_pt(style), round(style.fonts.size * LABEL_SIZE_RATIO, 2), style.colours.text,
                   measure_for(style), lambda v: value_text(v, chart.unit), text_column_height_pt(style) * 0.75)
     drawing = draw_chart(chart.kind, chart.categories, series, looks, frame)
     return ChartBlock(number, caption, anchor, chart.kind, chart.categories, series, chart.unit, alt, source,
-                      chart.span, drawing=drawing, caption_span=chart.caption_span)
+                      chart.span, drawing=drawing, caption_span=chart.caption_span, decimals=places)
 
 
 def text_column_pt(style: Style) -> float:
@@ -33,11 +35,19 @@ def text_column_height_pt(style: Style) -> float:
     return round(style.page.text_height_mm * POINTS_PER_MM, 2)
 
 
-def value_text(value: float, unit: str | None) -> str:
-    """A value as printed: digits grouped, no trailing zeros; a one-character unit ("%", "£")
-    follows without a space, a longer one ("calls") after one."""
-    text = f"{value:,.10f}".rstrip("0").rstrip(".")
-    text = "0" if text == "-0" else text
+def decimal_places(value: float) -> int:
+    """The decimals `value` needs (at most 10): 44.1 needs one, 41.0 none."""
+    digits = f"{value:.10f}".rstrip("0")
+    return len(digits) - digits.index(".") - 1
+
+
+def value_text(value: float, unit: str | None, places: int | None = None) -> str:
+    """A value as printed: digits grouped; `places` decimals (a chart prints all its values with
+    as many as the most precise needs: "41.0%" beside "44.1%"), else no trailing zeros. A
+    one-character unit ("%", "£") follows without a space, a longer one ("calls", " min") after one."""
+    text = f"{value:,.{places}f}" if places is not None else f"{value:,.10f}".rstrip("0").rstrip(".")
+    text = text[1:] if text.startswith("-") and not text.strip("-0.,") else text  # no "-0"
+    unit = (unit or "").strip()
     if not unit:
         return text
     return f"{text}{unit}" if len(unit) == 1 else f"{text} {unit}"

@@ -135,7 +135,7 @@ def _labels(ser: etree._Element, block: ChartBlock, above: bool) -> None:
     """Every value printed by its bar or point, with the unit: on a line chart, the highest
     series' above its points and the others' below, so labels keep off the other lines."""
     labels = _e(ser, "c:dLbls")
-    _e(labels, "c:numFmt", formatCode=_number_format(block.unit), sourceLinked="0")
+    _e(labels, "c:numFmt", formatCode=_number_format(block.unit, block.decimals), sourceLinked="0")
     _val(labels, "c:dLblPos", ("t" if above else "b") if block.kind == "line" else "outEnd")
     for flag, value in (("showLegendKey", 0), ("showVal", 1), ("showCatName", 0), ("showSerName", 0),
                         ("showPercent", 0), ("showBubbleSize", 0)):
@@ -148,11 +148,15 @@ def _highest(block: ChartBlock) -> int:
     return means.index(max(means)) if means else 0
 
 
-def _number_format(unit: str | None) -> str:
+def _number_format(unit: str | None, decimals: int | None = None) -> str:
+    """Values as layout prints them (layout/charts.py, value_text): grouped digits and the chart's
+    decimals when given, else as they are (an axis's ticks); the unit after them."""
+    number = "General" if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+    unit = (unit or "").strip()
     if not unit:
-        return "General"
+        return number
     shown = unit if len(unit) == 1 else f" {unit}"
-    return 'General"' + shown.replace('"', "") + '"'
+    return number + '"' + shown.replace('"', "") + '"'
 
 
 def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element) -> None:
