@@ -176,7 +176,7 @@ def test_docx_has_a_word_table_with_a_repeating_header_and_a_seq_caption(built):
 
 def test_html_has_a_captioned_table_with_column_headers_in_a_scroll_box(built):
     page = (output(built, "html")).read_text(encoding="utf-8")
-    match = re.search(r'<div class="table-scroll" role="region" aria-label="Table 1: Cases reviewed by year" '
+    match = re.search(r'<div class="table-scroll data-scroll" role="region" aria-label="Table 1: Cases reviewed by year" '
                       r'tabindex="0"><table class="data" id="tbl-cases"><caption>(.*?)</caption>'
                       r"<thead><tr>(.*?)</tr></thead><tbody>(.*?)</tbody></table></div>", page)
     assert match, "no data table"
@@ -193,21 +193,29 @@ WIDE_HEADER = ["Year", "Assaults on prisoners", "Assaults on staff", "Serious as
 WIDE_ROWS = [[str(year), "156.0", "58.1", "24.3", "430.9", "1,004.8", "19", "9", "331"] for year in range(2021, 2026)]
 
 
-def test_a_nine_column_table_keeps_every_word_and_number_whole_in_the_pdf_and_the_docx(tmp_path):
+@pytest.fixture(scope="module")
+def wide(tmp_path_factory) -> Path:
+    """A report with a nine-column table, in every format."""
     rows = "\n".join("          | " + " | ".join(row) + " |" for row in WIDE_ROWS)
     table = ("        findings: |\n"
              "          | " + " | ".join(WIDE_HEADER) + " |\n"
              "          |" + "---|" * len(WIDE_HEADER) + "\n"
              f"{rows}\n"
-             "          Table: Violence and use of force {#tbl-wide}\n\n"
+             "          Table: Violence, self-harm and use of force per 1,000 prisoners, 12 months to March "
+             "of each year {#tbl-wide}\n\n"
              "          Our victim service assessment")
-    folder = tmp_path / "wide"  # the report's id is the folder's name
+    folder = tmp_path_factory.mktemp("wide") / "wide"  # the report's id is the folder's name
     folder.mkdir()
     write_report(folder, table)
-    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf,docx", cwd=folder)
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf,docx,html", cwd=folder)
     assert result.returncode == 0, result.stderr
+    return folder / "out"
+
+
+def test_a_nine_column_table_keeps_every_word_and_number_whole_in_the_pdf_and_the_docx(wide):
+    folder = wide.parent
     with pdfplumber.open(output(folder / "out", "pdf")) as pdf:
-        page = next(p for p in pdf.pages if "Violence and use of force" in (p.extract_text() or ""))
+        page = next(p for p in pdf.pages if "Violence, self-harm" in (p.extract_text() or ""))
         words = {word["text"] for word in page.extract_words()}
         sizes = {round(char["size"], 1) for char in page.chars if char["text"] == "8"}
     for token in ("1,004.8", "430.9", "Segregation", "placements", "prisoners", "incidents", "Self-harm"):
@@ -216,7 +224,7 @@ def test_a_nine_column_table_keeps_every_word_and_number_whole_in_the_pdf_and_th
     with zipfile.ZipFile(output(folder / "out", "docx")) as package:
         xml = package.read("word/document.xml").decode("utf-8")
         styles = package.read("word/styles.xml").decode("utf-8")
-    table_xml = xml[xml.index("Violence and use of force"):]
+    table_xml = xml[xml.index("Violence, self-harm"):]
     table_xml = table_xml[table_xml.index("<w:tbl>"):table_xml.index("</w:tbl>")]
     used = set(re.findall(r'<w:pStyle w:val="(Table(?:Text|Header)\d+pt)"/>', table_xml))
     assert len(used) == 2, used  # header and cells at the fitted size
@@ -240,3 +248,19 @@ def test_fitting_sets_a_wide_table_smaller_and_breaks_words_before_numbers():
     assert squeezed.widths[0] == (4 * 6 + 13) * SMALLEST_SCALE  # the numbers keep their width
     smaller = fitted_widths(rows, (4 * 6 + 20 * 6 + 26) * 0.9, measure, 6)
     assert smaller.scale < 1.0 and abs(sum(smaller.widths) - (4 * 6 + 20 * 6 + 26) * 0.9) < 1e-6
+
+
+def test_html_shows_a_wide_table_whole_on_a_wide_screen_and_its_caption_whole_on_a_phone(browser, wide):
+    """At 1280 px the box reaches into the margin and nothing scrolls; at 375 px the table scrolls
+    in its box, and its caption wraps inside the box rather than running off with the table."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(output(wide, "html").as_uri())
+    box = page.locator("#tbl-wide").locator("xpath=..")
+    assert box.evaluate("b => b.scrollWidth <= b.clientWidth + 1")
+    text_column = page.locator("main p").first.bounding_box()
+    assert box.bounding_box()["width"] > text_column["width"]  # wider than the text column
+    page.set_viewport_size({"width": 375, "height": 800})
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # nine columns do scroll on a phone
+    caption, frame = page.locator("#tbl-wide caption").bounding_box(), box.bounding_box()
+    assert caption["x"] + caption["width"] <= frame["x"] + frame["width"] + 1
+    page.close()

@@ -58,6 +58,7 @@ class Label:
     size: float
     colour: str
     bold: bool = False
+    rotated: bool = False  # reading upwards, turned a quarter about (x, y): a dense column chart's values
 
 
 Shape = Rect | Line | Marker | Label

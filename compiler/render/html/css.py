@@ -117,8 +117,10 @@ table.glance{{border-collapse:collapse;width:100%}}
 .glance tr.question th{{padding-left:1.4rem}}
 .glance td{{width:1%}}
 @media (max-width:30em){{.glance th,.glance td{{padding:.4rem .3rem}} .glance .badge{{font-size:.88em;padding:.15rem .35rem}} .glance tr.question th{{padding-left:.8rem}}}}
-table.data{{border-collapse:collapse;min-width:50%}}
-.data caption{{text-align:left;font-weight:700;padding:.3rem 0;color:{primary}}}
+table.data{{border-collapse:collapse;min-width:50%;font-size:.92em}}
+.data-scroll{{container-type:inline-size;max-width:none;width:calc(100% + max(0px,min(72rem - 100%,(100vw - 48rem)/2 - 1.5rem)))}}
+.data caption{{text-align:left;font-weight:700;padding:.3rem 0;color:{primary};position:sticky;left:0;max-width:100cqi;box-sizing:border-box}}
+.data a{{overflow-wrap:anywhere}}
 .data th,.data td{{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #B1B4B6}}
 .data thead th{{background:{c.primary};color:{head_text}}}
 .data tbody tr:nth-child(even){{background:{c.table_stripe};color:{stripe_text}}}
@@ -200,6 +202,7 @@ tr,li,.judgment{{break-inside:avoid}}
 h2+.judgment,h3+.judgment,h4+.judgment,.keep-with-previous{{break-before:avoid}}
 p{{orphans:3;widows:3}}
 .table-scroll{{overflow:visible}}
+.data-scroll{{width:auto;container-type:normal}}
 a{{color:inherit}}
 }}
 """

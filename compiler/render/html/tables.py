@@ -21,8 +21,10 @@ def data_table(table: blocks.DataTable) -> str:
     rows = "".join("<tr>" + "".join(f"<td{CELL_ALIGN.get(align, '')}>{inlines(content)}</td>"
                                     for content, align in zip(row, table.align)) + "</tr>"
                    for row in table.rows)
-    # A wide table scrolls in its own box, which keyboard users can focus to scroll.
-    return (f'<div class="table-scroll" role="region" aria-label="{text(plain_text(table.caption))}" tabindex="0">'
+    # A wide table scrolls in its own box, which keyboard users can focus to scroll; on a wide
+    # screen the box reaches into the margin on the right (css.py: data-scroll), and its caption
+    # stays in view, wrapped to the box, while the table scrolls under it.
+    return (f'<div class="table-scroll data-scroll" role="region" aria-label="{text(plain_text(table.caption))}" tabindex="0">'
             f'<table class="data" id="{text(table.anchor)}"><caption>{inlines(table.caption)}</caption>'
             f"<thead><tr>{header}</tr></thead><tbody>{rows}</tbody></table></div>")
 
