@@ -87,6 +87,7 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
     hidden: dict[tuple[str, str], int] = field(default_factory=dict)  # (file, severity) -> not kept
     _shown: dict[tuple[str, str], int] = field(default_factory=dict, repr=False, compare=False)
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False, compare=False)
 
     def error(self, span: Span, message: str) -> None:
         self.add(Diagnostic("error", span, message))
@@ -95,6 +96,9 @@ class Diagnostics:
         self.add(Diagnostic("warning", span, message))
 
     def add(self, diagnostic: Diagnostic) -> None:
+        if diagnostic in self._seen:  # one problem at one place, found by two renderers: once
+            return
+        self._seen.add(diagnostic)
         key = (diagnostic.span.file, diagnostic.severity)
         shown = self._shown.get(key, 0)
         if shown >= MAX_SHOWN_PER_FILE:

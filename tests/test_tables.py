@@ -264,3 +264,39 @@ def test_html_shows_a_wide_table_whole_on_a_wide_screen_and_its_caption_whole_on
     caption, frame = page.locator("#tbl-wide caption").bounding_box(), box.bounding_box()
     assert caption["x"] + caption["width"] <= frame["x"] + frame["width"] + 1
     page.close()
+
+
+def _table_report(folder: Path, table: str) -> Path:
+    folder.mkdir()
+    (folder / "report.yaml").write_text("title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
+                                        f"      - table: {table}\n", encoding="utf-8")
+    return folder
+
+
+def test_a_cell_longer_than_a_page_flows_onto_the_next_pages_in_the_pdf_and_may_split_in_the_docx(tmp_path):
+    long_cell = " ".join(f"w{index}" for index in range(1200))  # within the 10,000 characters of a cell
+    folder = _table_report(tmp_path / "tall", f'{{caption: C, columns: [a, b], rows: [["{long_cell}", x], [short, y]]}}')
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf,docx", cwd=folder)
+    assert result.returncode == 0 and "Traceback" not in result.stderr and "internal" not in result.stderr, result.stderr
+    with pdfplumber.open(folder / "out" / "tall.pdf") as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    holding = [number for number, text in enumerate(pages) if re.search(r"\bw\d+\b", text)]
+    assert len(holding) >= 3  # one cell over three pages
+    assert all(re.search(r"^a b$", pages[number], re.M) for number in holding)  # the header row on each
+    words = [word for word in " ".join(pages[number] for number in holding).split() if re.fullmatch(r"w\d+", word)]
+    assert words == [f"w{index}" for index in range(1200)]  # every word once, in order
+    with zipfile.ZipFile(folder / "out" / "tall.docx") as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    table = xml[xml.index('<w:tblStyle w:val="DataTable"/>'):]
+    rows = re.findall(r"<w:tr>(<w:trPr>.*?</w:trPr>|<w:trPr/>)", table[:table.index("</w:tbl>")])
+    assert ["cantSplit" in row for row in rows] == [True, False, True]  # header, the long row, a short row
+
+
+def test_a_table_of_fifty_columns_builds_with_one_warning_naming_it(tmp_path):
+    columns = ", ".join(f"Column heading {index}" for index in range(50))
+    row = ", ".join(['"1,234.5"'] * 50)
+    folder = _table_report(tmp_path / "fifty", f"{{caption: C, columns: [{columns}], rows: [[{row}]]}}")
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf,docx,html", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert len(warnings) == 1 and warnings[0].startswith("report.yaml:6:16: warning: the table's 50 columns")

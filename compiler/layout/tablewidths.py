@@ -27,10 +27,22 @@ _LETTER = re.compile(r"[^\W\d_]")
 @dataclass(frozen=True)
 class TableFit:
     """Column widths in points, and the scale of the table's text and cell padding (1.0: as
-    the style sets them)."""
+    the style sets them). `broken`: even at the smallest size some word or number is wider
+    than its column and breaks inside (too many columns for the page)."""
 
     widths: tuple[float, ...]
     scale: float = 1.0
+    broken: bool = False
+
+    def padding(self, padding: float) -> float:
+        """The room either side of a cell's text at this fit: scaled, and less in a column too
+        narrow for it, so every cell keeps room for its text."""
+        return max(0.0, min(padding * self.scale, (min(self.widths) - 2.0) / 2))
+
+
+def broken_table_message(columns: int) -> str:
+    return (f"the table's {columns} columns do not fit the page even in its smallest table text: words or "
+            "numbers in it are broken inside; split it into tables of fewer columns, or shorten its headings")
 
 
 def fitted_widths(rows: Sequence[Sequence[str]], frame_width: float, measure: Measure, padding: float) -> TableFit:
@@ -50,7 +62,7 @@ def fitted_widths(rows: Sequence[Sequence[str]], frame_width: float, measure: Me
     if sum(natural) <= frame_width:
         return TableFit(tuple(natural), scale)
     if sum(least) > frame_width:
-        return TableFit(tuple(_under_longest_words(least, _numeric_columns(rows), frame_width)), scale)
+        return TableFit(tuple(_under_longest_words(least, _numeric_columns(rows), frame_width)), scale, broken=True)
     spare = frame_width - sum(least)
     stretch = [n - m for n, m in zip(natural, least)]
     total = sum(stretch) or 1.0

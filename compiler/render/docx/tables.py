@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ...layout.blocks import DataTable
-from ...layout.tablewidths import TableFit, fitted_widths
+from ...layout.tablewidths import TableFit, broken_table_message, fitted_widths
 from ...model import Inlines, Text, plain_text
 from ...style.metrics import advances
 from ...style.types import Style
@@ -35,8 +35,10 @@ def add_data_table(builder: "DocxBuilder", block: DataTable, target: "_Target") 
     table = builder.new_table(builder.styles.id("Data Table"), widths, caption=plain_text(block.caption),
                               header_row=True)
     header_style, text_style = (_cell_style(builder, name, fit.scale) for name in ("Table Header", "Table Text"))
+    if fit.broken:
+        builder.diagnostics.warning(block.span, broken_table_message(len(block.header)))
     if fit.scale != 1.0:  # a wide table: smaller text, and margins to match
-        margin = str(round(CELL_MARGIN_PT * fit.scale * 20))
+        margin = str(round(fit.padding(CELL_MARGIN_PT) * 20))
         table.find(qn("w:tblPr")).find(qn("w:tblLook")).addprevious(  # (the schema's order)
             el("w:tblCellMar", {}, el("w:left", {"w:w": margin, "w:type": "dxa"}),
                el("w:right", {"w:w": margin, "w:type": "dxa"})))
@@ -45,9 +47,15 @@ def add_data_table(builder: "DocxBuilder", block: DataTable, target: "_Target") 
         {qn("w:w"): str(round(sum(widths) * PT_PER_MM * 20)), qn("w:type"): "dxa"})
     table.find(qn("w:tblPr")).find(qn("w:tblLook")).set(qn("w:noHBand"), "0")  # stripes, as in the PDF
     _fill_row(builder, builder.new_row(table, header=True), block.header, block.align, header_style, block.span)
+    style = builder.document.style
+    half_page = style.page.text_height_mm * PT_PER_MM / 2
+    measure, line_pt = _measure(style), style.fonts.size * TABLE_TEXT_SCALE * fit.scale * 1.2  # single spacing
     for row, spans in zip(block.rows, block.body_cell_spans()):
-        # (each row is kept whole, so the table breaks between rows)
-        _fill_row(builder, builder.new_row(table, header=False), row, block.align, text_style, spans)
+        # Each row is kept whole, so the table breaks between rows, as in the PDF; but a row
+        # that may be taller than half a page splits inside (Word would cut a whole row taller
+        # than the page off at the margin).
+        splits = _row_height(row, fit, measure, line_pt) > half_page
+        _fill_row(builder, builder.new_row(table, header=False, splits=splits), row, block.align, text_style, spans)
     builder.emit_table(table, target)
     if block.source:
         add_source_line(builder, block.source, block.span, target)
@@ -114,6 +122,16 @@ def column_widths(block: DataTable, style: Style) -> TableFit:
     (layout/tablewidths.py), measured in the style's bold face at the cells' size."""
     return fitted_widths([[plain_text(content) for content in row] for row in (block.header, *block.rows)],
                          text_width_mm(style) * PT_PER_MM, _measure(style), CELL_MARGIN_PT)
+
+
+def _row_height(row: tuple[Inlines, ...], fit: TableFit, measure, line_pt: float) -> float:
+    """An estimate of a row's height in points: its tallest cell's lines, each cell's one-line
+    width over its column's room (plus one line, as words do not break anywhere)."""
+    lines = 1
+    for content, width in zip(row, fit.widths):
+        room = max(width - 2 * CELL_MARGIN_PT * fit.scale, 1.0)
+        lines = max(lines, math.ceil(measure(plain_text(content), False) * fit.scale / room) + 1)
+    return lines * line_pt
 
 
 def _measure(style: Style):

@@ -65,7 +65,8 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
     width, height = page.width_mm * mm, page.height_mm * mm
     column = width - (page.margin_left_mm + page.margin_right_mm) * mm
     glyphs = GlyphCheck(fonts, diagnostics, options.allow_missing_glyphs)
-    story = StoryBuilder(document, typography, fonts, markup, glyphs, TextFrame(column), names, structure).build()
+    story = StoryBuilder(document, typography, fonts, markup, glyphs, TextFrame(column), names, structure,
+                         diagnostics).build()
     painter = PagePainter(document, fonts, typography, structure)
     _check_page_text(document, glyphs)
 

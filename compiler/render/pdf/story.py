@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 
-from ...diagnostics import Span
+from ...diagnostics import Diagnostics, Span
 from ...model import Inlines, Text, plain_text
 from ...layout import blocks
 from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEntry, Shaded,
@@ -67,8 +67,9 @@ def destinations(body: Iterable[blocks.Block]) -> dict[str, str]:
 class StoryBuilder:
     def __init__(self, document: blocks.Document, typography: Typography, fonts: FontSet,
                  markup: MarkupWriter, glyphs: GlyphCheck, frame: Frame,
-                 destinations: Mapping[str, str], structure: Structure) -> None:
+                 destinations: Mapping[str, str], structure: Structure, diagnostics: Diagnostics) -> None:
         self.document = document
+        self.diagnostics = diagnostics
         self.structure = structure
         self._sections: list[tuple[int, Element]] = []  # open Sects, outermost first
         self.style = document.style

@@ -15,7 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from ...layout import blocks
-from ...layout.tablewidths import TableFit, fitted_widths as layout_widths
+from ...layout.tablewidths import TableFit, broken_table_message, fitted_widths as layout_widths
 from ...model import Inlines, plain_text
 from .figures import source_line
 from .flowables import TaggedParagraph, WithPrevious
@@ -72,12 +72,16 @@ def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element
                            structure.add("TD", row_element))
                      for content, align, span in zip(row, table.align, spans)])
     colours = builder.style.colours
-    commands = grid_commands(builder.fonts.regular, colours.primary, CELL_PADDING * fit.scale,
+    commands = grid_commands(builder.fonts.regular, colours.primary, fit.padding(CELL_PADDING),
                              vertical_pad=VERTICAL_PADDING * fit.scale)
+    if fit.broken:
+        builder.diagnostics.warning(table.span, broken_table_message(len(table.header)))
     if table.rows:
         commands.append(("ROWBACKGROUNDS", (0, 1), (-1, -1), [HexColor("#FFFFFF"), HexColor(colours.table_stripe)]))
+    # Rows split between them; a row that does not fit where it falls (a cell longer than a page)
+    # splits inside, with at least three lines on each side.
     grid: Flowable = Table(data, colWidths=list(fit.widths), repeatRows=1, style=TableStyle(commands), hAlign="LEFT",
-                           spaceAfter=builder.style.fonts.size * 0.8)
+                           spaceAfter=builder.style.fonts.size * 0.8, splitInRow=round(cell_style.leading * 3))
     if table.source:  # drawn with the table's last rows, never alone at the top of a page
         grid = WithPrevious(grid, source_line(builder, table.source, table.span, parent))
     return [caption, grid, *builder.blocks(table.notes, 0, parent)]
