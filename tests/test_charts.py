@@ -61,7 +61,19 @@ CHARTS = """        findings:
                 - {name: Northshire Police, values: [72, 75, 74, 78, 80]}
                 - {name: England and Wales, values: [70, 71, 73, 73, 74]}
               unit: "%"
+          - chart:
+              name: waiting
+              type: column
+              caption: Average wait for an officer to attend
+              categories: [Monday, Tuesday, Wednesday, Thursday, Friday, Saturday]
+              series:
+                - {name: Emergency, values: [10.1, 9.2, 12.5, 11.3, 9.8, 13.4]}
+                - {name: Priority, values: [21.7, 19.6, 24.8, 22.1, 18.9, 26.3]}
+                - {name: Scheduled, values: [31.2, 28.4, 35.6, 30.7, 27.5, 38.9]}
+              unit: " min"
           - |"""
+WAITING = ("10.1 min", "9.2 min", "12.5 min", "11.3 min", "9.8 min", "13.4 min", "21.7 min", "19.6 min", "24.8 min",
+           "22.1 min", "18.9 min", "26.3 min", "31.2 min", "28.4 min", "35.6 min", "30.7 min", "27.5 min", "38.9 min")
 
 
 def write_report(folder: Path) -> Path:
@@ -131,7 +143,7 @@ def test_long_category_labels_wrap_then_end_in_an_ellipsis():
 
 def test_drawing_labels_every_value_with_its_unit_and_tells_series_apart(documents_with_charts):
     charts = documents_with_charts
-    assert [c.kind for c in charts] == ["bar", "column", "line"]
+    assert [c.kind for c in charts] == ["bar", "column", "line", "column"]
     for block in charts:
         labels = {label.text for label in block.drawing.labels()}
         assert {t for s in block.series for t in s.value_texts} <= labels
@@ -158,6 +170,65 @@ def test_a_dense_chart_stays_within_a_page_and_leaves_unreadable_labels_out():
         texts = [label.text for label in block.drawing.labels()]
         assert "S7" in texts and "-10%" in texts  # legend and axis stay
         assert len(texts) < 100, "800 value labels would be unreadable: the data table has them"
+
+
+def _drawn(kind: str, categories, values: dict[str, list[float]], unit: str):
+    """A chart's drawing in the house style, and how wide its label texts are."""
+    from compiler.layout.chartscale import measure_for
+
+    style = StyleLoader(Roots.at(ROOT)).load("hmicfrs", ROOT, Span("t", 1, 1), Diagnostics())
+    span = Span("t", 1, 1)
+    series = tuple(Series(name, tuple(v), span) for name, v in values.items())
+    block = chart_block(Chart(None, kind, (), tuple(categories), series, unit, None, None, span), 1, (), "f", None,
+                        style)
+    return block.drawing, measure_for(style)
+
+
+def _box(label: chartshapes.Label, measure) -> tuple[float, float, float, float]:
+    """Near enough the box a label's letters take: 0.75 of its size over the baseline, 0.25 under."""
+    width = measure(label.text, label.size)
+    start = {"start": 0.0, "middle": -width / 2, "end": -width}[label.anchor]
+    if label.rotated:  # reading upwards from its anchor
+        return label.x - label.size * 0.75, label.y - start - width, label.x + label.size * 0.25, label.y - start
+    return label.x + start, label.y - label.size * 0.75, label.x + start + width, label.y + label.size * 0.25
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _assert_labels_apart_and_inside(drawing: chartshapes.ChartDrawing, measure) -> None:
+    boxes = [(label.text, _box(label, measure)) for label in drawing.labels()]
+    clashes = [(a, b) for i, (a, box) in enumerate(boxes) for b, other in boxes[i + 1:] if _overlap(box, other)]
+    assert not clashes
+    outside = [text for text, box in boxes if box[0] < 0 or box[1] < 0 or box[2] > drawing.width
+               or box[3] > drawing.height]
+    assert not outside
+
+
+def test_line_labels_never_overlap_each_other_nor_another_series_marker():
+    values = {"Force A": [104, 98, 101, 99, 103], "Force B": [75, 70, 73, 74, 72], "Force C": [80, 76, 74, 75, 73]}
+    drawing, measure = _drawn("line", ["2019", "2020", "2021", "2022", "2023"], values, "%")
+    texts = [label.text for label in drawing.labels()]
+    assert all(f"{v}%" in texts for row in values.values() for v in row), "every value labelled"
+    _assert_labels_apart_and_inside(drawing, measure)
+    markers = [shape for shape in drawing.shapes if isinstance(shape, chartshapes.Marker)]
+    covered = [(label.text, (m.x, m.y)) for label in drawing.labels() for m in markers
+               if (box := _box(label, measure))[0] <= m.x <= box[2] and box[1] <= m.y <= box[3]]
+    assert not covered
+
+
+def test_column_labels_too_wide_to_fit_across_are_rotated_and_stay_inside_the_drawing():
+    values = {"Emergency": [10.1, 9.2, 12.5, 11.3, 9.8, 13.4], "Priority": [21.7, -19.6, 24.8, 22.1, 18.9, 26.3],
+              "Scheduled": [31.2, 28.4, 35.6, 30.7, 27.5, 38.9]}
+    drawing, measure = _drawn("column", ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat"], values, " min")
+    rotated = {label.text for label in drawing.labels() if label.rotated}
+    assert rotated == {f"{v} min" for row in values.values() for v in row}
+    _assert_labels_apart_and_inside(drawing, measure)  # clear of the legend, the axis and the categories
+    negative = next(label for label in drawing.labels() if label.text == "-19.6 min")
+    column = next(shape for shape in drawing.shapes if isinstance(shape, chartshapes.Rect)
+                  and shape.x < negative.x < shape.x + shape.width and shape.height > 20)
+    assert _box(negative, measure)[1] >= column.y + column.height, "under its negative column"
 
 
 @pytest.fixture(scope="module")
@@ -194,6 +265,15 @@ def test_pdf_charts_are_tagged_figures_with_alt_and_vector_text(built):
         assert all("/BBox" in node.get("/A", {}) for node in boxes[1:])
 
 
+def test_pdf_labels_every_value_of_a_dense_column_chart_in_upward_text(built):
+    with pdfplumber.open(output(built, "pdf")) as pdf:
+        page = next(page for page in pdf.pages if "Figure 4: Average wait" in (page.extract_text() or ""))
+        turned = "".join(char["text"] for char in page.chars if not char["upright"])
+        upright = "".join(char["text"] for char in page.chars if char["upright"])
+    assert all(text in turned for text in WAITING), turned
+    assert not any(text in upright for text in WAITING)
+
+
 def _struct_elements(node):
     kids = node.get("/K")
     for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]):
@@ -222,6 +302,16 @@ def test_html_chart_is_an_svg_with_title_and_desc_and_its_data_in_a_table(built)
     assert not list(figure.iter("img"))
 
 
+def test_html_svg_labels_every_value_of_a_dense_column_chart_rotated(built):
+    root, _ = parse(output(built, "html").read_text(encoding="utf-8"))
+    figure = next(node for node in root.iter("figure") if node.attrs.get("id") == "fig-waiting")
+    texts = list(next(figure.iter("svg")).iter("text"))
+    turned = {node.text() for node in texts if node.attrs.get("transform", "").startswith("rotate(-90 ")}
+    assert turned == set(WAITING)
+    label = next(node for node in texts if node.text() == "12.5 min")
+    assert label.attrs["transform"] == f'rotate(-90 {label.attrs["x"]} {label.attrs["y"]})'  # about its anchor
+
+
 def test_html_chart_page_has_no_axe_violations(browser, built):
     from axe_playwright_python.sync_playwright import Axe
 
@@ -247,7 +337,7 @@ def test_docx_charts_are_native_chart_parts_with_cached_values_and_alt_text(buil
     with zipfile.ZipFile(output(built, "docx")) as package:
         names = package.namelist()
         charts = sorted(name for name in names if name.startswith("word/charts/chart"))
-        assert charts == ["word/charts/chart1.xml", "word/charts/chart2.xml", "word/charts/chart3.xml"]
+        assert charts == [f"word/charts/chart{n}.xml" for n in (1, 2, 3, 4)]
         column = etree.fromstring(package.read("word/charts/chart2.xml"))
         body = package.read("word/document.xml").decode("utf-8")
         types = package.read("[Content_Types].xml").decode("utf-8")
@@ -259,9 +349,20 @@ def test_docx_charts_are_native_chart_parts_with_cached_values_and_alt_text(buil
     assert series[0].find(f"{C}dLbls/{C}numFmt").get("formatCode") == '#,##0.0"%"'  # as layout prints them
     assert column.find(f".//{C}valAx/{C}scaling/{C}min").get("val") == "-20"  # room under -9.5
     assert 'descr="Violence and fraud rose; theft and burglary fell' in body
-    assert body.count('graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"') == 3
+    assert body.count('graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"') == 4
     assert "SEQ Figure" in body
     assert "drawingml.chart+xml" in types
+
+
+def test_docx_turns_its_value_labels_where_layout_rotated_them(built):
+    with zipfile.ZipFile(output(built, "docx")) as package:
+        across, turned = (etree.fromstring(package.read(f"word/charts/chart{n}.xml")) for n in (2, 4))
+    assert across.find(f".//{C}dLbls/{C}txPr") is None
+    for labels in turned.findall(f".//{C}dLbls"):
+        assert [etree.QName(child).localname for child in labels][:4] == ["numFmt", "txPr", "dLblPos", "showLegendKey"]
+        body = labels.find(f"{C}txPr/{{http://schemas.openxmlformats.org/drawingml/2006/main}}bodyPr")
+        assert (body.get("rot"), body.get("vert")) == ("-5400000", "horz")
+    assert len(turned.findall(f".//{C}dLbls")) == 3
 
 
 def test_libreoffice_draws_the_docx_charts_from_their_cached_values(built, tmp_path):

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass
 from typing import Callable
 
+from . import chartlabels
 from .blocks import ChartSeries
 from .chartscale import Measure, SeriesLook, nice_ticks, wrapped
 from .chartshapes import ChartDrawing, Label, Line, Marker, Rect, Shape
@@ -112,10 +113,19 @@ def _columns_or_lines(shapes: list[Shape], kind: str, categories: tuple[str, ...
                       for index, c in enumerate(categories)]
     lines_under = max((len(lines) for lines in category_lines), default=1) or 1
     height = max(frame.width * COLUMN_HEIGHT_RATIO, top + size * 12)
-    # Room under the plot for the labels below its lowest points (a negative column's, or a
-    # line's lower series), then the category labels.
+    # Room over the plot for the labels over its highest points, under it for those below its
+    # lowest (a negative column's, or a line's lower series), then the category labels.
+    above = size * (1.6 if kind == "line" else 1.4)
     below = size * (1.9 if kind == "line" else 1.4) if kind == "line" or min(values) < 0 else 0.0
-    plot_top, plot_bottom = top + size * 1.4, height - lines_under * size * 1.2 - size * 0.8 - below
+    under = lines_under * size * 1.2 + size * 0.8
+    labelling = chartlabels.ColumnLabels(None, False)
+    if kind == "column":
+        texts = [t for entry in series for t in entry.value_texts]
+        labelling = chartlabels.column_labels(texts, band * BAR_BAND / max(len(series), 1), size, frame.width_of)
+    if labelling.rotated:
+        height, above, below, labelling = _rotated_room(series, ticks, height, top, under, above, below, labelling,
+                                                        frame)
+    plot_top, plot_bottom = top + above, height - under - below
     scale = _Scale(ticks[0], ticks[-1], plot_bottom, plot_top)
     _value_axis_horizontal_grid(shapes, ticks, tick_texts, scale, left, right, frame)
     for index, lines in enumerate(category_lines):
@@ -124,9 +134,9 @@ def _columns_or_lines(shapes: list[Shape], kind: str, categories: tuple[str, ...
             shapes.append(Label(round(centre, 2), round(plot_bottom + below + size * (1.2 + 1.2 * row), 2), text, "middle",
                                 size, frame.text))
     if kind == "column":
-        _columns(shapes, series, looks, frame, scale, left, band)
+        _columns(shapes, series, looks, frame, scale, left, band, labelling)
     else:
-        _lines(shapes, series, looks, frame, scale, left, band)
+        _lines(shapes, series, looks, frame, scale, left, band, (left, top, frame.width, plot_bottom + below))
     shapes.append(Line(((left, round(scale(0.0 if kind == "column" else ticks[0]), 2)), (right, round(
         scale(0.0 if kind == "column" else ticks[0]), 2))), frame.text, 1.0))
     return height
@@ -160,19 +170,37 @@ def _gap(thickness: float) -> float:
     return min(1.0, thickness * 0.2)
 
 
-def _columns(shapes, series, looks, frame: Frame, scale: _Scale, left: float, band: float) -> None:
+def _rotated_room(series, ticks, height, top, under, above, below, labelling, frame: Frame):
+    """The chart grown by the room its rotated labels need over and under the plot, which keeps
+    its height; (height, above, below, labelling) without labels when that would not fit a page."""
+    plot_height = height - top - above - under - below
+    pairs = [pair for entry in series for pair in zip(entry.values, entry.value_texts)]
+    reach_above, reach_below = chartlabels.rotated_room(
+        pairs, lambda v: (v - ticks[0]) / (ticks[-1] - ticks[0]), plot_height, labelling.size, frame.width_of)
+    grown_above, grown_below = max(above, reach_above), max(below, reach_below)
+    grown = top + grown_above + plot_height + grown_below + under
+    if grown > max(height, frame.max_height):  # a unit too long for any column: the data table has them
+        return height, above, below, chartlabels.ColumnLabels(None, False)
+    return grown, grown_above, grown_below, labelling
+
+
+def _columns(shapes, series, looks, frame: Frame, scale: _Scale, left: float, band: float,
+             labelling: chartlabels.ColumnLabels) -> None:
+    """Values are labelled as `labelling` says (chartlabels.column_labels); in a chart too dense
+    for that they are left to the data table and the alt text."""
     size, count = frame.size, max(len(series), 1)
     bar_width = band * BAR_BAND / count
     zero = scale(0.0)
-    # Values are labelled when every label fits over its column (at 70% size at least); in a
-    # chart too dense for that they are left to the data table and the alt text.
-    labelled = all(frame.width_of(t) * 0.7 <= bar_width + size * 0.2 for entry in series for t in entry.value_texts)
     for s_index, (entry, look) in enumerate(zip(series, looks)):
         for c_index, (value, text) in enumerate(zip(entry.values, entry.value_texts)):
             x = left + band * c_index + band * (1 - BAR_BAND) / 2 + bar_width * s_index
             end = scale(value)
-            _bar(shapes, x, min(zero, end), bar_width - _gap(bar_width), abs(end - zero), look)
-            if labelled:
+            drawn = bar_width - _gap(bar_width)
+            _bar(shapes, x, min(zero, end), drawn, abs(end - zero), look)
+            if labelling.rotated:
+                shapes.append(chartlabels.rotated_column_label(x + drawn / 2, end, value, text, labelling.size,
+                                                               frame.text))
+            elif labelling.size:
                 label_y = end - size * 0.35 if value >= 0 else end + size * 1.05
                 shapes.append(Label(round(x + (bar_width - 1.0) / 2, 2), round(label_y, 2), text, "middle",
                                     _fitting(text, bar_width + size * 0.2, frame), frame.text))
@@ -184,21 +212,21 @@ def _fitting(text: str, room: float, frame: Frame) -> float:
     return round(frame.size * max(0.7, min(1.0, room / natural if natural else 1.0)), 2)
 
 
-def _lines(shapes, series, looks, frame: Frame, scale: _Scale, left: float, band: float) -> None:
+def _lines(shapes, series, looks, frame: Frame, scale: _Scale, left: float, band: float,
+           bounds: chartlabels.Box) -> None:
+    """The series' lines and markers, then their labels (chartlabels.line_labels) within `bounds`
+    when the widest fits its category."""
     size = frame.size
+    rows = []
     for entry, look in zip(series, looks):
         points = tuple((round(left + band * (i + 0.5), 2), round(scale(v), 2)) for i, v in enumerate(entry.values))
+        rows.append(points)
         shapes.append(Line(points, look.colour, 2.0, look.dash))
         shapes.extend(Marker(x, y, look.marker, size * 0.65, look.colour) for x, y in points)
     widest = max((frame.width_of(t) for entry in series for t in entry.value_texts), default=0.0)
-    for c_index in range(len(series[0].values) if series and widest <= band else 0):
-        # At each category the highest value is labelled above its point, the others below.
-        ranked = sorted(range(len(series)), key=lambda s: (-series[s].values[c_index], s))
-        for rank, s_index in enumerate(ranked):
-            value = series[s_index].values[c_index]
-            y = scale(value) - size * 0.75 if rank == 0 else scale(value) + size * (1.45 + 1.1 * (rank - 1))
-            shapes.append(Label(round(left + band * (c_index + 0.5), 2), round(y, 2),
-                                series[s_index].value_texts[c_index], "middle", size, frame.text))
+    if series and widest <= band:
+        shapes.extend(chartlabels.line_labels(rows, [entry.value_texts for entry in series], size, frame.text,
+                                              frame.width_of, bounds))
 
 
 # ---- bars (horizontal) ----------------------------------------------------------------------------

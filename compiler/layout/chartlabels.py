@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .chartshapes import Label
+from .chartshapes import Label, Rect, Shape
 
 ASCENT, DESCENT = 0.75, 0.25  # of a label's size: its box around the baseline
 LINE = 1.1  # of a label's size: the step between labels stacked under one point
@@ -75,16 +75,17 @@ def overlap(a: Box, b: Box) -> bool:
 
 
 def line_labels(points: Sequence[Sequence[tuple[float, float]]], texts: Sequence[Sequence[str]], size: float,
-                colour: str, width_of: WidthOf, bounds: Box) -> list[Label]:
+                colour: str, width_of: WidthOf, bounds: Box) -> list[Shape]:
     """Each category's labels, its points taken top down: the highest point's label above it,
     the others' under their points, each at least a line under the label before it. A label that
     would then cover another series' marker, another label or leave `bounds` is set beside its
     point instead, centred on it (to the right; to the left at the last category, or where the
-    right is taken); where neither side is free either, it keeps its place under its point."""
+    right is taken), on white so the lines it sits on do not cross its letters; where neither
+    side is free either, it keeps its place under its point."""
     markers = [(x, y) for row in points for x, y in row]
     reach = size * MARKER_REACH
     placed: list[Box] = []
-    labels: list[Label] = []
+    labels: list[Shape] = []
     last = len(points[0]) - 1 if points else -1
     for c_index in range(last + 1):
         order = sorted(range(len(points)), key=lambda s: (points[s][c_index][1], s))
@@ -104,9 +105,13 @@ def line_labels(points: Sequence[Sequence[tuple[float, float]]], texts: Sequence
             others = _marker_boxes(markers, (x, y), reach)
             chosen = next((label for label in candidates
                            if _free(label_box(label, width_of), bounds, placed + others)), stacked)
+            box = label_box(chosen, width_of)
             if chosen is stacked:
                 previous = baseline
-            placed.append(label_box(chosen, width_of))
+            else:
+                labels.append(Rect(*(round(v, 2) for v in (box[0], box[1], box[2] - box[0], box[3] - box[1])),
+                                   "#FFFFFF"))
+            placed.append(box)
             labels.append(chosen)
     return labels
 

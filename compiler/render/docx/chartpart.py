@@ -44,7 +44,10 @@ def chart_xml(block: ChartBlock, font_family: str, text_colour: str) -> bytes:
     _val(chart, "c:autoTitleDeleted", 1)
     plot = _e(chart, "c:plotArea")
     _e(plot, "c:layout")
-    kind = _plotted(plot, block)
+    # Where layout turned the value labels to read upwards (columns too thin for them across),
+    # Word and LibreOffice turn theirs too.
+    rotated = any(label.rotated for label in block.drawing.labels())
+    kind = _plotted(plot, block, (font_family, text_colour) if rotated else None)
     _axes(plot, block, kind)
     legend = _e(chart, "c:legend")
     _val(legend, "c:legendPos", "t")
@@ -58,7 +61,7 @@ def chart_xml(block: ChartBlock, font_family: str, text_colour: str) -> bytes:
     return etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _plotted(plot: etree._Element, block: ChartBlock) -> etree._Element:
+def _plotted(plot: etree._Element, block: ChartBlock, rotated: tuple[str, str] | None) -> etree._Element:
     if block.kind == "line":
         kind = _e(plot, "c:lineChart")
         _val(kind, "c:grouping", "standard")
@@ -68,7 +71,7 @@ def _plotted(plot: etree._Element, block: ChartBlock) -> etree._Element:
         _val(kind, "c:grouping", "clustered")
     _val(kind, "c:varyColors", 0)
     for index, series in enumerate(block.series):
-        _series(kind, block, index)
+        _series(kind, block, index, rotated)
     if block.kind == "line":
         _val(kind, "c:marker", 1)
     else:
@@ -78,7 +81,7 @@ def _plotted(plot: etree._Element, block: ChartBlock) -> etree._Element:
     return kind
 
 
-def _series(kind: etree._Element, block: ChartBlock, index: int) -> None:
+def _series(kind: etree._Element, block: ChartBlock, index: int, rotated: tuple[str, str] | None) -> None:
     series = block.series[index]
     ser = _e(kind, "c:ser")
     _val(ser, "c:idx", index)
@@ -105,7 +108,7 @@ def _series(kind: etree._Element, block: ChartBlock, index: int) -> None:
         else:
             _fill(properties, series.colour)
         _val(ser, "c:invertIfNegative", 0)
-    _labels(ser, block, above=index == _highest(block))
+    _labels(ser, block, index == _highest(block), rotated)
     rows = len(block.categories) + 1
     _strings(_e(_e(ser, "c:cat"), "c:strRef"), f"Sheet1!$A$2:$A${rows}", block.categories)
     numbers = _e(_e(ser, "c:val"), "c:numRef")
@@ -131,11 +134,15 @@ def _fill(parent: etree._Element, colour: str) -> None:
     _e(_e(parent, "a:solidFill"), "a:srgbClr", val=colour.lstrip("#"))
 
 
-def _labels(ser: etree._Element, block: ChartBlock, above: bool) -> None:
+def _labels(ser: etree._Element, block: ChartBlock, above: bool, rotated: tuple[str, str] | None) -> None:
     """Every value printed by its bar or point, with the unit: on a line chart, the highest
-    series' above its points and the others' below, so labels keep off the other lines."""
+    series' above its points and the others' below, so labels keep off the other lines;
+    reading upwards when `rotated` is the (font, colour) of text turned (schema order: numFmt,
+    spPr, txPr, dLblPos, show...)."""
     labels = _e(ser, "c:dLbls")
     _e(labels, "c:numFmt", formatCode=_number_format(block.unit, block.decimals), sourceLinked="0")
+    if rotated:
+        _text_properties(labels, *rotated, rot="-5400000", vert="horz")
     _val(labels, "c:dLblPos", ("t" if above else "b") if block.kind == "line" else "outEnd")
     for flag, value in (("showLegendKey", 0), ("showVal", 1), ("showCatName", 0), ("showSerName", 0),
                         ("showPercent", 0), ("showBubbleSize", 0)):
@@ -203,9 +210,9 @@ def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element) -> None
     _val(axis, "c:majorUnit", f"{ticks[1] - ticks[0]:g}" if len(ticks) > 1 else "1")
 
 
-def _text_properties(space: etree._Element, font_family: str, text_colour: str) -> None:
-    properties = _e(space, "c:txPr")
-    _e(properties, "a:bodyPr")
+def _text_properties(parent: etree._Element, font_family: str, text_colour: str, **body: str) -> None:
+    properties = _e(parent, "c:txPr")
+    _e(properties, "a:bodyPr", **body)
     _e(properties, "a:lstStyle")
     paragraph = _e(properties, "a:p")
     defaults = _e(_e(paragraph, "a:pPr"), "a:defRPr", sz=str(LABEL_SIZE))

@@ -44,8 +44,9 @@ def _shape(shape: chartshapes.Shape) -> str:
         points = " ".join(f"{x:g},{y:g}" for x, y in shape.polygon())
         return f'<polygon points="{points}" fill="{shape.colour}"/>'
     weight = ' font-weight="700"' if shape.bold else ""
+    turned = f' transform="rotate(-90 {shape.x:g} {shape.y:g})"' if shape.rotated else ""  # reading upwards
     return (f'<text x="{shape.x:g}" y="{shape.y:g}" text-anchor="{shape.anchor}" font-size="{shape.size:g}" '
-            f'fill="{shape.colour}"{weight}>{text(shape.text)}</text>')
+            f'fill="{shape.colour}"{weight}{turned}>{text(shape.text)}</text>')
 
 
 def data_table(block: blocks.ChartBlock) -> str:

@@ -17,7 +17,7 @@ from reportlab import rl_config
 rl_config.shapeChecking = 0
 
 from reportlab.graphics import renderPDF  # noqa: E402
-from reportlab.graphics.shapes import Circle, Drawing, Polygon, PolyLine, Rect, String  # noqa: E402
+from reportlab.graphics.shapes import Circle, Drawing, Group, Polygon, PolyLine, Rect, String  # noqa: E402
 from reportlab.lib.colors import HexColor
 from reportlab.platypus import Flowable
 
@@ -76,9 +76,20 @@ def reportlab_drawing(chart: chartshapes.ChartDrawing, regular: str, bold: str) 
         elif isinstance(shape, chartshapes.Marker):
             drawing.add(_marker(shape, flip))
         else:
-            drawing.add(String(shape.x, flip - shape.y, shape.text, fontName=bold if shape.bold else regular,
-                               fontSize=shape.size, fillColor=HexColor(shape.colour), textAnchor=shape.anchor))
+            drawing.add(_label(shape, flip, bold if shape.bold else regular))
     return drawing
+
+
+def _label(label: chartshapes.Label, flip: float, font: str):
+    """Real text; a rotated label turned a quarter anticlockwise about its anchor, reading upwards."""
+    if not label.rotated:
+        return String(label.x, flip - label.y, label.text, fontName=font, fontSize=label.size,
+                      fillColor=HexColor(label.colour), textAnchor=label.anchor)
+    turned = Group(String(0, 0, label.text, fontName=font, fontSize=label.size, fillColor=HexColor(label.colour),
+                          textAnchor=label.anchor))
+    turned.translate(label.x, flip - label.y)
+    turned.rotate(90)
+    return turned
 
 
 def _marker(marker: chartshapes.Marker, flip: float):
