@@ -150,6 +150,24 @@ def test_styles_lists_a_broken_style_and_its_problems_with_positions(tmp_path):
     assert "styles/broken.yaml:2:12: error:" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_styles_lists_a_fifo_and_a_symlink_loop_as_unreadable_without_waiting_or_a_traceback(tmp_path):
+    import os
+
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    os.mkfifo(styles / "fifo.yaml")  # reading it would wait for a writer forever
+    (styles / "loop.yaml").symlink_to("loop.yaml")
+    (styles / "fine.yaml").write_text("extends: default\n")
+    result = run_reportc("styles", cwd=tmp_path)  # (a hang ends in the helper's timeout)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    rows = listing(result)
+    assert "not loaded: it is not a regular file" in rows["fifo", "project"]
+    assert "not loaded: it cannot be read" in rows["loop", "project"]
+    assert rows["fine", "project"]
+    assert "styles/fifo.yaml:1:1: error: style file is not a regular file" in result.stderr
+    assert "styles/loop.yaml:1:1: error: style file cannot be read (Too many levels of symbolic links)" in result.stderr
+
+
 def test_styles_with_a_root_that_does_not_exist_is_a_usage_error(tmp_path):
     result = run_reportc("styles", "--root", str(tmp_path / "nowhere"))
     assert result.returncode == 2 and "does not exist" in result.stderr

@@ -80,3 +80,30 @@ def test_the_schema_describes_block_text_as_text_or_a_list_of_rich_blocks():
     assert sorted(rich["properties"]) == ["callout", "chart", "figure", "table"]
     assert rich["maxProperties"] == 1 and rich["properties"]["figure"]["required"] == ["image", "alt", "caption"]
     json.dumps(schema)  # an editor reads it as JSON
+
+
+def test_a_csv_that_is_a_symlink_loop_a_fifo_or_a_folder_is_named_for_what_it_is(tmp_path):
+    import os
+
+    from tests.conftest import run_reportc
+
+    (tmp_path / "sources").mkdir()
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "loop.csv").symlink_to("loop.csv")
+    os.mkfifo(data / "fifo.csv")  # never opened: reading it would wait for a writer
+    (data / "dir.csv").mkdir()
+    (tmp_path / "sources" / "loop.yaml").symlink_to("loop.yaml")
+    (tmp_path / "sources" / "r.yaml").write_text(
+        "title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
+        "      - table: {caption: A, csv: ../data/loop.csv}\n"
+        "      - table: {caption: B, csv: ../data/fifo.csv}\n"
+        "      - table: {caption: C, csv: ../data/dir.csv}\n", encoding="utf-8")
+    result = run_reportc("validate", cwd=tmp_path)
+    lines = sorted(result.stderr.splitlines())
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert lines[0] == ("sources/loop.yaml:1:1: error: source 'sources/loop.yaml' cannot be resolved "
+                        "(a symbolic link that leads back to itself); point it at a file")
+    assert lines[1].startswith("sources/r.yaml:6:34: error: '../data/loop.csv' cannot be resolved (a symbolic link")
+    assert lines[2].startswith("sources/r.yaml:7:34: error: '../data/fifo.csv' is not a regular file")
+    assert lines[3].startswith("sources/r.yaml:8:34: error: '../data/dir.csv' is not a regular file")

@@ -6,6 +6,8 @@ so. Each style is loaded as a build would load it, so a broken one is listed wit
 """
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +43,7 @@ def list_styles(roots: Roots) -> Listing:
     loader, diagnostics = StyleLoader(roots), Diagnostics()
     shipped = _style_files(SHIPPED_STYLES)
     # run inside reportc's own tree, the project's styles/ is the shipped folder: list it once
-    project = [path for path in _style_files(roots.project / "styles") if path.resolve().parent != SHIPPED_STYLES]
+    project = [path for path in _style_files(roots.project / "styles") if _folder(path) != SHIPPED_STYLES]
     project_names = {path.stem: path for path in project}
     entries = []
     listed = project + shipped
@@ -51,8 +53,26 @@ def list_styles(roots: Roots) -> Listing:
     return Listing(entries, diagnostics, max(0, len(listed) - MAX_LISTED))
 
 
+def _folder(path: Path) -> Path:
+    """The folder `path` resolves into; its own folder when it cannot be resolved (a loop)."""
+    try:
+        return path.resolve().parent
+    except (OSError, RuntimeError):
+        return path.parent
+
+
 def _style_files(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.yaml"), key=lambda path: path.stem) if is_dir(folder) else []
+
+
+def _unreadable(path: Path) -> str | None:
+    """Why `path` is not a style file that can be read (a FIFO would block the listing forever,
+    a symlink loop cannot be resolved), or None."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    return None if stat.S_ISREG(mode) else "is not a regular file"
 
 
 def _entry(path: Path, origin: str, project_names: dict[str, Path], loader, roots: Roots,
@@ -60,6 +80,10 @@ def _entry(path: Path, origin: str, project_names: dict[str, Path], loader, root
     from ..style.loader import display_name
 
     file = display_name(path, roots) if origin == PROJECT else str(path)
+    problem = _unreadable(path)
+    if problem:
+        diagnostics.error(Span(file), f"style file {problem}; a style is a YAML file: replace or remove it")
+        return StyleEntry(path.stem, origin, file, "", (f"not loaded: it {problem}",))
     own = Diagnostics()
     style = loader.load(str(path.resolve()), path.parent, Span(file), own)
     diagnostics.extend(own)

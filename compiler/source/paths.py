@@ -41,10 +41,14 @@ def resolve_file(text: str, base: Path, roots: Roots) -> tuple[Path | None, str 
     try:
         resolved = candidate.resolve()
     except (OSError, RuntimeError) as error:  # symlink loops
-        return None, f"cannot be resolved ({error.__class__.__name__})"
+        detail = "a symbolic link that leads back to itself" if isinstance(error, RuntimeError) else (
+            error.strerror or error.__class__.__name__)
+        return None, f"'{text}' cannot be resolved ({detail}); point it at a file"
     if not roots.allows(resolved):
         return None, f"'{text}' is outside the project root {roots.project}; keep files inside the project"
     if not is_file(resolved):
+        if resolved.exists():  # a folder, a FIFO, a device
+            return None, f"'{text}' is not a regular file ({resolved}); point it at a file"
         return None, f"'{text}' does not exist (looked for {resolved})"
     return resolved, None
 
