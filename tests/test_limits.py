@@ -12,7 +12,7 @@ import pytest
 from compiler.style.images import MAX_PIXELS
 from compiler.source.schema import MAX_GRADE_LABEL, MAX_LABEL, MAX_TITLE as MAX_TITLE_LENGTH
 from compiler.source.validate import MAX_BLOCKS, MAX_PARAGRAPH_CHARACTERS, MAX_QUESTIONS, MAX_TEXT_CHARACTERS
-from compiler.source.yamltree import MAX_DEPTH, MAX_SOURCE_BYTES
+from compiler.source.yamltree import MAX_DEPTH, MAX_SOURCE_BYTES, MAX_VALUES
 
 from .conftest import ROOT
 
@@ -77,6 +77,9 @@ OVER_LIMIT = {
     "paragraph": (lambda: paragraph(MAX_PARAGRAPH_CHARACTERS + 1),
                   f"sources/r.yaml:7:7: error: this paragraph has {MAX_PARAGRAPH_CHARACTERS + 1:,} characters"),
     "nesting": (lambda: nested(100_000), f"error: nesting deeper than {MAX_DEPTH} levels"),
+    # a 1.9 MB line of flow items took minutes (each value's whole line was taken for a check)
+    "values": (lambda: HEAD + "    x: [" + "1," * 950_000 + "1]\n",
+               f": error: more than {MAX_VALUES:,} values in one file"),
     "title": (lambda: HEAD.replace("title: T", "title: " + "x" * (MAX_TITLE_LENGTH + 1)),
               f"sources/r.yaml:1:8: error: `title`: is {MAX_TITLE_LENGTH + 1} characters long; "
               f"at most {MAX_TITLE_LENGTH} are allowed"),

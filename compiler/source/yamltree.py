@@ -31,6 +31,9 @@ except ImportError:  # pragma: no cover - pure-Python fallback
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
+# Values (scalars, lists, mappings) in one file: a 2,000-row table of 50 columns is 100,000; a
+# 2 MB list of `1,` would be a million, and building them is what takes the time.
+MAX_VALUES = 200_000
 MAX_REPORTED_CHARACTERS = 20  # bad characters reported per file before "and N more"
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
 
@@ -174,6 +177,7 @@ class _Lines:
 
 
 _LINE_BREAK = re.compile(r"\r\n?|\n")
+_COMMENT_AFTER = re.compile(r"[ \t]+#[^\s#]")  # what yamlhints.comment_problem looks at, on the value's line
 
 
 def _blank_control_characters(text: str, file: str, diagnostics: Diagnostics) -> str:
@@ -216,7 +220,7 @@ def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
     except yaml.YAMLError as error:  # reader errors without a mark; the message may span lines
         diagnostics.error(Span(file, 1, 1), f"invalid YAML: {' '.join(str(error).split())}")
         return None
-    return None if builder.too_deep else builder.root
+    return None if builder.refused else builder.root
 
 
 def _explain(error: yaml.MarkedYAMLError, problem: str, span: Span, lines: _Lines) -> str:
@@ -260,12 +264,26 @@ class _TreeBuilder:
         self.root: Node | None = None
         self.documents = 0
         self.too_deep = False
+        self.values = 0
+        self.too_many = False
+
+    @property
+    def refused(self) -> bool:
+        """Parsing stopped at a limit: what was read is no report, and is not checked further."""
+        return self.too_deep or self.too_many
 
     def span(self, mark) -> Span:
         return Span(self.file, *self.lines.position(mark.index))
 
     def feed(self, event) -> bool:
         kind = type(event).__name__
+        if kind in ("ScalarEvent", "MappingStartEvent", "SequenceStartEvent", "AliasEvent"):
+            self.values += 1
+            if self.values > MAX_VALUES:
+                self.too_many = True
+                self.diagnostics.error(self.span(event.start_mark), f"more than {MAX_VALUES:,} values in one file; "
+                                       "a report holds far fewer: split the file, or read a long table from a CSV file")
+                return False
         if kind == "DocumentStartEvent":
             self.documents += 1
             if self.documents > 1:
@@ -303,6 +321,10 @@ class _TreeBuilder:
 
     def check_comment(self, event) -> None:
         """A plain value followed by ` #text`: YAML drops that text as a comment, silently."""
+        # Looked for right after the value first: taking its whole line for every value made a
+        # long line of flow items (`[1, 1, 1, ...]`) quadratic.
+        if not _COMMENT_AFTER.match(self.lines.text, event.end_mark.index):
+            return
         (line, start), (end_line, end) = self.lines.position(event.start_mark.index), \
             self.lines.position(event.end_mark.index)
         text = self.lines.line(end_line)
