@@ -280,3 +280,18 @@ def test_output_formats_ignore_case_and_name_the_nearest():
     result = run_reportc("build", "--format", "pfd")
     assert result.returncode == 2
     assert "unknown format 'pfd'; did you mean pdf? choose from pdf, docx" in result.stderr
+
+
+def test_a_chart_value_written_another_way_says_how_to_write_it():
+    from compiler.source.schemacheck import scalar_problem
+
+    number = {"type": "number"}
+    assert scalar_problem("1e6", number).endswith("write it in plain digits, such as 1000000")
+    assert scalar_problem("1,234.5", number) == ("'1,234.5' has thousands separators; write the number without "
+                                                 "them, such as 1234.5")
+    assert scalar_problem(".5", number).endswith("such as 0.5")
+    assert scalar_problem("-1e-300", number).endswith("write it in plain digits")  # no "-0" offered
+    assert scalar_problem("0.30000000000000004", number) == ("'0.30000000000000004' has more than 15 digits; "
+                                                             "round it to 15 or fewer")
+    assert scalar_problem("-999999999999999", number) is None  # 15 digits: the minus is no digit
+    assert scalar_problem("abc", number).startswith("'abc' is not a number; write digits")

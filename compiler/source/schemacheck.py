@@ -11,6 +11,7 @@ is as a writer counts: `pillar 2 (Efficiency), question 1, `findings``, one-base
 """
 from __future__ import annotations
 
+import math
 import re
 from datetime import date
 from typing import Any
@@ -137,7 +138,8 @@ def _check_sequence(node: Node, schema: dict[str, Any], diagnostics: Diagnostics
     for index, item in enumerate(node.items):
         place = _at_item(where, index, item)
         if isinstance(item, Scalar) and item.is_null:
-            diagnostics.error(item.span, f"{_name(place)} is empty; remove the '-' or fill it in")
+            remove = "remove it from the list" if node.flow else "remove the '-'"
+            diagnostics.error(item.span, f"{_name(place)} is empty; {remove} or fill it in")
         else:
             check(item, schema["items"], diagnostics, place)
 
@@ -190,7 +192,7 @@ def scalar_problem(text: str, schema: dict[str, Any]) -> str | None:
         return _digits_problem(text, schema) or _range_problem(int(text), schema)
     if "number" in kinds:
         if not _NUMBER.match(text):
-            return f"'{excerpt(text)}' is not a number"
+            return _not_a_number(text)
         return _digits_problem(text, schema) or _range_problem(float(text), schema)
     if "boolean" in kinds and text.casefold() not in ("true", "false"):
         return _one_of(text, ["true", "false"])
@@ -223,12 +225,31 @@ def date_problem(text: str) -> str | None:
     return None
 
 
+def _not_a_number(text: str) -> str:
+    """Why `text` is not a number as reportc reads them (plain digits, a point, a minus), with the
+    way to write what was meant."""
+    shown = excerpt(text)
+    try:
+        value = float(text.replace("_", ""))
+    except ValueError:
+        if re.fullmatch(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?", text):
+            return f"'{shown}' has thousands separators; write the number without them, such as {text.replace(',', '')}"
+        return f"'{shown}' is not a number; write digits, with a point for decimals, such as 12.5 or -3"
+    if not math.isfinite(value):
+        return f"'{shown}' is not a number; write digits, with a point for decimals, such as 12.5 or -3"
+    digits = f"{value:.10f}".rstrip("0").rstrip(".")
+    readable = digits.lstrip("-") != "0" and len(digits.lstrip("-").replace(".", "")) <= MAX_DIGITS
+    example = f", such as {digits}" if readable or value == 0 else ""
+    return f"'{shown}' is not written as reportc reads numbers; write it in plain digits{example}"
+
+
 def _digits_problem(text: str, schema: dict[str, Any]) -> str | None:
-    if len(text) <= MAX_DIGITS:
+    if len(text.lstrip("-").replace(".", "")) <= MAX_DIGITS:
         return None
     low, high = schema.get("minimum"), schema.get("maximum")
-    bounds = f"; use {low:g} to {high:g}" if low is not None and high is not None else ""
-    return f"'{excerpt(text)}' is out of range{bounds}"
+    if low is not None and high is not None:
+        return f"'{excerpt(text)}' is out of range; use {low:g} to {high:g}"
+    return f"'{excerpt(text)}' has more than {MAX_DIGITS} digits; round it to {MAX_DIGITS} or fewer"
 
 
 def _range_problem(value: float, schema: dict[str, Any]) -> str | None:

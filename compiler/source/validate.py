@@ -32,7 +32,7 @@ MAX_QUESTIONS = 1_000  # 1,000 questions with findings: 250 pages, 4 s, 130 MB
 # About 550 pages of dense prose (a 526-page report is 1.7 million characters): 4 s, 170 MB. Just
 # under what the 2 MB source limit lets through, so it is the binding limit on text, not the file.
 MAX_TEXT_CHARACTERS = 1_800_000
-MAX_BLOCKS = 10_000  # paragraphs, list items, headings and text fields: 10,000 list items are 280 pages
+MAX_BLOCKS = 10_000  # paragraphs, list items, headings, table cells and text fields: 10,000 list items are 280 pages
 # One paragraph is laid out in time that grows with the square of its length (a paragraph split
 # across pages is re-wrapped on each): 160,000 characters took 7 s and 320,000 took 39 s.
 MAX_PARAGRAPH_CHARACTERS = 10_000  # about three pages
@@ -120,7 +120,8 @@ class Budget:
         self.blocks += 1
         if self.blocks == MAX_BLOCKS + 1:
             self.diagnostics.error(span, f"the report has more than {MAX_BLOCKS:,} paragraphs, list items, "
-                                         "headings and text fields; split it into several reports")
+                                         "headings, table cells and text fields (a table's cells count one "
+                                         "each); split it into several reports, or its longest tables")
         if heading and length > MAX_TITLE:  # a heading cannot break across pages
             self.diagnostics.error(span, f"this sub-heading has {length:,} characters; at most {MAX_TITLE} "
                                          "are allowed")

@@ -90,6 +90,7 @@ class Mapping:
 class Sequence:
     span: Span
     items: list["Node"] = field(default_factory=list)
+    flow: bool = False  # written `[a, b]`, not as `- ` lines
 
 
 Node = Union[Scalar, Mapping, Sequence]
@@ -302,7 +303,7 @@ class _TreeBuilder:
         elif kind in ("MappingStartEvent", "SequenceStartEvent"):
             self.check_decorations(event)
             span = self.span(event.start_mark)
-            node = Mapping(span) if kind == "MappingStartEvent" else Sequence(span)
+            node = Mapping(span) if kind == "MappingStartEvent" else Sequence(span, flow=bool(event.flow_style))
             self.add(node)
             self.stack.append([node, None])
             if len(self.stack) > MAX_DEPTH:
