@@ -20,6 +20,13 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 NAME_MAX_BYTES = 255  # one file or folder name, as every common file system allows
 
 
+def _path(value: str) -> Path:
+    """A path argument; an empty one is refused (pathlib reads '' as '.', the current folder)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("is empty; name a file or folder")
+    return Path(value)
+
+
 def _formats(value: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))  # PDF is pdf
     unknown = [f for f in chosen if f not in FORMATS]
@@ -57,12 +64,12 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
 
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("paths", nargs="*", metavar="PATH", help="source files or folders (default: sources/)")
-    common.add_argument("--root", type=Path, default=None, help="project root (default: current directory)")
+    common.add_argument("--root", type=_path, default=None, help="project root (default: current directory)")
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
     build = commands.add_parser("build", parents=[common], help="build PDF, DOCX and HTML reports")
-    build.add_argument("--out", type=Path, default=Path("build"), help="output folder (default: build/)")
+    build.add_argument("--out", type=_path, default=Path("build"), help="output folder (default: build/)")
     build.add_argument("--format", type=_formats, default=DEFAULT_FORMATS,
                        help="any of pdf,docx,html, comma-separated (default: pdf,docx)")
     build.add_argument("--print", dest="print_marks", action="store_true",
@@ -79,7 +86,7 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     build.add_argument("-v", "--verbose", action="store_true",
                        help="a line per report, skipped ones too, with why it was rebuilt")
     build.add_argument("--json", action="store_true", help="print a JSON summary of the build on stdout")
-    build.add_argument("--redline-from", type=Path, default=None, metavar="OLD",
+    build.add_argument("--redline-from", type=_path, default=None, metavar="OLD",
                        help="show the differences from OLD (a source or a folder) as tracked changes in the DOCX")
     build.add_argument("--redline-author", default=None, help="their author (default: the brand name)")
     from .build.single import add_output_option
@@ -87,25 +94,25 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     add_output_option(build)  # last: it records the other options' defaults
 
     verify = commands.add_parser("verify", help="check built artefacts against their manifest.json")
-    verify.add_argument("folder", nargs="?", type=Path, default=Path("build"), metavar="DIR",
+    verify.add_argument("folder", nargs="?", type=_path, default=Path("build"), metavar="DIR",
                         help="the build folder, or a manifest file (default: build/)")
     verify.add_argument("-q", "--quiet", action="store_true", help="print errors only")
 
     manifests = commands.add_parser("manifest", help="work with build manifests")
     manifest_commands = manifests.add_subparsers(dest="manifest_command", metavar="ACTION", required=True)
     merge = manifest_commands.add_parser("merge", help="join the manifests of CI shards into one")
-    merge.add_argument("inputs", nargs="+", type=Path, metavar="MANIFEST")
-    merge.add_argument("-o", "--output", type=Path, required=True, metavar="FILE",
+    merge.add_argument("inputs", nargs="+", type=_path, metavar="MANIFEST")
+    merge.add_argument("-o", "--output", type=_path, required=True, metavar="FILE",
                        help="where to write the merged manifest (the artefacts' folder)")
 
     commands.add_parser("validate", parents=[common], help="check sources without building")
     schema = commands.add_parser("schema", help="print the JSON Schema of report files")
     schema.add_argument("--style", action="store_true", help="the JSON Schema of style files instead")
     init = commands.add_parser("init", help="start a new project: a sample report, a house style, CI")
-    init.add_argument("folder", nargs="?", type=Path, default=Path("."), metavar="DIR",
+    init.add_argument("folder", nargs="?", type=_path, default=Path("."), metavar="DIR",
                       help="a new or empty folder (default: the current folder)")
     styles = commands.add_parser("styles", help="list the styles a source can name")
-    styles.add_argument("--root", type=Path, default=None, help="project root (default: current directory)")
+    styles.add_argument("--root", type=_path, default=None, help="project root (default: current directory)")
     from .watch import add_watch_parser  # the parser only: the server and watcher load when it runs
 
     add_watch_parser(commands, common)

@@ -125,3 +125,9 @@ def test_invalid_source_writes_nothing(tmp_path):
     result = run_reportc("build", cwd=project)
     assert result.returncode == 1
     assert not (project / "build").exists() or not any((project / "build").iterdir())
+
+
+def test_an_empty_out_folder_is_a_usage_error_not_the_project_root(tmp_path):
+    result = run_reportc("build", "--out", "", cwd=tmp_path)
+    assert result.returncode == 2 and "argument --out: is empty; name a file or folder" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written where it was run
