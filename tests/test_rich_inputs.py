@@ -107,3 +107,20 @@ def test_a_csv_that_is_a_symlink_loop_a_fifo_or_a_folder_is_named_for_what_it_is
     assert lines[1].startswith("sources/r.yaml:6:34: error: '../data/loop.csv' cannot be resolved (a symbolic link")
     assert lines[2].startswith("sources/r.yaml:7:34: error: '../data/fifo.csv' is not a regular file")
     assert lines[3].startswith("sources/r.yaml:8:34: error: '../data/dir.csv' is not a regular file")
+
+
+def test_utf16_files_and_an_empty_glossary_term_are_named_for_what_they_are(tmp_path):
+    from tests.conftest import run_reportc
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "x.csv").write_bytes("a,b\n1,2\n".encode("utf-16"))  # Excel's "Unicode text"
+    (tmp_path / "sources" / "u.yaml").write_bytes("title: T\n".encode("utf-16"))
+    (tmp_path / "sources" / "r.yaml").write_text(
+        "title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
+        "      - table: {caption: A, csv: ../data/x.csv}\nglossary:\n  - {term: '', definition: nothing}\n")
+    result = run_reportc("validate", cwd=tmp_path)
+    assert sorted(result.stderr.splitlines()) == [
+        "data/x.csv:1:1: error: the CSV file is saved as UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)",
+        "sources/r.yaml:8:12: error: this glossary term is empty; write the term it defines",
+        "sources/u.yaml:1:1: error: the file is saved as UTF-16; save it as UTF-8"]

@@ -44,6 +44,9 @@ def glossary(builder: "ReportBuilder", node: Node | None) -> tuple[GlossaryEntry
         definition = builder.inline(item.get("definition"))
         if term is None or definition is None:
             continue
+        if not term.plain.strip():
+            builder.diagnostics.error(term.span, "this glossary term is empty; write the term it defines")
+            continue
         key = term_order(term.plain)[0]
         if key in first:
             builder.diagnostics.error(term.span, f"the glossary defines '{excerpt(term.plain)}' twice (first at "

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .richschema import MAX_DATA_FILE_BYTES, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
+from .yamltree import utf16_byte_order
 from ..diagnostics import Diagnostics, Span, counted
 
 Cell = tuple[str, Span]  # the text as written and where
@@ -57,6 +58,9 @@ def _text(data: bytes, name: str, diagnostics: Diagnostics) -> str | None:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        if utf16_byte_order(data):
+            diagnostics.error(Span(name, 1, 1), "the CSV file is saved as UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
+            return None
         line = data[:error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         diagnostics.error(Span(name, line, column), f"the CSV file is not UTF-8 (byte 0x{data[error.start]:02X}); "

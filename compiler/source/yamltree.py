@@ -135,12 +135,21 @@ def load_bytes(data: bytes, file: str, diagnostics: Diagnostics, size: int | Non
     return root
 
 
+def utf16_byte_order(data: bytes) -> str | None:
+    """"UTF-16" when `data` starts with a UTF-16 byte order mark (what Windows tools write as
+    "Unicode"), else None: named in the message, as "byte 0xFF is not UTF-8" does not say it."""
+    return "UTF-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else None
+
+
 def _decode(data: bytes, file: str, diagnostics: Diagnostics) -> str | None:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
+        if utf16_byte_order(data):
+            diagnostics.error(Span(file, 1, 1), "the file is saved as UTF-16; save it as UTF-8")
+            return None
         before = data[: error.start]
         line = before.count(b"\n") + 1
         col = len(before[before.rfind(b"\n") + 1:].decode("utf-8", "replace")) + 1
