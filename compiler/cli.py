@@ -389,6 +389,8 @@ def _summary(result) -> str:
     counts = [f"{result.count('built')} built", f"{result.count('skipped')} skipped", f"{result.count('failed')} failed"]
     if result.count("not built"):
         counts.append(f"{result.count('not built')} not built")
+    if result.refused:
+        counts.append(f"{result.refused} refused")
     return f"reportc: {', '.join(counts)}; {result.pages} pages in {result.seconds:.2f} s"
 
 
@@ -403,7 +405,7 @@ def _json_summary(result, options) -> dict:
                 "pages": r.pages, "artefacts": [asdict(record) for record in r.records()],
                 "diagnostics": diagnostics(r.diagnostics)} for r in sorted(result.reports, key=lambda r: r.file)]
     return {"built": result.count("built"), "skipped": result.count("skipped"), "failed": result.count("failed"),
-            "not_built": result.count("not built"), "pages": result.pages, "seconds": round(result.seconds, 3),
+            "not_built": result.count("not built"), "refused": result.refused, "pages": result.pages, "seconds": round(result.seconds, 3),
             "workers": result.workers, "shard": str(options.shard) if options.shard else None,
             "out": str(options.build.out_dir), "reports": reports, "diagnostics": diagnostics(result.diagnostics)}
 

@@ -131,3 +131,16 @@ def test_an_empty_out_folder_is_a_usage_error_not_the_project_root(tmp_path):
     result = run_reportc("build", "--out", "", cwd=tmp_path)
     assert result.returncode == 2 and "argument --out: is empty; name a file or folder" in result.stderr
     assert list(tmp_path.iterdir()) == []  # nothing written where it was run
+
+
+def test_sources_that_cannot_be_loaded_are_counted_as_refused(tmp_path):
+    import json
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "a.yaml").symlink_to("a.yaml")  # a loop
+    (tmp_path / "sources" / "b.yaml").symlink_to("missing.yaml")  # dangling
+    result = run_reportc("build", "--jobs", "1", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith("reportc: 0 built, 0 skipped, 0 failed, 2 refused;")
+    summary = json.loads(run_reportc("build", "--jobs", "1", "--json", cwd=tmp_path).stdout)
+    assert summary["refused"] == 2

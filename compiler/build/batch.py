@@ -38,6 +38,7 @@ class BatchResult:
     diagnostics: Diagnostics = field(default_factory=Diagnostics)  # discovery, cache, manifest
     seconds: float = 0.0
     workers: int = 0  # processes that built reports (1: this one; 0: nothing to build)
+    refused: int = 0  # sources named but not built at all: outside the project, a loop, not a file
 
     def count(self, status: str) -> int:
         return sum(report.status == status for report in self.reports)
@@ -58,6 +59,7 @@ def build_batch(paths: list[str], options: BatchOptions,
     build = options.build
     result = BatchResult()
     sources, names = _sources(paths, options, result.diagnostics)
+    result.refused = len({item.span.file for item in result.diagnostics.errors})
     folder = _locked(build.out_dir, result.diagnostics)
     if folder is not None:
         try:  # cleanup, plan, write and record: one build at a time per folder
