@@ -295,3 +295,16 @@ def test_a_chart_value_written_another_way_says_how_to_write_it():
                                                              "round it to 15 or fewer")
     assert scalar_problem("-999999999999999", number) is None  # 15 digits: the minus is no digit
     assert scalar_problem("abc", number).startswith("'abc' is not a number; write digits")
+
+
+def test_a_refused_id_is_one_error(tmp_path):
+    from tests.conftest import run_reportc
+
+    (tmp_path / "sources").mkdir()
+    body = "title: T\nsubject: S\npillars:\n  - title: P\n"
+    (tmp_path / "sources" / "a.yaml").write_text("id: ../../etc\n" + body)
+    (tmp_path / "sources" / "b.yaml").write_text("id: " + "a" * 101 + "\n" + body)
+    (tmp_path / "sources" / "c.yaml").write_text("id: con\n" + body)  # valid by pattern, refused on Windows
+    errors = run_reportc("validate", cwd=tmp_path).stderr.splitlines()
+    assert [line.split(": error: ")[0] for line in errors] == ["sources/a.yaml:1:5", "sources/b.yaml:1:5",
+                                                               "sources/c.yaml:1:5"], errors

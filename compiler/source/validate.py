@@ -57,6 +57,11 @@ def id_problem(text: str) -> str | None:
     return None
 
 
+def written_id_problem(text: str) -> bool:
+    """Whether the schema's own checks of `id:` (its length and pattern) refuse `text`."""
+    return len(text) > MAX_ID_LENGTH or not re.fullmatch(ID_PATTERN[1:-1], text)
+
+
 def default_id(path: Path) -> str:
     """The id a source gets without `id:`: the file stem, or the folder's name for report.yaml."""
     return path.parent.name if path.name == "report.yaml" else path.stem
@@ -426,7 +431,8 @@ def report_id(root: Mapping, path: Path, file: str, diagnostics: Diagnostics) ->
     if isinstance(node, Scalar) and not node.is_null:
         problem = id_problem(node.value)
         if problem:
-            diagnostics.error(node.span, problem)
+            if not written_id_problem(node.value):  # the schema check has reported the rest
+                diagnostics.error(node.span, problem)
             return None
         return node.value
     stem = default_id(path)
