@@ -387,3 +387,12 @@ def test_changes_made_in_libreoffice_apply_as_a_diff(reviewed_in_libreoffice):
         in result.stdout
     changed = [line for line in result.stdout.splitlines() if line[:1] in "+-" and line[:3] not in ("+++", "---")]
     assert len(changed) == 2  # exactly one line changes
+
+
+def test_a_not_applied_change_in_a_long_paragraph_is_shown_where_it_differs():
+    from compiler.review.apply import _around_difference
+
+    start = "This report sets out the findings of our inspection of Northshire Police, which took place in "
+    before, after = _around_difference(start + "2022, and more.", start + "2023, and more.")
+    assert before.startswith("\u2026") and "2022" in before[:40] and "2023" in after[:40]
+    assert _around_difference("short one", "short two") == ("short one", "short two")

@@ -79,8 +79,19 @@ def _plan_paragraph(plan: Plan, paragraph: ParagraphEdits, span: Span, root: Pat
 
 
 def _describe(paragraph: ParagraphEdits) -> str:
-    before, after = _shorten(paragraph.before), _shorten(paragraph.after)
-    return f'the change of "{before}" to "{after}"'
+    before, after = _around_difference(" ".join(paragraph.before.split()), " ".join(paragraph.after.split()))
+    return f'the change of "{_shorten(before)}" to "{_shorten(after)}"'
+
+
+def _around_difference(before: str, after: str, context: int = 20) -> tuple[str, str]:
+    """Both texts from a little before where they first differ: two long paragraphs cut at the
+    same length would read alike in a message."""
+    if len(before) <= 60 and len(after) <= 60:
+        return before, after
+    same = next((i for i, (a, b) in enumerate(zip(before, after)) if a != b), min(len(before), len(after)))
+    start = max(0, same - context)
+    lead = "\u2026" if start else ""
+    return lead + before[start:], lead + after[start:]
 
 
 def _shorten(text: str, limit: int = 60) -> str:
