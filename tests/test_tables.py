@@ -300,3 +300,24 @@ def test_a_table_of_fifty_columns_builds_with_one_warning_naming_it(tmp_path):
     assert result.returncode == 0, result.stderr
     warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
     assert len(warnings) == 1 and warnings[0].startswith("report.yaml:6:16: warning: the table's 50 columns")
+
+
+def test_a_table_that_does_not_fit_where_it_falls_starts_there_and_splits(tmp_path):
+    """Not moved whole to the next page (half a page left blank), as reportlab's keepWithNext on
+    its caption did: the caption and the first rows stay under the text before it."""
+    text = " ".join(["The force recorded more crime this year than last, and solved less of it."] * 30)
+    rows = ", ".join(f'["{year}", "{year * 3}"]' for year in range(1990, 2030))
+    folder = tmp_path / "split"
+    folder.mkdir()
+    (folder / "report.yaml").write_text(
+        "title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
+        f"      - \"{text} ENDOFTEXT\"\n"
+        f"      - table: {{caption: Forty years, columns: [Year, Count], rows: [{rows}]}}\n", encoding="utf-8")
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(folder / "out" / "split.pdf") as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    ending = next(number for number, page in enumerate(pages) if "ENDOFTEXT" in page)
+    assert "Table 1: Forty years" in pages[ending] and "1990" in pages[ending]
+    assert re.search(r"^Year Count$", pages[ending + 1], re.M)  # the header again on the next page
+    assert any("2029" in page for page in pages[ending + 1:])

@@ -414,7 +414,8 @@ class KeepWithNext(CondPageBreak):
         if isinstance(inner, Paragraph):
             lines = len(inner.blPara.lines)
             return height if lines <= 3 else height - (lines - 2) * inner.style.leading
-        return min(height, self.follower_room)
+        start = getattr(inner, "start_height", None)  # a captioned table: its caption and first rows
+        return min(height, start() if start else self.follower_room)
 
 
 class WithPrevious(Flowable):

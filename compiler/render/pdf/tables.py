@@ -57,6 +57,7 @@ def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element
                               element=structure.add("Caption", table_element))
     header_style = builder.typography["glance-header"]
     cell_style = builder._derived(builder.typography["glance-2"], leftIndent=0)  # (no question indent)
+    caption.keepWithNext = 0  # CaptionFirst keeps it with the table's first rows, not the whole table
     fit = fitted_widths(table, builder.frame.width, builder.fonts.bold, header_style.fontSize, cell_style.fontSize)
     header_style, cell_style = (_scaled(builder, style, fit.scale) for style in (header_style, cell_style))
     head_row = structure.add("TR", structure.add("THead", table_element))
@@ -84,7 +85,51 @@ def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element
                            spaceAfter=builder.style.fonts.size * 0.8, splitInRow=round(cell_style.leading * 3))
     if table.source:  # drawn with the table's last rows, never alone at the top of a page
         grid = WithPrevious(grid, source_line(builder, table.source, table.span, parent))
-    return [caption, grid, *builder.blocks(table.notes, 0, parent)]
+    return [CaptionFirst(caption, grid), *builder.blocks(table.notes, 0, parent)]
+
+
+class CaptionFirst(Flowable):
+    """A caption drawn with the start of the table under it.
+
+    reportlab's keepWithNext would move a caption and the whole table to the next page whenever
+    the table does not fit where it falls, though it could split there; here the caption only
+    needs the table's header and first row beside it, and the table splits as it would alone."""
+
+    def __init__(self, caption: Flowable, table: Flowable) -> None:
+        super().__init__()
+        self.caption, self.table = caption, table
+
+    def _gap(self) -> float:
+        return max(self.caption.getSpaceAfter(), self.table.getSpaceBefore())
+
+    def wrap(self, available_width, available_height):
+        _, self.caption_height = self.caption.wrap(available_width, available_height)
+        _, table_height = self.table.wrap(available_width, available_height)
+        self.width, self.height = available_width, self.caption_height + self._gap() + table_height
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.caption.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.table.getSpaceAfter()
+
+    def start_height(self) -> float:
+        """The caption and the table's header and first row: what a heading above carries along."""
+        grid = self.table.previous if isinstance(self.table, WithPrevious) else self.table
+        rows = getattr(grid, "_rowHeights", None) or [0.0]
+        return self.caption_height + self._gap() + sum(rows[:2])
+
+    def split(self, available_width, available_height):
+        room = available_height - self.caption_height - self._gap()
+        parts = self.table.split(available_width, room) if room > 0 else []
+        if not parts:
+            return []  # the caption goes on with the table
+        return [CaptionFirst(self.caption, parts[0]), *parts[1:]]
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.caption.drawOn(canvas, x, y + self.height - self.caption_height, _sW)
+        self.table.drawOn(canvas, x, y, _sW)
 
 
 def _scaled(builder: "StoryBuilder", style, scale: float):
