@@ -60,7 +60,7 @@ def discover_sources(arguments: list[str], roots: Roots, diagnostics: Diagnostic
         path = Path(argument)
         if is_dir(path):
             found += sorted(path.glob("*.yaml")) + sorted(path.glob("*/report.yaml"))
-        elif is_file(path) or path.is_symlink():  # a broken or looping link: resolve_file says which
+        elif is_file(path) or os.path.islink(path):  # a broken or looping link: resolve_file says which
             found.append(path)
         else:
             diagnostics.error(Span(argument, 1, 1), "no such file or folder")

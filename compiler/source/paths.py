@@ -47,7 +47,7 @@ def resolve_file(text: str, base: Path, roots: Roots) -> tuple[Path | None, str 
     if not roots.allows(resolved):
         return None, f"'{text}' is outside the project root {roots.project}; keep files inside the project"
     if not is_file(resolved):
-        if resolved.exists():  # a folder, a FIFO, a device
+        if os.path.exists(resolved):  # a folder, a FIFO, a device (os.path: a name too long is "no")
             return None, f"'{text}' is not a regular file ({resolved}); point it at a file"
         return None, f"'{text}' does not exist (looked for {resolved})"
     return resolved, None
