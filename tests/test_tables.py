@@ -321,3 +321,22 @@ def test_a_table_that_does_not_fit_where_it_falls_starts_there_and_splits(tmp_pa
     assert "Table 1: Forty years" in pages[ending] and "1990" in pages[ending]
     assert re.search(r"^Year Count$", pages[ending + 1], re.M)  # the header again on the next page
     assert any("2029" in page for page in pages[ending + 1:])
+
+
+def test_a_table_caption_is_in_the_brand_colour_in_the_pdf_the_docx_and_the_html(wide):
+    from compiler.build.load import load_all
+    from compiler.source.paths import Roots
+
+    (loaded,) = load_all([wide.parent / "report.yaml"], Roots.at(wide.parent))
+    primary = loaded.style.colours.primary.lstrip("#").upper()
+    with pdfplumber.open(output(wide, "pdf")) as pdf:
+        page = next(p for p in pdf.pages if "Violence, self-harm" in (p.extract_text() or ""))
+        words = page.extract_words(extra_attrs=["non_stroking_color"])
+    caption = next(word for word in words if word["text"] == "Violence,")
+    rgb = "".join(f"{round(c * 255):02X}" for c in caption["non_stroking_color"])
+    assert rgb == primary
+    with zipfile.ZipFile(output(wide, "docx")) as package:
+        styles = package.read("word/styles.xml").decode("utf-8")
+    caption_style = re.search(r'<w:style w:type="paragraph" w:styleId="Caption">.*?</w:style>', styles).group(0)
+    assert f'<w:color w:val="{primary}"/>' in caption_style
+    assert re.search(r"\.data caption\{[^}]*color:#" + primary, output(wide, "html").read_text(encoding="utf-8"), re.I)

@@ -68,7 +68,7 @@ def captioned(builder: "StoryBuilder", block: blocks.FigureBlock | blocks.ChartB
     structure = builder.structure
     group = structure.add("Div", parent)
     builder._check(block.caption, block.caption_span or block.span, bold=True)
-    caption_style = builder._derived(builder.typography["subheading"], keepWithNext=1)
+    caption_style = builder.typography["caption"]
     # (the anchor: `@fig-NAME` links here, pdf/notes.note_destinations)
     caption = TaggedParagraph(builder.markup.anchor(block.anchor) + builder.markup.inlines(block.caption, group),
                               caption_style, element=structure.add("Caption", group))

@@ -51,9 +51,9 @@ def build_typography(style: Style, fonts: FontSet) -> Typography:
     def derive(name: str, **changes) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **changes)
 
-    def heading(name: str, scale: float, before: float, after: float, colour=primary) -> ParagraphStyle:
+    def heading(name: str, scale: float, before: float, after: float, colour=primary, **extra) -> ParagraphStyle:
         return derive(name, fontName=fonts.bold, fontSize=size * scale, leading=size * scale * 1.22,
-                      textColor=colour, spaceBefore=before, spaceAfter=after)
+                      textColor=colour, spaceBefore=before, spaceAfter=after, **extra)
 
     styles = {
         "body": base,
@@ -73,6 +73,9 @@ def build_typography(style: Style, fonts: FontSet) -> Typography:
         "question-heading": heading("question-heading", 1.35, size * 1.3, size * 0.6),
         "subsection-heading": heading("subsection-heading", 1.12, size * 0.9, size * 0.35),
         "subheading": heading("subheading", 1.02, size * 0.7, size * 0.25, colour=text),
+        # "Table 1: ..." and "Figure 1: ...": in the brand colour, as the DOCX's Caption style and
+        # the HTML's caption set them; kept with what they caption
+        "caption": heading("caption", 1.02, size * 0.7, size * 0.25, keepWithNext=1),
         "list-item": derive("list-item", spaceAfter=size * 0.35),
         # Under a table or figure: where its data comes from, and what to know about it.
         "source": derive("source", fontSize=size * 0.85, leading=size * 0.85 * 1.4, textColor=muted),

@@ -50,7 +50,7 @@ def grid_commands(font: str, header_fill: str, pad: float, valign: str = "TOP",
 def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element) -> list[Flowable]:
     structure = builder.structure
     table_element = structure.add("Table", parent)
-    caption_style = builder._derived(builder.typography["subheading"], keepWithNext=1)
+    caption_style = builder.typography["caption"]
     builder._check(table.caption, table.span, bold=True)
     caption = TaggedParagraph(builder.markup.anchor(table.anchor) + builder.markup.inlines(table.caption, table_element),
                               caption_style,
