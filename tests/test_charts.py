@@ -385,3 +385,25 @@ def test_a_chart_prints_its_values_with_one_number_of_decimals_and_its_unit_afte
     assert [value_text(v, "%", places) for v in (41.0, 44.1, 12)] == ["41.0%", "44.1%", "12.0%"]
     assert value_text(12.5, " min") == value_text(12.5, "min ") == "12.5 min"  # one space, however written
     assert value_text(-0.001, None, 1) == "0.0" and value_text(1234.5, "calls", 0) == "1,234 calls"
+
+
+def test_docx_line_labels_sit_where_layout_set_them_and_values_keep_every_digit():
+    from compiler.render.docx.chartpart import chart_xml
+
+    values = {"Force A": [104, 98, 101, 99, 103], "Force B": [75, 70, 73, 74, 72], "Force C": [80, 76, 74, 75, 73]}
+    drawing, _ = _drawn("line", ["2019", "2020", "2021", "2022", "2023"], values, "%")
+    assert {"right", "left"} & {side for row in drawing.label_sides for side in row}  # some set beside
+    style = StyleLoader(Roots.at(ROOT)).load("hmicfrs", ROOT, Span("t", 1, 1), Diagnostics())
+    span = Span("t", 1, 1)
+    series = tuple(Series(name, tuple(v), span) for name, v in values.items())
+    block = chart_block(Chart(None, "line", (), ("2019", "2020", "2021", "2022", "2023"), series, "%", None, None,
+                              span), 1, (), "f", None, style)
+    part = etree.fromstring(chart_xml(block, "Arial", "#000000"))
+    word = {"above": "t", "below": "b", "right": "r", "left": "l"}
+    for index, ser in enumerate(part.findall(f".//{C}ser")):
+        placed = [label.find(f"{C}dLblPos").get("val") for label in ser.findall(f"{C}dLbls/{C}dLbl")]
+        assert placed == [word[side] for side in block.drawing.label_sides[index]]
+    big = (Series("S", (999999999999.0, 0.123456789), span),)
+    block = chart_block(Chart(None, "bar", (), ("A", "B"), big, None, None, None, span), 1, (), "f", None, style)
+    cached = [v.text for v in etree.fromstring(chart_xml(block, "Arial", "#000000")).findall(f".//{C}val//{C}v")]
+    assert cached == ["999999999999", "0.123456789"]

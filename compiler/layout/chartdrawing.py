@@ -41,11 +41,12 @@ def draw_chart(kind: str, categories: tuple[str, ...], series: tuple[ChartSeries
     shapes: list[Shape] = []
     unnamed_single = len(series) == 1 and not series[0].name  # nothing for a legend to tell apart
     legend_bottom = _legend(shapes, kind, series, looks, frame) if series and not unnamed_single else 0.0
+    sides: tuple = ()
     if kind == "bar":
         height = _bars(shapes, categories, series, looks, frame, legend_bottom)
     else:
-        height = _columns_or_lines(shapes, kind, categories, series, looks, frame, legend_bottom)
-    return ChartDrawing(round(frame.width, 2), round(height, 2), tuple(shapes))
+        height, sides = _columns_or_lines(shapes, kind, categories, series, looks, frame, legend_bottom)
+    return ChartDrawing(round(frame.width, 2), round(height, 2), tuple(shapes), label_sides=sides)
 
 
 # ---- legend -----------------------------------------------------------------------------------
@@ -100,7 +101,8 @@ def _stripes(x: float, y: float, width: float, height: float, direction: int):
 
 
 def _columns_or_lines(shapes: list[Shape], kind: str, categories: tuple[str, ...], series: tuple[ChartSeries, ...],
-                      looks: tuple[SeriesLook, ...], frame: Frame, top: float) -> float:
+                      looks: tuple[SeriesLook, ...], frame: Frame, top: float) -> tuple[float, tuple]:
+    """The drawing's height, and where each line label sits by its point (chartlabels.line_labels)."""
     size = frame.size
     values = [v for entry in series for v in entry.values] or [0.0]
     ticks = nice_ticks(min(values), max(values), from_zero=kind == "column")
@@ -133,13 +135,14 @@ def _columns_or_lines(shapes: list[Shape], kind: str, categories: tuple[str, ...
         for row, text in enumerate(lines):
             shapes.append(Label(round(centre, 2), round(plot_bottom + below + size * (1.2 + 1.2 * row), 2), text, "middle",
                                 size, frame.text))
+    sides: tuple = ()
     if kind == "column":
         _columns(shapes, series, looks, frame, scale, left, band, labelling)
     else:
-        _lines(shapes, series, looks, frame, scale, left, band, (left, top, frame.width, plot_bottom + below))
+        sides = _lines(shapes, series, looks, frame, scale, left, band, (left, top, frame.width, plot_bottom + below))
     shapes.append(Line(((left, round(scale(0.0 if kind == "column" else ticks[0]), 2)), (right, round(
         scale(0.0 if kind == "column" else ticks[0]), 2))), frame.text, 1.0))
-    return height
+    return height, sides
 
 
 class _Scale:
@@ -203,7 +206,7 @@ def _columns(shapes, series, looks, frame: Frame, scale: _Scale, left: float, ba
             elif labelling.size:
                 label_y = end - size * 0.35 if value >= 0 else end + size * 1.05
                 shapes.append(Label(round(x + (bar_width - 1.0) / 2, 2), round(label_y, 2), text, "middle",
-                                    _fitting(text, bar_width + size * 0.2, frame), frame.text))
+                                    _fitting(text, chartlabels.across_room(bar_width, size), frame), frame.text))
 
 
 def _fitting(text: str, room: float, frame: Frame) -> float:
@@ -213,7 +216,7 @@ def _fitting(text: str, room: float, frame: Frame) -> float:
 
 
 def _lines(shapes, series, looks, frame: Frame, scale: _Scale, left: float, band: float,
-           bounds: chartlabels.Box) -> None:
+           bounds: chartlabels.Box) -> tuple:
     """The series' lines and markers, then their labels (chartlabels.line_labels) within `bounds`
     when the widest fits its category."""
     size = frame.size
@@ -224,9 +227,12 @@ def _lines(shapes, series, looks, frame: Frame, scale: _Scale, left: float, band
         shapes.append(Line(points, look.colour, 2.0, look.dash))
         shapes.extend(Marker(x, y, look.marker, size * 0.65, look.colour) for x, y in points)
     widest = max((frame.width_of(t) for entry in series for t in entry.value_texts), default=0.0)
-    if series and widest <= band:
-        shapes.extend(chartlabels.line_labels(rows, [entry.value_texts for entry in series], size, frame.text,
-                                              frame.width_of, bounds))
+    if not series or widest > band:
+        return ()
+    labels, sides = chartlabels.line_labels(rows, [entry.value_texts for entry in series], size, frame.text,
+                                            frame.width_of, bounds)
+    shapes.extend(labels)
+    return sides
 
 
 # ---- bars (horizontal) ----------------------------------------------------------------------------

@@ -17,6 +17,7 @@ MARKER_REACH = 0.42  # of the label size: half a marker's extent (a diamond's, t
 ROTATED_GAP = 0.3  # of the label size: between a column's end and its rotated label
 ROTATED_THICKNESS = 0.8  # of the label size: the room a rotated label needs across its column
 MIN_SIZE = 0.7  # of the chart's label size: a value label is never smaller
+ACROSS_GAP = 0.3  # of the label size: between the labels across neighbouring columns
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom
 WidthOf = Callable[[str, float], float]
@@ -30,10 +31,16 @@ class ColumnLabels:
     rotated: bool
 
 
+def across_room(bar_width: float, size: float) -> float:
+    """The width a label across a column may take: its column's, less a gap, so the labels of
+    neighbouring columns never touch."""
+    return bar_width - size * ACROSS_GAP
+
+
 def column_labels(texts: Sequence[str], bar_width: float, size: float, width_of: WidthOf) -> ColumnLabels:
     """Across when every label fits over its column at 70% size or more, else rotated (all of a
     chart's alike), at the chart's size or smaller down to 70% for a thin column."""
-    if all(width_of(t, size) * MIN_SIZE <= bar_width + size * 0.2 for t in texts):
+    if all(width_of(t, size) * MIN_SIZE <= across_room(bar_width, size) for t in texts):
         return ColumnLabels(size, False)
     rotated = min(size, bar_width / ROTATED_THICKNESS)
     return ColumnLabels(round(rotated, 2), True) if rotated >= size * MIN_SIZE else ColumnLabels(None, False)
@@ -75,18 +82,21 @@ def overlap(a: Box, b: Box) -> bool:
 
 
 def line_labels(points: Sequence[Sequence[tuple[float, float]]], texts: Sequence[Sequence[str]], size: float,
-                colour: str, width_of: WidthOf, bounds: Box) -> list[Shape]:
+                colour: str, width_of: WidthOf, bounds: Box) -> tuple[list[Shape], tuple[tuple[str, ...], ...]]:
     """Each category's labels, its points taken top down: the highest point's label above it,
     the others' under their points, each at least a line under the label before it. A label that
     would then cover another series' marker, another label or leave `bounds` is set beside its
     point instead, centred on it (to the right; to the left at the last category, or where the
     right is taken), on white so the lines it sits on do not cross its letters; where neither
-    side is free either, it keeps its place under its point."""
+    side is free either, it keeps its place under its point. Returns the shapes, and each label's
+    side of its point by series and category ("above", "below", "right", "left") for formats that
+    place labels themselves."""
     markers = [(x, y) for row in points for x, y in row]
     reach = size * MARKER_REACH
     placed: list[Box] = []
     labels: list[Shape] = []
     last = len(points[0]) - 1 if points else -1
+    sides = [[""] * (last + 1) for _ in points]
     for c_index in range(last + 1):
         order = sorted(range(len(points)), key=lambda s: (points[s][c_index][1], s))
         previous: float | None = None  # the baseline of the last label stacked under a point here
@@ -106,6 +116,8 @@ def line_labels(points: Sequence[Sequence[tuple[float, float]]], texts: Sequence
             chosen = next((label for label in candidates
                            if _free(label_box(label, width_of), bounds, placed + others)), stacked)
             box = label_box(chosen, width_of)
+            sides[s_index][c_index] = ("above" if rank == 0 else "below") if chosen is stacked else (
+                "right" if chosen is right else "left")
             if chosen is stacked:
                 previous = baseline
             else:
@@ -113,7 +125,7 @@ def line_labels(points: Sequence[Sequence[tuple[float, float]]], texts: Sequence
                                    "#FFFFFF"))
             placed.append(box)
             labels.append(chosen)
-    return labels
+    return labels, tuple(tuple(row) for row in sides)
 
 
 def _marker_boxes(markers, own: tuple[float, float], reach: float) -> list[Box]:

@@ -72,6 +72,9 @@ class ChartDrawing:
     height: float
     shapes: tuple[Shape, ...]
     background: str = "#FFFFFF"
+    # A line chart's value labels, by series and category: "above", "below", "right" or "left"
+    # of their point, for a format that places them itself (a Word chart)
+    label_sides: tuple[tuple[str, ...], ...] = ()
 
     def labels(self) -> tuple[Label, ...]:
         return tuple(shape for shape in self.shapes if isinstance(shape, Label))

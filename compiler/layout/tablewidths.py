@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 
 MEASURED_CHARACTERS = 400  # a cell longer than this wraps anyway: measuring more changes nothing
 SMALLEST_SCALE = 0.75  # of the table's text size: 11 pt cells go down to 8.25 pt, no smaller
+_ROUNDING = 0.01  # points: a sum that equals the frame width but for float rounding fits it
 
 Measure = Callable[[str, bool], float]  # a text's width on one line in points; True: a header cell
 
@@ -49,20 +50,23 @@ def fitted_widths(rows: Sequence[Sequence[str]], frame_width: float, measure: Me
     """The fit of `rows` of plain cell text, the header row first, into `frame_width`; `padding`
     is the room either side of a cell's text (it scales with the text)."""
     columns = len(rows[0])
-    natural, least = [0.0] * columns, [0.0] * columns
+    natural, least, body_least = [0.0] * columns, [0.0] * columns, [0.0] * columns
     for number, row in enumerate(rows):
         for index, text in enumerate(row):
             text = text[:MEASURED_CHARACTERS]
             natural[index] = max(natural[index], measure(text, number == 0))
-            least[index] = max(least[index], measure(max(text.split() or [""], key=len), number == 0))
+            longest = measure(max(text.split() or [""], key=len), number == 0)
+            least[index] = max(least[index], longest)
+            if number:
+                body_least[index] = max(body_least[index], longest)
     pad = 2 * padding + 1
     scale = min(1.0, max(SMALLEST_SCALE, frame_width / (sum(least) + pad * columns)))
-    natural = [(width + pad) * scale for width in natural]
-    least = [(width + pad) * scale for width in least]
-    if sum(natural) <= frame_width:
+    natural, least, body_least = ([(width + pad) * scale for width in widths] for widths in (natural, least, body_least))
+    if sum(natural) <= frame_width + _ROUNDING:
         return TableFit(tuple(natural), scale)
-    if sum(least) > frame_width:
-        return TableFit(tuple(_under_longest_words(least, _numeric_columns(rows), frame_width)), scale, broken=True)
+    if sum(least) > frame_width + _ROUNDING:
+        widths = _under_longest_words(least, body_least, _numeric_columns(rows), frame_width)
+        return TableFit(tuple(widths), scale, broken=True)
     spare = frame_width - sum(least)
     stretch = [n - m for n, m in zip(natural, least)]
     total = sum(stretch) or 1.0
@@ -75,13 +79,15 @@ def _numeric_columns(rows: Sequence[Sequence[str]]) -> list[bool]:
     return [bool(body) and not any(_LETTER.search(row[index]) for row in body) for index in range(len(rows[0]))]
 
 
-def _under_longest_words(least: list[float], numeric: list[bool], frame_width: float) -> list[float]:
-    """Widths under the longest words' when even those do not fit: columns of numbers keep
-    theirs while the columns of words, shrunk alike, can hold a third of theirs; else all shrink alike."""
-    kept = sum(width for width, is_number in zip(least, numeric) if is_number)
-    words = sum(least) - kept
-    if words and frame_width - kept >= words / 3:
-        ratio = (frame_width - kept) / words
-        return [width if is_number else width * ratio for width, is_number in zip(least, numeric)]
-    ratio = frame_width / sum(least)
-    return [width * ratio for width in least]
+def _under_longest_words(least: list[float], body_least: list[float], numeric: list[bool],
+                         frame_width: float) -> list[float]:
+    """Widths under the longest words' when even those do not fit. A column of numbers keeps
+    room for its numbers (its heading's words may break), a column of words for a third of its
+    longest; what is left goes to the rest of each column's need. Only when even that does not
+    fit does every column shrink alike."""
+    floor = [body if is_number else width / 3 for width, body, is_number in zip(least, body_least, numeric)]
+    if sum(floor) > frame_width:
+        ratio = frame_width / sum(least)
+        return [width * ratio for width in least]
+    spare, wanted = frame_width - sum(floor), sum(least) - sum(floor)
+    return [low + spare * (width - low) / wanted for width, low in zip(least, floor)]

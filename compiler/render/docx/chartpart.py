@@ -10,6 +10,8 @@ nice ticks, from zero for bars and columns.
 """
 from __future__ import annotations
 
+import math
+
 from lxml import etree
 
 from ...layout.blocks import ChartBlock
@@ -108,7 +110,7 @@ def _series(kind: etree._Element, block: ChartBlock, index: int, rotated: tuple[
         else:
             _fill(properties, series.colour)
         _val(ser, "c:invertIfNegative", 0)
-    _labels(ser, block, index == _highest(block), rotated)
+    _labels(ser, block, index, index == _highest(block), rotated)
     rows = len(block.categories) + 1
     _strings(_e(_e(ser, "c:cat"), "c:strRef"), f"Sheet1!$A$2:$A${rows}", block.categories)
     numbers = _e(_e(ser, "c:val"), "c:numRef")
@@ -117,7 +119,7 @@ def _series(kind: etree._Element, block: ChartBlock, index: int, rotated: tuple[
     _e(cache, "c:formatCode").text = "General"
     _val(cache, "c:ptCount", len(series.values))
     for point, value in enumerate(series.values):
-        _e(_e(cache, "c:pt", idx=str(point)), "c:v").text = f"{value:g}"
+        _e(_e(cache, "c:pt", idx=str(point)), "c:v").text = _number(value)
     if block.kind == "line":
         _val(ser, "c:smooth", 0)
 
@@ -134,25 +136,45 @@ def _fill(parent: etree._Element, colour: str) -> None:
     _e(_e(parent, "a:solidFill"), "a:srgbClr", val=colour.lstrip("#"))
 
 
-def _labels(ser: etree._Element, block: ChartBlock, above: bool, rotated: tuple[str, str] | None) -> None:
+def _labels(ser: etree._Element, block: ChartBlock, index: int, above: bool, rotated: tuple[str, str] | None
+            ) -> None:
     """Every value printed by its bar or point, with the unit: on a line chart, the highest
     series' above its points and the others' below, so labels keep off the other lines;
     reading upwards when `rotated` is the (font, colour) of text turned (schema order: numFmt,
     spPr, txPr, dLblPos, show...)."""
     labels = _e(ser, "c:dLbls")
+    sides = block.drawing.label_sides if block.drawing is not None else ()
+    if block.kind == "line" and len(sides) > index:  # each point's label where layout set it
+        for point, side in enumerate(sides[index]):
+            label = _e(labels, "c:dLbl")
+            _val(label, "c:idx", point)
+            _e(label, "c:numFmt", formatCode=_number_format(block.unit, block.decimals), sourceLinked="0")
+            _val(label, "c:dLblPos", _WORD_SIDES.get(side, "t"))
+            for flag, value in _SHOWN:
+                _val(label, f"c:{flag}", value)
     _e(labels, "c:numFmt", formatCode=_number_format(block.unit, block.decimals), sourceLinked="0")
     if rotated:
         _text_properties(labels, *rotated, rot="-5400000", vert="horz")
     _val(labels, "c:dLblPos", ("t" if above else "b") if block.kind == "line" else "outEnd")
-    for flag, value in (("showLegendKey", 0), ("showVal", 1), ("showCatName", 0), ("showSerName", 0),
-                        ("showPercent", 0), ("showBubbleSize", 0)):
+    for flag, value in _SHOWN:
         _val(labels, f"c:{flag}", value)
+
+
+_SHOWN = (("showLegendKey", 0), ("showVal", 1), ("showCatName", 0), ("showSerName", 0), ("showPercent", 0),
+          ("showBubbleSize", 0))
+_WORD_SIDES = {"above": "t", "below": "b", "right": "r", "left": "l"}
 
 
 def _highest(block: ChartBlock) -> int:
     """The series whose values are highest on average (the first of equals)."""
     means = [sum(series.values) / max(len(series.values), 1) for series in block.series]
     return means.index(max(means)) if means else 0
+
+
+def _number(value: float) -> str:
+    """A value as the chart part stores it: every digit the source can hold (15), where `:g`
+    kept six (999,999,999,999 became 1e+12)."""
+    return f"{value:.15g}"
 
 
 def _number_format(unit: str | None, decimals: int | None = None) -> str:
@@ -166,6 +188,22 @@ def _number_format(unit: str | None, decimals: int | None = None) -> str:
     return number + '"' + shown.replace('"', "") + '"'
 
 
+WORD_PLOT_SHARE = 0.6  # of the chart's height: about what Word leaves the plot under the legend
+AVERAGE_ADVANCE = 0.55  # of the size: an average character's width, for a label's length
+
+
+def _headroom(block: ChartBlock, ticks: tuple[float, ...]) -> tuple[float, ...]:
+    """Steps above the top tick for rotated value labels (layout grows the drawing for them; here
+    the axis reaches higher), so the labels of the tallest columns stay clear of the legend."""
+    rotated = [label for label in block.drawing.labels() if label.rotated] if block.drawing else []
+    if not rotated or len(ticks) < 2:
+        return ()
+    step = ticks[1] - ticks[0]
+    step_pt = block.drawing.height * WORD_PLOT_SHARE / (len(ticks) - 1)
+    longest = max(len(label.text) * label.size * AVERAGE_ADVANCE for label in rotated)
+    return tuple(ticks[-1] + step * (n + 1) for n in range(math.ceil(longest / step_pt)))
+
+
 def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element) -> None:
     values = [v for series in block.series for v in series.values] or [0.0]
     ticks = nice_ticks(min(values), max(values), from_zero=block.kind != "line")
@@ -174,6 +212,7 @@ def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element) -> None
         # Word sets category labels right under the plot: a step more keeps the labels of the
         # lowest points and negative bars off them (layout leaves that room in the other formats).
         ticks = (ticks[0] - (ticks[1] - ticks[0]), *ticks)
+    ticks = (*ticks, *_headroom(block, ticks))
     horizontal_bars = block.kind == "bar"
     categories = _e(plot, "c:catAx")
     _val(categories, "c:axId", 1)
@@ -194,8 +233,8 @@ def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element) -> None
     _val(axis, "c:axId", 2)
     scaling = _e(axis, "c:scaling")
     _val(scaling, "c:orientation", "minMax")
-    _val(scaling, "c:max", f"{ticks[-1]:g}")
-    _val(scaling, "c:min", f"{ticks[0]:g}")
+    _val(scaling, "c:max", _number(ticks[-1]))
+    _val(scaling, "c:min", _number(ticks[0]))
     _val(axis, "c:delete", 0)
     _val(axis, "c:axPos", "b" if horizontal_bars else "l")
     _grid = _e(_e(axis, "c:majorGridlines"), "c:spPr")
@@ -207,7 +246,7 @@ def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element) -> None
     _val(axis, "c:crossAx", 1)
     _val(axis, "c:crosses", "max" if horizontal_bars else "autoZero")
     _val(axis, "c:crossBetween", "between")
-    _val(axis, "c:majorUnit", f"{ticks[1] - ticks[0]:g}" if len(ticks) > 1 else "1")
+    _val(axis, "c:majorUnit", _number(ticks[1] - ticks[0]) if len(ticks) > 1 else "1")
 
 
 def _text_properties(parent: etree._Element, font_family: str, text_colour: str, **body: str) -> None:
