@@ -340,3 +340,39 @@ def test_a_table_caption_is_in_the_brand_colour_in_the_pdf_the_docx_and_the_html
     caption_style = re.search(r'<w:style w:type="paragraph" w:styleId="Caption">.*?</w:style>', styles).group(0)
     assert f'<w:color w:val="{primary}"/>' in caption_style
     assert re.search(r"\.data caption\{[^}]*color:#" + primary, output(wide, "html").read_text(encoding="utf-8"), re.I)
+
+
+def test_rows_shorter_than_half_a_page_never_split_and_a_very_tall_header_builds(tmp_path):
+    """As the README and the DOCX keep them: a row moves on whole unless it is taller than half a
+    page. A header cell of 3,000 characters (within the limits) once stopped the build."""
+    rows = ", ".join("[r%d, \"%s\"]" % (r, " ".join(f"t{r}w{w}" for w in range(60))) for r in range(30))
+    folder = _table_report(tmp_path / "rows", f"{{caption: Medium rows, columns: [K, Text], rows: [{rows}]}}")
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(folder / "out" / "rows.pdf") as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    spread = {r: [n for n, page in enumerate(pages) if re.search(rf"\bt{r}w\d+\b", page)] for r in range(30)}
+    assert all(len(on) == 1 for on in spread.values()), spread
+    assert len({on[0] for on in spread.values()}) > 1  # the table did run over pages
+    header = " ".join(f"word{index}" for index in range(400))
+    folder = _table_report(tmp_path / "header", f'{{caption: H, columns: [K, "{header}"], rows: [[a, b]]}}')
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf,docx", cwd=folder)
+    assert result.returncode == 0 and "internal error" not in result.stderr, result.stderr
+
+
+def test_a_table_in_a_callout_fits_the_box_not_the_page(tmp_path):
+    cells = " | ".join(f"{'Long text of a finding ' * 3}{index}" for index in range(4))
+    folder = tmp_path / "box"
+    folder.mkdir()
+    (folder / "report.yaml").write_text(
+        "title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
+        "      - callout:\n          kind: note\n          title: Boxed\n          body: |\n"
+        "            | A | B | C | D |\n            |---|---|---|---|\n"
+        f"            | {cells} |\n            Table: In a box\n", encoding="utf-8")
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(folder / "out" / "box.pdf") as pdf:
+        page = next(p for p in pdf.pages if "In a box" in (p.extract_text() or ""))
+        right = max(char["x1"] for char in page.chars if char.get("tag") != "Artifact")
+        column_right = page.width - 32 * 72 / 25.4  # the default style's 32 mm margins
+    assert right <= column_right - 12  # inside the box's padding, not into the margin

@@ -58,8 +58,10 @@ class TaggedParagraph(Tagged, Paragraph):
             self._wrapped_width = available_width
         return self.width, self.height
 
+    whole = False  # a table cell in a row kept on one page (tables.keep_rows_whole)
+
     def split(self, available_width, available_height):
-        parts = super().split(available_width, available_height)
+        parts = [] if self.whole else super().split(available_width, available_height)
         for index, part in enumerate(parts):
             part.element = self.element
             part.label = self.label if index == 0 else None  # the bullet is drawn on the first part

@@ -11,7 +11,7 @@ glance table is Table > THead/TBody > TR > TH/TD; the contents are TOC > TOCI > 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
@@ -183,8 +183,18 @@ class StoryBuilder:
             out.extend(self.blocks(item.children, depth + 1, body))
         return out
 
+    def inset(self, points: float, build: Callable[[], list[Flowable]]) -> list[Flowable]:
+        """What `build` makes for inside a box `points` narrower than the column: tables, figures
+        and charts in it fit the box, not the page."""
+        frame, self.frame = self.frame, replace(self.frame, width=self.frame.width - points)
+        try:
+            return build()
+        finally:
+            self.frame = frame
+
     def callout(self, callout: blocks.Callout, depth: int, parent: Element) -> list[Flowable]:
-        inner = self.blocks(callout.blocks, depth, self.structure.add("Div", parent))
+        size = self.style.fonts.size
+        inner = self.inset(3.5 + 2 * size, lambda: self.blocks(callout.blocks, depth, self.structure.add("Div", parent)))
         fill, rule = panel_colours(callout.role, self.style.colours)
         if callout.fill:  # a `callout:` box in its kind's colour
             fill, rule = callout.fill, callout.rule or rule

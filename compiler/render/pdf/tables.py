@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 
@@ -83,9 +84,24 @@ def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element
     # splits inside, with at least three lines on each side.
     grid: Flowable = Table(data, colWidths=list(fit.widths), repeatRows=1, style=TableStyle(commands), hAlign="LEFT",
                            spaceAfter=builder.style.fonts.size * 0.8, splitInRow=round(cell_style.leading * 3))
+    keep_rows_whole(grid, data, builder.frame.width, builder.style.page.text_height_mm * mm / 2)
     if table.source:  # drawn with the table's last rows, never alone at the top of a page
         grid = WithPrevious(grid, source_line(builder, table.source, table.span, parent))
     return [CaptionFirst(caption, grid), *builder.blocks(table.notes, 0, parent)]
+
+
+def keep_rows_whole(grid: Table, data: list[list[TaggedParagraph]], width: float, half_page: float) -> None:
+    """Rows no taller than half a page stay on one page (the table breaks between them, as the
+    DOCX's do); a taller row may split inside, at least three lines a side (splitInRow). A header
+    row that tall is not repeated on every page (it could fill one) and may split too."""
+    grid.wrap(width, half_page * 2)  # (the cells keep their lines: the frame wraps them at these widths)
+    heights = grid._rowHeights
+    if heights and heights[0] > half_page:
+        grid.repeatRows = 0
+    for row, height in zip(data, heights):
+        if height <= half_page:
+            for cell in row:
+                cell.whole = True
 
 
 class CaptionFirst(Flowable):
