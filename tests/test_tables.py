@@ -376,3 +376,21 @@ def test_a_table_in_a_callout_fits_the_box_not_the_page(tmp_path):
         right = max(char["x1"] for char in page.chars if char.get("tag") != "Artifact")
         column_right = page.width - 32 * 72 / 25.4  # the default style's 32 mm margins
     assert right <= column_right - 12  # inside the box's padding, not into the margin
+
+
+def test_a_long_url_breaks_inside_the_text_column_in_a_paragraph_and_in_a_cell(tmp_path):
+    url = "https://example.org/" + "a" * 180  # reportlab's URL splitting broke it at '/' only
+    folder = tmp_path / "url"
+    folder.mkdir()
+    (folder / "report.yaml").write_text(
+        "title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
+        f'      - table: {{caption: U, columns: [Link, Note], rows: [["{url}", n1]]}}\n'
+        f'      - "A paragraph with {url} in it."\n', encoding="utf-8")
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(folder / "out" / "url.pdf") as pdf:
+        right = max(char["x1"] for page in pdf.pages for char in page.chars if char.get("tag") != "Artifact")
+        width = pdf.pages[0].width
+        letters = sum(page.extract_text().count("a") for page in pdf.pages)
+    assert right <= width - 32 * 72 / 25.4 + 0.5  # within the default style's 32 mm margin
+    assert letters >= 2 * 180  # every letter of both printed

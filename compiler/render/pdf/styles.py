@@ -44,8 +44,9 @@ def build_typography(style: Style, fonts: FontSet) -> Typography:
         alignment=TA_LEFT, spaceAfter=size * 0.65, bulletFontName=fonts.regular,
         # No single line of a paragraph alone at the foot or head of a page.
         allowWidows=0, allowOrphans=0,
-        # Long words and URLs break rather than run off the page.
-        splitLongWords=1, uriWasteReduce=0.3,
+        # Long words and URLs break rather than run off the page. (Not uriWasteReduce: reportlab
+        # then breaks a URL at its slashes only, and a longer piece ran off the page.)
+        splitLongWords=1,
     )
 
     def derive(name: str, **changes) -> ParagraphStyle:
