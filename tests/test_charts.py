@@ -407,3 +407,20 @@ def test_docx_line_labels_sit_where_layout_set_them_and_values_keep_every_digit(
     block = chart_block(Chart(None, "bar", (), ("A", "B"), big, None, None, None, span), 1, (), "f", None, style)
     cached = [v.text for v in etree.fromstring(chart_xml(block, "Arial", "#000000")).findall(f".//{C}val//{C}v")]
     assert cached == ["999999999999", "0.123456789"]
+
+
+def test_docx_keeps_a_chart_with_its_source_line_but_not_with_the_next_figure(built):
+    with zipfile.ZipFile(output(built, "docx")) as package:
+        styles = package.read("word/styles.xml").decode("utf-8")
+        body = etree.fromstring(package.read("word/document.xml"))
+    figure_style = styles[styles.index('w:styleId="Figure"'):]
+    assert "<w:keepNext/>" not in figure_style[:figure_style.index("</w:style>")]
+    W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    paragraphs = list(body.iter(f"{W}p"))
+    for index, p in enumerate(paragraphs[:-1]):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        if style is None or style.get(f"{W}val") != "Figure":
+            continue
+        nxt = paragraphs[index + 1].find(f"{W}pPr/{W}pStyle")
+        followed_by_source = nxt is not None and nxt.get(f"{W}val") == "Source"
+        assert (p.find(f"{W}pPr/{W}keepNext") is not None) == followed_by_source

@@ -430,7 +430,9 @@ def base_styles(s: Style) -> list[StyleDef]:
         # the small lines under a table or figure, as the PDF sets them (render/pdf/styles.py).
         StyleDef("paragraph", "Callout Heading", "Heading 4", "Body Text", ppr=(value("outlineLvl", "9"),),
                  rpr=(*size(size_pt * 1.05),)),
-        StyleDef("paragraph", "Figure", "Normal", ppr=(flag("keepNext"), spacing(0, 4, 1.0))),
+        # No keepNext: it chained a chart to the next figure's caption and on, longer than a page
+        # (a source line under it sets its own, tables.add_source_line)
+        StyleDef("paragraph", "Figure", "Normal", ppr=(spacing(0, 4, 1.0),)),
         StyleDef("paragraph", "Source", "Normal", ppr=(spacing(2, gap, leading_pt=size_pt * 0.85 * 1.4),),
                  rpr=(*size(size_pt * 0.85), colour(c.muted))),
         StyleDef("paragraph", "Table Note", "Normal", ppr=(spacing(0, gap, leading_pt=size_pt * 0.85 * 1.4),),
