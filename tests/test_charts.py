@@ -424,3 +424,11 @@ def test_docx_keeps_a_chart_with_its_source_line_but_not_with_the_next_figure(bu
         nxt = paragraphs[index + 1].find(f"{W}pPr/{W}pStyle")
         followed_by_source = nxt is not None and nxt.get(f"{W}val") == "Source"
         assert (p.find(f"{W}pPr/{W}keepNext") is not None) == followed_by_source
+
+
+def test_a_currency_unit_goes_before_the_digits_in_layout_and_in_the_docx_format():
+    from compiler.layout.charts import value_text
+    from compiler.render.docx.chartpart import _number_format
+
+    assert [value_text(1250, "£"), value_text(-40.5, "£", 1), value_text(3, "%")] == ["£1,250", "-£40.5", "3%"]
+    assert _number_format("£", 1) == '"£"#,##0.0' and _number_format("%", 0) == '#,##0"%"'

@@ -35,6 +35,9 @@ def text_column_height_pt(style: Style) -> float:
     return round(style.page.text_height_mm * POINTS_PER_MM, 2)
 
 
+CURRENCY_SIGNS = frozenset("£$€¥")  # units written before a value, not after it
+
+
 def decimal_places(value: float) -> int:
     """The decimals `value` needs (at most 10): 44.1 needs one, 41.0 none."""
     digits = f"{value:.10f}".rstrip("0")
@@ -44,12 +47,15 @@ def decimal_places(value: float) -> int:
 def value_text(value: float, unit: str | None, places: int | None = None) -> str:
     """A value as printed: digits grouped; `places` decimals (a chart prints all its values with
     as many as the most precise needs: "41.0%" beside "44.1%"), else no trailing zeros. A
-    one-character unit ("%", "£") follows without a space, a longer one ("calls", " min") after one."""
+    currency sign goes before the digits ("£1,250"); another one-character unit ("%") follows
+    without a space, a longer one ("calls", " min") after one."""
     text = f"{value:,.{places}f}" if places is not None else f"{value:,.10f}".rstrip("0").rstrip(".")
     text = text[1:] if text.startswith("-") and not text.strip("-0.,") else text  # no "-0"
     unit = (unit or "").strip()
     if not unit:
         return text
+    if unit in CURRENCY_SIGNS:  # "£1,250", "-£40": a sign goes before the digits
+        return f"-{unit}{text[1:]}" if text.startswith("-") else f"{unit}{text}"
     return f"{text}{unit}" if len(unit) == 1 else f"{text} {unit}"
 
 

@@ -15,6 +15,7 @@ import math
 from lxml import etree
 
 from ...layout.blocks import ChartBlock
+from ...layout.charts import CURRENCY_SIGNS
 from ...layout.chartscale import DASHES, HATCHES, MARKERS, nice_ticks
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -184,6 +185,8 @@ def _number_format(unit: str | None, decimals: int | None = None) -> str:
     unit = (unit or "").strip()
     if not unit:
         return number
+    if unit in CURRENCY_SIGNS:  # before the digits, as layout prints it
+        return f'"{unit}"{number}'
     shown = unit if len(unit) == 1 else f" {unit}"
     return number + '"' + shown.replace('"', "") + '"'
 
