@@ -6,7 +6,7 @@ each series' hatch or marker. Points, y down (see `chartshapes`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from . import chartlabels
@@ -163,6 +163,17 @@ def _value_axis_horizontal_grid(shapes, ticks, tick_texts, scale, left, right, f
                             frame.size, frame.text))
 
 
+def _inside(label: Label, frame: Frame) -> Label:
+    """A centred label moved to start at the drawing's left edge, or end at its right one, when
+    it would pass it (the HTML's SVG cut it off there)."""
+    half = frame.width_of(label.text) / 2
+    if label.x - half < 0:
+        return replace(label, x=0.0, anchor="start")
+    if label.x + half > frame.width:
+        return replace(label, x=round(frame.width, 2), anchor="end")
+    return label
+
+
 def _every(needed: float, room: float) -> int:
     """1 when each item has the room it needs, else how many items share one label."""
     return max(1, math.ceil(needed / room)) if room > 0 else 1
@@ -261,10 +272,18 @@ def _bars(shapes: list[Shape], categories: tuple[str, ...], series: tuple[ChartS
     labelled = bar_height >= size * 0.9
     plot_bottom = plot_top + row * len(categories)
     scale = _Scale(ticks[0], ticks[-1], left, right)
-    for tick, text in zip(ticks, tick_texts):
+    spacing = abs(scale(ticks[1]) - scale(ticks[0])) if len(ticks) > 1 else frame.width
+    every = _every(max(frame.width_of(t) for t in tick_texts) + size * 0.8, spacing)  # long ticks: every n-th
+    ends_at = -size  # the right end of the last tick label: the next keeps a gap to it
+    for index, (tick, text) in enumerate(zip(ticks, tick_texts)):
         x = round(scale(tick), 2)
         shapes.append(Line(((x, plot_top), (x, round(plot_bottom, 2))), GRID, 0.5))
-        shapes.append(Label(x, round(plot_bottom + size * 1.3, 2), text, "middle", size, frame.text))
+        label = _inside(Label(x, round(plot_bottom + size * 1.3, 2), text, "middle", size, frame.text), frame)
+        start = {"start": label.x, "middle": label.x - frame.width_of(text) / 2,
+                 "end": label.x - frame.width_of(text)}[label.anchor]
+        if index % every == 0 and start >= ends_at + size * 0.5:
+            shapes.append(label)
+            ends_at = start + frame.width_of(text)
     zero = scale(0.0)
     for c_index, lines in enumerate(category_lines):
         middle = plot_top + row * (c_index + 0.5)
