@@ -394,3 +394,27 @@ def test_a_long_url_breaks_inside_the_text_column_in_a_paragraph_and_in_a_cell(t
         letters = sum(page.extract_text().count("a") for page in pdf.pages)
     assert right <= width - 32 * 72 / 25.4 + 0.5  # within the default style's 32 mm margin
     assert letters >= 2 * 180  # every letter of both printed
+
+
+def test_a_table_never_leaves_a_lone_row_on_either_side_of_a_page_break(tmp_path):
+    parts = []
+    for number in range(30):  # text of every length before each, so breaks fall at every row
+        parts.append(f'      - "{"The force recorded more crime this year. " * (number + 1)}"')
+        rows = ", ".join(f"[t{number}r{row}, {row * 7}]" for row in range(8))
+        parts.append(f"      - table: {{caption: Table of {number}, source: Force data, columns: [Row, Count], "
+                     f"rows: [{rows}]}}")
+    folder = tmp_path / "lone"
+    folder.mkdir()
+    (folder / "report.yaml").write_text("title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
+                                        + "\n".join(parts) + "\n", encoding="utf-8")
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(folder / "out" / "lone.pdf") as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    split = 0
+    for number in range(30):
+        counts = [len(re.findall(rf"\bt{number}r\d\b", page)) for page in pages]
+        counts = [count for count in counts if count]
+        split += len(counts) > 1
+        assert len(counts) == 1 or min(counts) >= 2, (number, counts)
+    assert split  # some did break across pages

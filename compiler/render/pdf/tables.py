@@ -102,6 +102,10 @@ def keep_rows_whole(grid: Table, data: list[list[TaggedParagraph]], width: float
         if height <= half_page:
             for cell in row:
                 cell.whole = True
+    if len(data) >= 5 and all(height <= half_page for height in heights):
+        # No lone row: at least two body rows before a break and two after it (split rows
+        # keep this range, as reportlab shifts it)
+        grid._rowSplitRange = (3, len(data) - 2)
 
 
 class CaptionFirst(Flowable):
