@@ -196,11 +196,11 @@ def test_no_direct_formatting_where_a_style_belongs(built):
 
 
 def _glance_grade_colour(node) -> bool:
-    """A glance grade's contrast colour, on its run as well as in its character style: LibreOffice
-    sets text in a table in the table style's colour over a character style's."""
+    """A glance grade's contrast colour and size, on its run as well as in its character style:
+    LibreOffice sets text in a table in the table style's over a character style's."""
     run_style = node.getparent().find("w:rStyle", NS)
     paragraph_style = node.getparent().getparent().getparent().find("w:pPr/w:pStyle", NS)
-    return (node.tag == f"{{{W}}}color" and run_style is not None and run_style.get(f"{{{W}}}val").startswith("Grade")
+    return (node.tag in (f"{{{W}}}color", f"{{{W}}}sz") and run_style is not None and run_style.get(f"{{{W}}}val").startswith("Grade")
             and paragraph_style is not None and paragraph_style.get(f"{{{W}}}val") == "GlanceGrade")
 
 

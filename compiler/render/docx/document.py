@@ -46,7 +46,7 @@ from .package import finish_package
 from .redline import Tracker, each
 from .sourcemap import SourceMap
 from .running import RunningFit
-from .styles import StyleSheet, text_width_mm
+from .styles import BADGE_SCALE, StyleSheet, text_width_mm
 from .figures import add_figure, callout_style
 from .tables import add_data_table
 
@@ -253,9 +253,11 @@ class DocxBuilder:
         cell.find(qn("w:tcPr")).append(shading(badge.fill))  # a cell's fill cannot come from a style per grade
         p = self.new_paragraph(self.styles.id("Glance Grade"))
         run = text_run(badge.label, (self.styles.grade(badge.label, badge.fill, badge.text_colour), False, False))
-        # The style's colour again, direct: LibreOffice sets a table cell's text in the table
-        # style's colour over a character style's (white on a dark grade printed black)
-        run.find(qn("w:rPr")).append(el("w:color", {"w:val": hex_colour(badge.text_colour)}))
+        # The style's colour and size again, direct: LibreOffice sets a table cell's text in the
+        # table style's over a character style's (white on a dark grade printed black)
+        half_points = str(round(self.document.style.fonts.size * BADGE_SCALE * 2))
+        run.find(qn("w:rPr")).extend([el("w:color", {"w:val": hex_colour(badge.text_colour)}),
+                                      el("w:sz", {"w:val": half_points}), el("w:szCs", {"w:val": half_points})])
         p.append(run)
         cell.append(p)
 

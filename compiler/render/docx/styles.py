@@ -387,7 +387,9 @@ def base_styles(s: Style) -> list[StyleDef]:
         # the heading's own space after), the heading's space after below it.
         StyleDef("paragraph", "Grade Badge", "Normal", "Body Text",
                  ppr=(flag("keepNext"), spacing(0, size_pt * 0.4, 1.0))),
-        StyleDef("character", "Grade Badge Text", "Default Paragraph Font", rpr=(*bold(),), primary=False),
+        # A badge's label at the PDF's badge size (0.8 of the body), in headings and the glance table
+        StyleDef("character", "Grade Badge Text", "Default Paragraph Font", rpr=(*bold(), *size(size_pt * BADGE_SCALE)),
+                 primary=False),
         # A data table's cells at the PDF's size for them (0.92 of the body's).
         StyleDef("paragraph", "Table Header", "Normal", ppr=(flag("keepNext"), spacing(2, 2, 1.0)),
                  rpr=(*bold(), colour(cover.text_colour), *size(size_pt * TABLE_TEXT_SCALE))),
@@ -443,6 +445,7 @@ def base_styles(s: Style) -> list[StyleDef]:
 LIST_INDENT_MM = 7.5
 RUNNING_SCALE = 0.75  # running header and footer size, relative to the body (the PDF's)
 TABLE_TEXT_SCALE = 0.92  # a data table's cells, relative to the body (the PDF's glance-2 and glance-header)
+BADGE_SCALE = 0.8  # a grade badge's label, relative to the body (the PDF's badge_size)
 
 
 def _glance_table_properties(s: Style) -> tuple[etree._Element, ...]:
