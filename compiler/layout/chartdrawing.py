@@ -130,16 +130,23 @@ def _columns_or_lines(shapes: list[Shape], kind: str, categories: tuple[str, ...
     plot_top, plot_bottom = top + above, height - under - below
     scale = _Scale(ticks[0], ticks[-1], plot_bottom, plot_top)
     _value_axis_horizontal_grid(shapes, ticks, tick_texts, scale, left, right, frame)
+    sides: tuple = ()
+    if kind == "column":
+        _columns(shapes, series, looks, frame, scale, left, band, labelling)
+    else:
+        placed = len(shapes)
+        sides = _lines(shapes, series, looks, frame, scale, left, band, (left, top, frame.width, plot_bottom + below))
+        # The room kept under the plot for labels under the lowest points, less what they left
+        # unused: no gap between the axis and the category names
+        used = max((chartlabels.label_box(shape, frame.width_of)[3] - plot_bottom for shape in shapes[placed:]
+                    if isinstance(shape, Label)), default=0.0)
+        unused = below - min(below, max(used, 0.0) + size * 0.2)
+        height, below = height - unused, below - unused
     for index, lines in enumerate(category_lines):
         centre = left + band * (index + 0.5)
         for row, text in enumerate(lines):
             shapes.append(Label(round(centre, 2), round(plot_bottom + below + size * (1.2 + 1.2 * row), 2), text, "middle",
                                 size, frame.text))
-    sides: tuple = ()
-    if kind == "column":
-        _columns(shapes, series, looks, frame, scale, left, band, labelling)
-    else:
-        sides = _lines(shapes, series, looks, frame, scale, left, band, (left, top, frame.width, plot_bottom + below))
     shapes.append(Line(((left, round(scale(0.0 if kind == "column" else ticks[0]), 2)), (right, round(
         scale(0.0 if kind == "column" else ticks[0]), 2))), frame.text, 1.0))
     return height, sides
