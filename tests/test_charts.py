@@ -440,3 +440,12 @@ def test_a_currency_unit_goes_before_the_digits_in_layout_and_in_the_docx_format
 def test_long_tick_labels_of_a_bar_chart_thin_out_and_stay_in_the_drawing(values, unit):
     drawing, measure = _drawn("bar", ["A", "B", "C"], {"S": values}, unit)
     _assert_labels_apart_and_inside(drawing, measure)
+
+
+def test_a_line_chart_keeps_no_empty_band_between_its_axis_and_its_category_names():
+    # one series: its labels sit over its points, none under the lowest
+    drawing, _ = _drawn("line", ["2019", "2020", "2021"], {"A": [50, 80, 95]}, "")
+    axis = drawing.shapes[-1]  # the value axis's base line, drawn last
+    names = [label for label in drawing.labels() if label.text in ("2019", "2020", "2021")]
+    size = names[0].size
+    assert all(label.y - axis.points[0][1] <= size * 1.6 for label in names), (names, axis)
