@@ -83,11 +83,17 @@ def _under_longest_words(least: list[float], body_least: list[float], numeric: l
                          frame_width: float) -> list[float]:
     """Widths under the longest words' when even those do not fit. A column of numbers keeps
     room for its numbers (its heading's words may break), a column of words for a third of its
-    longest; what is left goes to the rest of each column's need. Only when even that does not
-    fit does every column shrink alike."""
+    longest; what is left completes the columns that need least first. Only when even the floor
+    does not fit does every column shrink alike."""
     floor = [body if is_number else width / 3 for width, body, is_number in zip(least, body_least, numeric)]
     if sum(floor) > frame_width:
         ratio = frame_width / sum(least)
         return [width * ratio for width in least]
-    spare, wanted = frame_width - sum(floor), sum(least) - sum(floor)
-    return [low + spare * (width - low) / wanted for width, low in zip(least, floor)]
+    # The rest goes to the columns that need least of it first: more columns keep their longest
+    # word whole, and the breaks fall in the few that need most.
+    widths, spare = list(floor), frame_width - sum(floor)
+    for index in sorted(range(len(least)), key=lambda i: (least[i] - floor[i], i)):
+        given = min(least[index] - floor[index], spare)
+        widths[index] += given
+        spare -= given
+    return widths
