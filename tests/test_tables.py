@@ -418,3 +418,17 @@ def test_a_table_never_leaves_a_lone_row_on_either_side_of_a_page_break(tmp_path
         split += len(counts) > 1
         assert len(counts) == 1 or min(counts) >= 2, (number, counts)
     assert split  # some did break across pages
+
+
+def test_a_too_wide_table_keeps_whole_the_headings_that_need_least():
+    from compiler.layout.tablewidths import fitted_widths
+
+    def measure(text, header):
+        return 6.0 * len(text)
+
+    rows = [["Aaaa", "Bbbbbbbbbb", "Cccccccccccccccccccc"], ["1", "2", "3"]]  # needs 4, 10 and 20 letters
+    fit = fitted_widths(rows, 150, measure, 0)
+    assert fit.broken
+    least = [(6 * n + 1) * fit.scale for n in (4, 10, 20)]
+    assert fit.widths[0] == least[0] and fit.widths[1] == least[1]  # whole
+    assert fit.widths[2] < least[2] and abs(sum(fit.widths) - 150) < 1e-6  # the one that needs most gives way
