@@ -204,3 +204,17 @@ def test_pillow_warnings_never_reach_the_output(tmp_path):
         warnings.simplefilter("always")
         loaded = load(tmp_path, "exif.jpg", data)
     assert loaded.ok and not caught
+
+
+def test_an_image_larger_than_print_needs_is_scaled_down_to_3000_pixels_a_side(tmp_path):
+    from compiler.diagnostics import Diagnostics, Span
+    from compiler.style.images import PRINT_SIDE, load_image
+
+    path = tmp_path / "photo.png"
+    Image.new("RGB", (5000, 4000), (200, 30, 30)).save(path)
+    image = load_image(path, "A red field", Span("r.yaml", 1, 1), Diagnostics())
+    assert (image.width_px, image.height_px) == (PRINT_SIDE, 2400)
+    assert Image.open(io.BytesIO(image.png)).size == (PRINT_SIDE, 2400)
+    small = tmp_path / "small.png"
+    Image.new("RGB", (800, 600), (0, 0, 0)).save(small)
+    assert load_image(small, "", Span("r.yaml", 1, 1), Diagnostics()).width_px == 800  # untouched

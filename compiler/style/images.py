@@ -19,6 +19,7 @@ from .types import Image
 
 MAX_PIXELS = 25_000_000
 MAX_SIDE = 10_000
+PRINT_SIDE = 3_000  # pixels, the longest side kept: 300 dpi over an A4 text column's full height
 MAX_FILE_BYTES = 20 * 1024 * 1024
 FORMATS = ("PNG", "JPEG")
 
@@ -101,7 +102,7 @@ def _decode(data: bytes, name: str, span: Span, diagnostics: Diagnostics) -> tup
             return None
         turn = _orientation(picture, name, span, diagnostics)
         try:
-            clean = _normalise(picture if turn is None else picture.transpose(turn))
+            clean = _for_print(_normalise(picture if turn is None else picture.transpose(turn)))
             return _png_bytes(clean), clean.width, clean.height
         except Exception as error:
             diagnostics.error(span, _undecodable(name, error))
@@ -241,6 +242,19 @@ def _orientation(picture, name: str, span: Span, diagnostics: Diagnostics):
     diagnostics.warning(span, f"image '{name}': {problem}; it is shown as stored, so if it looks "
                               f"turned, {RE_EXPORT}")
     return None
+
+
+def _for_print(picture):
+    """At most PRINT_SIDE pixels a side, scaled down evenly: more is finer than print shows and
+    costs every format memory and bytes (a 25-megapixel photograph took 450 MB to build)."""
+    longest = max(picture.size)
+    if longest <= PRINT_SIDE:
+        return picture
+    from PIL.Image import Resampling
+
+    width, height = picture.size
+    return picture.resize((max(1, round(width * PRINT_SIDE / longest)), max(1, round(height * PRINT_SIDE / longest))),
+                          Resampling.LANCZOS)
 
 
 def _normalise(picture):
