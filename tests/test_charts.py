@@ -449,3 +449,16 @@ def test_a_line_chart_keeps_no_empty_band_between_its_axis_and_its_category_name
     names = [label for label in drawing.labels() if label.text in ("2019", "2020", "2021")]
     size = names[0].size
     assert all(label.y - axis.points[0][1] <= size * 1.6 for label in names), (names, axis)
+
+
+def test_html_chart_keeps_legible_text_on_a_phone_and_scrolls_in_its_own_box(browser, built):
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(output(built, "html").as_uri())
+    box = page.locator("#fig-change .chart-scroll")
+    drawing = page.locator("#fig-change svg").bounding_box()
+    view_box = float(page.locator("#fig-change svg").get_attribute("viewBox").split()[2])
+    assert drawing["width"] / view_box >= 0.99  # its text at full size, not shrunk to fit
+    assert box.evaluate("b => b.scrollWidth > b.clientWidth")  # so it scrolls sideways in its box
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # not the page
+    assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+    page.close()

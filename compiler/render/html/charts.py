@@ -14,8 +14,12 @@ def chart_figure(block: blocks.ChartBlock, style: Style) -> str:
     caption = f"<figcaption>{inlines(block.caption)}</figcaption>"
     source = f'<p class="source">{inlines(block.source)}</p>' if block.source else ""
     summary = style.label("chart_data", figure=style.label("figure_ref", n=block.number))
+    # On a narrow screen the drawing keeps a legible size and scrolls in its own box (css.py),
+    # which keyboard users can focus to scroll, as a table's
+    drawing = svg(block.drawing, plain_text(block.caption), block.alt, block.anchor)
     return (f'<figure class="chart" id="{anchor}">{caption}'
-            f"{svg(block.drawing, plain_text(block.caption), block.alt, block.anchor)}{source}"
+            f'<div class="chart-scroll" role="region" aria-label="{text(plain_text(block.caption))}" tabindex="0">'
+            f"{drawing}</div>{source}"
             f'<details><summary>{text(summary)}</summary>{data_table(block)}</details></figure>')
 
 

@@ -131,7 +131,9 @@ figure.figure{{margin:1.2rem 0}} figure.figure figcaption{{font-weight:700;paddi
 figure.figure img{{display:block;max-width:100%;height:auto}}
 .callout-heading{{font-size:1.05em;margin:.8em 0 .3em}}
 figure.chart{{margin:1.5em 0}} figure.chart figcaption{{font-weight:700;color:{primary};padding:.3rem 0}}
-svg.chart{{display:block;width:100%;max-width:48rem;height:auto;font-family:inherit}}
+svg.chart{{display:block;width:100%;min-width:26rem;max-width:48rem;height:auto;font-family:inherit}}
+.chart-scroll{{overflow-x:auto}}
+.chart-scroll:focus-visible{{background:none;box-shadow:none;outline:3px solid {FOCUS_TEXT};outline-offset:2px}}
 figure.chart .source{{margin:.3em 0;font-size:.9em}} figure.chart details{{margin:.5em 0}}
 figure.chart summary{{cursor:pointer;color:{primary}}}
 footer{{margin-top:3rem;color:{muted};font-size:.9em}}
@@ -203,6 +205,7 @@ h2+.judgment,h3+.judgment,h4+.judgment,.keep-with-previous{{break-before:avoid}}
 p{{orphans:3;widows:3}}
 .table-scroll{{overflow:visible}}
 .data-scroll{{width:auto;container-type:normal}}
+.chart-scroll{{overflow:visible}}
 a{{color:inherit}}
 }}
 """
