@@ -516,3 +516,20 @@ def test_rebuild_in_another_process_gives_identical_bytes(tmp_path):
         assert result.returncode == 0, result.stderr
         outputs.append({p.name: p.read_bytes() for p in sorted(out.glob("*.docx"))})
     assert len(outputs[0]) == 3 and outputs[0] == outputs[1]
+
+
+def test_tables_and_boxes_stand_on_the_text_column_edge_as_in_the_pdf(built):
+    """In Word 2010 compatibility mode (and LibreOffice) a table's indent places its first cell's
+    text: an indent of one cell margin puts the table's edge on the column's, as the PDF has it."""
+    document, data = built["northshire-peel-2021"]
+    body = part_xml(data, "word/document.xml")
+    size_twips = str(round(document.style.fonts.size * 20))
+    indents = {}
+    for table in body.iterfind(".//w:body/w:tbl", NS):
+        if table.find("w:tblPr/w:tblStyle", NS) is None:  # the cover's band spans the paper
+            continue
+        style = table.find("w:tblPr/w:tblStyle", NS).get(f"{{{W}}}val")
+        indents.setdefault(style, set()).add(table.find("w:tblPr/w:tblInd", NS).get(f"{{{W}}}w"))
+    assert indents["JudgmentsTable"] == {"108"}
+    assert indents["AreasforImprovementBox"] == {size_twips}
+    assert indents.get("DataTable", {"108"}) <= {"108"} | {str(n) for n in range(60, 108)}  # scaled in wide tables

@@ -51,6 +51,7 @@ from .figures import add_figure, callout_style
 from .tables import add_data_table
 
 _PT_PER_MM = 72 / 25.4
+GLANCE_CELL_MARGIN_PT = 5.4  # the Judgments Table style's left cell margin (Normal Table's 108 twentieths)
 
 
 def render(document: Document, options: RenderOptions, diagnostics: Diagnostics) -> Rendered:
@@ -208,7 +209,7 @@ class DocxBuilder:
     def add_callout(self, block: Callout, target: _Target) -> None:
         # A shaded table that breaks across pages as the PDF's panel does (callout.py).
         table = self.new_table(callout_style(self, block), (text_width_mm(self.document.style),),
-                               caption=block.name, header_row=False)
+                               caption=block.name, header_row=False, cell_margin_pt=self.document.style.fonts.size)
         fill_callout(self, table, block.blocks, lambda cell: _Target(cell.append, 0))
         self.emit_table(table, target)
         self._box_ended = True
@@ -216,7 +217,7 @@ class DocxBuilder:
     def add_glance_table(self, block: GlanceTable, target: _Target) -> None:
         width = text_width_mm(self.document.style)
         table = self.new_table(self.styles.id("Judgments Table"), (width * 0.72, width * 0.28),
-                               caption=block.title, header_row=True)
+                               caption=block.title, header_row=True, cell_margin_pt=GLANCE_CELL_MARGIN_PT)
         header_cells = self.new_row(table, header=True)
         for text in block.header:
             p = self.new_paragraph(self.styles.id("Table Header"))
@@ -332,11 +333,15 @@ class DocxBuilder:
         self._last_emitted = table
 
     def new_table(self, style_id: str, widths_mm: tuple[float, ...], caption: str | None,
-                  header_row: bool) -> etree._Element:
+                  header_row: bool, cell_margin_pt: float) -> etree._Element:
+        """A table whose edge is on the text column's, as the PDF draws its tables and boxes: in
+        Word 2010 compatibility mode (and LibreOffice) the indent places the first cell's text,
+        so it is the cell's left margin (`cell_margin_pt`, its style's)."""
         tbl = el("w:tbl")
         tbl_pr = sub(tbl, "w:tblPr")
         sub(tbl_pr, "w:tblStyle", {"w:val": style_id})
         sub(tbl_pr, "w:tblW", {"w:w": "5000", "w:type": "pct"})
+        sub(tbl_pr, "w:tblInd", {"w:w": str(round(cell_margin_pt * 20)), "w:type": "dxa"})
         sub(tbl_pr, "w:tblLayout", {"w:type": "fixed"})
         sub(tbl_pr, "w:tblLook", {"w:val": "04A0" if header_row else "0000", "w:firstRow": "1" if header_row else "0",
                                   "w:lastRow": "0", "w:firstColumn": "0", "w:lastColumn": "0",

@@ -33,7 +33,8 @@ def add_data_table(builder: "DocxBuilder", block: DataTable, target: "_Target") 
     fit = column_widths(block, builder.document.style)
     widths = tuple(width / PT_PER_MM for width in fit.widths)
     table = builder.new_table(builder.styles.id("Data Table"), widths, caption=plain_text(block.caption),
-                              header_row=True)
+                              header_row=True, cell_margin_pt=fit.padding(CELL_MARGIN_PT) if fit.scale != 1.0
+                              else CELL_MARGIN_PT)
     header_style, text_style = (_cell_style(builder, name, fit.scale) for name in ("Table Header", "Table Text"))
     if fit.broken:
         builder.diagnostics.warning(block.span, broken_table_message(len(block.header)))
