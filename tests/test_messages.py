@@ -308,3 +308,14 @@ def test_a_refused_id_is_one_error(tmp_path):
     errors = run_reportc("validate", cwd=tmp_path).stderr.splitlines()
     assert [line.split(": error: ")[0] for line in errors] == ["sources/a.yaml:1:5", "sources/b.yaml:1:5",
                                                                "sources/c.yaml:1:5"], errors
+
+
+def test_a_tagged_list_or_mapping_is_one_error_its_tag(tmp_path):
+    from tests.conftest import run_reportc
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "r.yaml").write_text(
+        'title: !!python/object/apply:os.system ["ls"]\nsubject: S\npillars: !!set\n  - title: P\n')
+    errors = run_reportc("validate", cwd=tmp_path).stderr.splitlines()
+    assert [line.split(": error: ")[0] for line in errors] == ["sources/r.yaml:1:8", "sources/r.yaml:3:10"], errors
+    assert all("is not allowed; YAML is read as plain data" in line for line in errors)

@@ -37,6 +37,8 @@ _TITLE_IN_PLACE = 40  # characters of an item's title quoted in a place name
 
 
 def check(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: Where = ()) -> None:
+    if getattr(node, "refused", False):  # its tag is the error (yamltree): no second one for its kind
+        return
     if "oneOf" in schema:  # chosen by the node's kind: text, a mapping or (v2 rich blocks) a list
         node_kind = "object" if isinstance(node, Mapping) else "array" if isinstance(node, Sequence) else "string"
         schema = next((s for s in schema["oneOf"] if _types(s)[0] == node_kind), schema["oneOf"][0])

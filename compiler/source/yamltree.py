@@ -80,6 +80,7 @@ class Scalar:
 class Mapping:
     span: Span
     entries: dict[str, tuple[Scalar, "Node"]] = field(default_factory=dict)
+    refused: bool = False  # written with a tag (`!!python/...`): reported as such, checked no further
 
     def get(self, key: str) -> "Node | None":
         entry = self.entries.get(key)
@@ -91,6 +92,7 @@ class Sequence:
     span: Span
     items: list["Node"] = field(default_factory=list)
     flow: bool = False  # written `[a, b]`, not as `- ` lines
+    refused: bool = False  # as Mapping.refused
 
 
 Node = Union[Scalar, Mapping, Sequence]
@@ -313,6 +315,7 @@ class _TreeBuilder:
             self.check_decorations(event)
             span = self.span(event.start_mark)
             node = Mapping(span) if kind == "MappingStartEvent" else Sequence(span, flow=bool(event.flow_style))
+            node.refused = getattr(event, "tag", None) is not None
             self.add(node)
             self.stack.append([node, None])
             if len(self.stack) > MAX_DEPTH:
