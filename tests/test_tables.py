@@ -266,11 +266,25 @@ def test_html_shows_a_wide_table_whole_on_a_wide_screen_and_its_caption_whole_on
     page.close()
 
 
-def _table_report(folder: Path, table: str) -> Path:
+def _findings_report(folder: Path, findings: str) -> Path:
+    """A report of one pillar whose findings are `findings` (YAML list items, indented 6), in
+    `folder`, whose name is the report's id."""
     folder.mkdir()
-    (folder / "report.yaml").write_text("title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
-                                        f"      - table: {table}\n", encoding="utf-8")
+    (folder / "report.yaml").write_text("title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n" + findings,
+                                        encoding="utf-8")
     return folder
+
+
+def _table_report(folder: Path, table: str) -> Path:
+    return _findings_report(folder, f"      - table: {table}\n")
+
+
+def _pdf_pages(folder: Path) -> list[str]:
+    """Build the report in `folder` as a PDF and read each page's text."""
+    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(folder / "out" / f"{folder.name}.pdf") as pdf:
+        return [page.extract_text() or "" for page in pdf.pages]
 
 
 def test_a_cell_longer_than_a_page_flows_onto_the_next_pages_in_the_pdf_and_may_split_in_the_docx(tmp_path):
@@ -307,16 +321,8 @@ def test_a_table_that_does_not_fit_where_it_falls_starts_there_and_splits(tmp_pa
     its caption did: the caption and the first rows stay under the text before it."""
     text = " ".join(["The force recorded more crime this year than last, and solved less of it."] * 30)
     rows = ", ".join(f'["{year}", "{year * 3}"]' for year in range(1990, 2030))
-    folder = tmp_path / "split"
-    folder.mkdir()
-    (folder / "report.yaml").write_text(
-        "title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
-        f"      - \"{text} ENDOFTEXT\"\n"
-        f"      - table: {{caption: Forty years, columns: [Year, Count], rows: [{rows}]}}\n", encoding="utf-8")
-    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf", cwd=folder)
-    assert result.returncode == 0, result.stderr
-    with pdfplumber.open(folder / "out" / "split.pdf") as pdf:
-        pages = [page.extract_text() or "" for page in pdf.pages]
+    pages = _pdf_pages(_findings_report(tmp_path / "split", f"      - \"{text} ENDOFTEXT\"\n"
+                        f"      - table: {{caption: Forty years, columns: [Year, Count], rows: [{rows}]}}\n"))
     ending = next(number for number, page in enumerate(pages) if "ENDOFTEXT" in page)
     assert "Table 1: Forty years" in pages[ending] and "1990" in pages[ending]
     assert re.search(r"^Year Count$", pages[ending + 1], re.M)  # the header again on the next page
@@ -362,13 +368,9 @@ def test_rows_shorter_than_half_a_page_never_split_and_a_very_tall_header_builds
 
 def test_a_table_in_a_callout_fits_the_box_not_the_page(tmp_path):
     cells = " | ".join(f"{'Long text of a finding ' * 3}{index}" for index in range(4))
-    folder = tmp_path / "box"
-    folder.mkdir()
-    (folder / "report.yaml").write_text(
-        "title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
-        "      - callout:\n          kind: note\n          title: Boxed\n          body: |\n"
-        "            | A | B | C | D |\n            |---|---|---|---|\n"
-        f"            | {cells} |\n            Table: In a box\n", encoding="utf-8")
+    folder = _findings_report(tmp_path / "box", "      - callout:\n          kind: note\n          title: Boxed\n"
+                              "          body: |\n            | A | B | C | D |\n            |---|---|---|---|\n"
+                              f"            | {cells} |\n            Table: In a box\n")
     result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf", cwd=folder)
     assert result.returncode == 0, result.stderr
     with pdfplumber.open(folder / "out" / "box.pdf") as pdf:
@@ -380,12 +382,8 @@ def test_a_table_in_a_callout_fits_the_box_not_the_page(tmp_path):
 
 def test_a_long_url_breaks_inside_the_text_column_in_a_paragraph_and_in_a_cell(tmp_path):
     url = "https://example.org/" + "a" * 180  # reportlab's URL splitting broke it at '/' only
-    folder = tmp_path / "url"
-    folder.mkdir()
-    (folder / "report.yaml").write_text(
-        "title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
-        f'      - table: {{caption: U, columns: [Link, Note], rows: [["{url}", n1]]}}\n'
-        f'      - "A paragraph with {url} in it."\n', encoding="utf-8")
+    folder = _findings_report(tmp_path / "url", f'      - table: {{caption: U, columns: [Link, Note], rows: [["{url}", n1]]}}\n'
+                                                f'      - "A paragraph with {url} in it."\n')
     result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf", cwd=folder)
     assert result.returncode == 0, result.stderr
     with pdfplumber.open(folder / "out" / "url.pdf") as pdf:
@@ -403,14 +401,7 @@ def test_a_table_never_leaves_a_lone_row_on_either_side_of_a_page_break(tmp_path
         rows = ", ".join(f"[t{number}r{row}, {row * 7}]" for row in range(8))
         parts.append(f"      - table: {{caption: Table of {number}, source: Force data, columns: [Row, Count], "
                      f"rows: [{rows}]}}")
-    folder = tmp_path / "lone"
-    folder.mkdir()
-    (folder / "report.yaml").write_text("title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
-                                        + "\n".join(parts) + "\n", encoding="utf-8")
-    result = run_reportc("build", "report.yaml", "--out", "out", "--format", "pdf", cwd=folder)
-    assert result.returncode == 0, result.stderr
-    with pdfplumber.open(folder / "out" / "lone.pdf") as pdf:
-        pages = [page.extract_text() or "" for page in pdf.pages]
+    pages = _pdf_pages(_findings_report(tmp_path / "lone", "\n".join(parts) + "\n"))
     split = 0
     for number in range(30):
         counts = [len(re.findall(rf"\bt{number}r\d\b", page)) for page in pages]
