@@ -399,14 +399,14 @@ def test_docx_line_labels_sit_where_layout_set_them_and_values_keep_every_digit(
     series = tuple(Series(name, tuple(v), span) for name, v in values.items())
     block = chart_block(Chart(None, "line", (), ("2019", "2020", "2021", "2022", "2023"), series, "%", None, None,
                               span), 1, (), "f", None, style)
-    part = etree.fromstring(chart_xml(block, "Arial", "#000000"))
+    part = etree.fromstring(chart_xml(block, style))
     word = {"above": "t", "below": "b", "right": "r", "left": "l"}
     for index, ser in enumerate(part.findall(f".//{C}ser")):
         placed = [label.find(f"{C}dLblPos").get("val") for label in ser.findall(f"{C}dLbls/{C}dLbl")]
         assert placed == [word[side] for side in block.drawing.label_sides[index]]
     big = (Series("S", (999999999999.0, 0.123456789), span),)
     block = chart_block(Chart(None, "bar", (), ("A", "B"), big, None, None, None, span), 1, (), "f", None, style)
-    cached = [v.text for v in etree.fromstring(chart_xml(block, "Arial", "#000000")).findall(f".//{C}val//{C}v")]
+    cached = [v.text for v in etree.fromstring(chart_xml(block, style)).findall(f".//{C}val//{C}v")]
     assert cached == ["999999999999", "0.123456789"]
 
 

@@ -93,6 +93,11 @@ def versions(tmp_path_factory) -> Path:
     for name, (old, new) in VERSIONS.items():
         (project / "sources" / f"{name}.yaml").write_text(new, encoding="utf-8")
         (project / "old" / f"{name}.yaml").write_text(old, encoding="utf-8")
+    return built_three_ways(project)
+
+
+def built_three_ways(project: Path) -> Path:
+    """The project's sources redlined against old/ (red/), plainly (new/) and old/ itself (was/)."""
     for args in (("--out", "red", "--redline-from", "old"), ("--out", "new"), ("old", "--out", "was")):
         result = run_reportc("build", "--format", "docx", *args, cwd=project, env=EPOCH)
         assert result.returncode == 0, result.stderr
@@ -383,10 +388,7 @@ def rich(tmp_path_factory) -> Path:
         (project / folder / "r.yaml").write_text(text, encoding="utf-8")
         (project / folder / "lo.yaml").write_text(_without_chart(text), encoding="utf-8")
         Image.new("RGB", (40, 30), (20, 90, 160)).save(project / folder / "map.png")
-    for args in (("--out", "red", "--redline-from", "old"), ("--out", "new"), ("old", "--out", "was")):
-        result = run_reportc("build", "--format", "docx", *args, cwd=project, env=EPOCH)
-        assert result.returncode == 0, result.stderr
-    return project
+    return built_three_ways(project)
 
 
 def footnotes(path: Path) -> etree._Element:

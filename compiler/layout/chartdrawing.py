@@ -286,11 +286,10 @@ def _bars(shapes: list[Shape], categories: tuple[str, ...], series: tuple[ChartS
         x = round(scale(tick), 2)
         shapes.append(Line(((x, plot_top), (x, round(plot_bottom, 2))), GRID, 0.5))
         label = _inside(Label(x, round(plot_bottom + size * 1.3, 2), text, "middle", size, frame.text), frame)
-        start = {"start": label.x, "middle": label.x - frame.width_of(text) / 2,
-                 "end": label.x - frame.width_of(text)}[label.anchor]
+        start, _, end, _ = chartlabels.label_box(label, frame.width_of)
         if index % every == 0 and start >= ends_at + size * 0.5:
             shapes.append(label)
-            ends_at = start + frame.width_of(text)
+            ends_at = end
     zero = scale(0.0)
     for c_index, lines in enumerate(category_lines):
         middle = plot_top + row * (c_index + 0.5)

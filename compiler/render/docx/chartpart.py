@@ -16,7 +16,8 @@ from lxml import etree
 
 from ...layout.blocks import ChartBlock
 from ...layout.charts import CURRENCY_SIGNS
-from ...layout.chartscale import DASHES, HATCHES, MARKERS, nice_ticks
+from ...layout.chartscale import DASHES, HATCHES, MARKERS, Measure, measure_for, nice_ticks
+from ...style.types import Style
 
 C = "http://schemas.openxmlformats.org/drawingml/2006/chart"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
@@ -40,7 +41,8 @@ def _val(parent: etree._Element, tag: str, value) -> etree._Element:
     return _e(parent, tag, val=str(value))
 
 
-def chart_xml(block: ChartBlock, font_family: str, text_colour: str) -> bytes:
+def chart_xml(block: ChartBlock, style: Style) -> bytes:
+    font_family, text_colour = style.fonts.family, style.colours.text
     space = _e(None, "c:chartSpace")
     _val(space, "c:roundedCorners", 0)
     chart = _e(space, "c:chart")
@@ -51,7 +53,7 @@ def chart_xml(block: ChartBlock, font_family: str, text_colour: str) -> bytes:
     # Word and LibreOffice turn theirs too.
     rotated = any(label.rotated for label in block.drawing.labels())
     kind = _plotted(plot, block, (font_family, text_colour) if rotated else None)
-    _axes(plot, block, kind)
+    _axes(plot, block, kind, measure_for(style))
     legend = _e(chart, "c:legend")
     _val(legend, "c:legendPos", "t")
     _val(legend, "c:overlay", 0)
@@ -192,10 +194,9 @@ def _number_format(unit: str | None, decimals: int | None = None) -> str:
 
 
 WORD_PLOT_SHARE = 0.6  # of the chart's height: about what Word leaves the plot under the legend
-AVERAGE_ADVANCE = 0.55  # of the size: an average character's width, for a label's length
 
 
-def _headroom(block: ChartBlock, ticks: tuple[float, ...]) -> tuple[float, ...]:
+def _headroom(block: ChartBlock, ticks: tuple[float, ...], width_of: Measure) -> tuple[float, ...]:
     """Steps above the top tick for rotated value labels (layout grows the drawing for them; here
     the axis reaches higher), so the labels of the tallest columns stay clear of the legend."""
     rotated = [label for label in block.drawing.labels() if label.rotated] if block.drawing else []
@@ -203,11 +204,11 @@ def _headroom(block: ChartBlock, ticks: tuple[float, ...]) -> tuple[float, ...]:
         return ()
     step = ticks[1] - ticks[0]
     step_pt = block.drawing.height * WORD_PLOT_SHARE / (len(ticks) - 1)
-    longest = max(len(label.text) * label.size * AVERAGE_ADVANCE for label in rotated)
+    longest = max(width_of(label.text, label.size) for label in rotated)
     return tuple(ticks[-1] + step * (n + 1) for n in range(math.ceil(longest / step_pt)))
 
 
-def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element) -> None:
+def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element, width_of: Measure) -> None:
     values = [v for series in block.series for v in series.values] or [0.0]
     ticks = nice_ticks(min(values), max(values), from_zero=block.kind != "line")
     low_labels = block.kind == "line" or min(values) < 0  # labels under the lowest values
@@ -215,7 +216,7 @@ def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element) -> None
         # Word sets category labels right under the plot: a step more keeps the labels of the
         # lowest points and negative bars off them (layout leaves that room in the other formats).
         ticks = (ticks[0] - (ticks[1] - ticks[0]), *ticks)
-    ticks = (*ticks, *_headroom(block, ticks))
+    ticks = (*ticks, *_headroom(block, ticks, width_of))
     horizontal_bars = block.kind == "bar"
     categories = _e(plot, "c:catAx")
     _val(categories, "c:axId", 1)

@@ -29,7 +29,7 @@ def add_chart(builder: "DocxBuilder", block: ChartBlock, target: "_Target") -> N
     style = builder.document.style
     # the next free name, not the chart's number: a redline holds an old chart and a new one of one number
     part = Part(builder.part.package.next_partname("/word/charts/chart%d.xml"), CT.DML_CHART,
-                chart_xml(block, style.fonts.family, style.colours.text), builder.part.package)
+                chart_xml(block, style), builder.part.package)
     relationship = builder.part.relate_to(part, RT.CHART)
     p = builder.new_paragraph(builder.styles.id("Figure"))
     p.append(_chart_run(builder, block, relationship))
