@@ -63,3 +63,31 @@ def test_links_are_left_to_the_markup():
     text, frags = markup.paragraph_source((Text("see "), Link("https://example.org", (Text("here"),))), STYLE,
                                           Structure().root)
     assert frags is None and 'href="rcl:0"' in text
+
+
+# Characters the first subset holds from the start (ASCII), ones it takes as they come (Latin-1,
+# Welsh ŵ ŷ, the no-break space reportlab draws as a space), enough Greek and Cyrillic to fill it
+# and spill into a second subset, and one the font lacks.
+SUBSET_TEXT = st.lists(st.sampled_from(list("ab \xa0éŵŷ€\u2019") + [chr(c) for c in range(0x391, 0x3A1)]
+                                       + [chr(c) for c in range(0x410, 0x450)] + [chr(c) for c in range(0xC0, 0x100)]
+                                       + ["\u2605", ""]), max_size=12).map("".join)
+
+
+class _Document:
+    """What reportlab keys a font's codes by (weakly): one PDF being written."""
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(SUBSET_TEXT, min_size=1, max_size=40))
+def test_text_is_coded_as_reportlab_codes_it(texts):
+    """`SubsetFont.splitString` (the fast path for text already coded) gives reportlab's own
+    chunks, in a document where the codes are assigned as the texts come."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from compiler.render.pdf.fonts import SubsetFont
+
+    regular = str(FACES / "LiberationSans-Regular.ttf")
+    theirs, ours = TTFont("stock", regular), SubsetFont("fast", regular)
+    their_document, our_document = _Document(), _Document()
+    for text in texts * 2:  # the second time round, every character is already coded
+        assert ours.splitString(text, our_document) == theirs.splitString(text, their_document)

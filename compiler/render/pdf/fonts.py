@@ -63,6 +63,35 @@ class FontSet:
         canvas.setFont(face, size)
 
 
+class SubsetFont(TTFont):
+    """reportlab's TTFont, with its commonest case made fast: text whose every character already
+    has a code in the font's first subset is mapped in one C call (`str.translate`) instead of a
+    Python loop over its characters, the largest single cost of drawing text. Anything else (a
+    character seen for the first time, or coded in a later subset) goes through reportlab's own
+    `splitString`, which assigns the codes: the PDF's bytes are the same either way."""
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        state = self.state.get(doc)
+        if state is not None and text and isinstance(text, str):
+            first = getattr(state, "reportc_first_subset", None)
+            if first is None or first.assigned != len(state.assignments):
+                first = state.reportc_first_subset = _FirstSubset(state.assignments)
+            if first.characters.issuperset(text):
+                return [(0, text.translate(first.codes).encode("latin-1"))]
+        return super().splitString(text, doc, encoding)
+
+
+class _FirstSubset:
+    """The characters with a code in subset 0 of one font in one document, and those codes."""
+
+    def __init__(self, assignments: dict[int, int]) -> None:
+        self.assigned = len(assignments)
+        self.codes = {char: chr(code) for char, code in assignments.items() if code < 256}
+        if 32 in self.codes:  # reportlab draws a no-break space as a space
+            self.codes[0xA0] = self.codes[32]
+        self.characters = frozenset(map(chr, self.codes))
+
+
 @dataclass(frozen=True)
 class FontFailure:
     """A face reportlab could not read, and why, in words for the person who chose the font."""
@@ -109,7 +138,7 @@ def _register(regular: Path, bold: Path, italic: Path, bold_italic: Path,
                     FallbackRuns((regular, bold, italic, bold_italic), fallback))
     for name, path in zip((names.regular, names.bold, names.italic, names.bold_italic, *names.fallbacks), paths):
         try:
-            pdfmetrics.registerFont(TTFont(name, str(path)))
+            pdfmetrics.registerFont(SubsetFont(name, str(path)))
         except Exception as error:  # TTFError, struct.error, IndexError, MemoryError...: a bad font
             return FontFailure(path, _reason(error))
     # <b> and <i> in paragraph markup map onto the family's own faces, never a base-14 one.
