@@ -183,13 +183,15 @@ class GlyphCheck:
         self._diagnostics = diagnostics
         self._report = diagnostics.warning if allow_missing_glyphs else diagnostics.error
         self._reported: set[tuple[str, str, Span]] = set()
+        self._fine: dict[str, set[str]] = {}  # per face: characters that need no report
         self._already = {reported_character(item.message) for item in diagnostics.items} - {None}
         self._right_to_left_reported = any(is_right_to_left_message(item.message) for item in diagnostics.items)
 
     def check(self, text: str, span: Span, bold: bool = False, italic: bool = False) -> None:
         face = self._fonts.face(bold, italic)
         covered, splitter = _coverage(face), self._fonts.splitter
-        for char in sorted(set(text)):
+        fine = self._fine.setdefault(face, set())  # known to print: most text is only these
+        for char in sorted(set(text).difference(fine)):
             if is_right_to_left(char):
                 if not self._right_to_left_reported:
                     self._right_to_left_reported = True
@@ -197,6 +199,7 @@ class GlyphCheck:
                 continue
             if (ord(char) in covered or splitter.font_of(char) is not None or not is_drawn(char)
                     or char in self._already):
+                fine.add(char)
                 continue
             key = (char, face, span)
             if key in self._reported:
