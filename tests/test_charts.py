@@ -141,6 +141,20 @@ def test_long_category_labels_wrap_then_end_in_an_ellipsis():
     assert len(lines) == 2 and lines[1].endswith("\u2026") and all(width_of(line) <= 60 for line in lines)
 
 
+def test_a_label_kept_to_one_line_ends_in_an_ellipsis_when_words_are_left_out():
+    """A bar chart's crowded rows keep one line per label: words that do not fit are never
+    dropped silently."""
+    width_of = lambda text: len(text) * 5.0  # noqa: E731
+    assert wrapped("Infection prevention and control", width_of, 125, max_lines=1) == ("Infection prevention and\u2026",)
+    assert wrapped("Safe care", width_of, 125, max_lines=1) == ("Safe care",)
+    for text in ("a bb ccc dddd eeeee ffffff", "Infection prevention and control", "one"):
+        for lines in (1, 2, 3):
+            shown = wrapped(text, width_of, 40, max_lines=lines)
+            assert len(shown) <= lines and all(width_of(line) <= 40 for line in shown)
+            kept = " ".join(shown)
+            assert kept == text or kept.endswith("\u2026")
+
+
 def test_drawing_labels_every_value_with_its_unit_and_tells_series_apart(documents_with_charts):
     charts = documents_with_charts
     assert [c.kind for c in charts] == ["bar", "column", "line", "column"]

@@ -83,16 +83,16 @@ def wrapped(text: str, width_of: Callable[[str], float], room: float, max_lines:
     in an ellipsis when the rest does not fit (a word longer than the room too)."""
     lines: list[str] = []
     words = text.split()
-    current = ""
+    current, start = "", 0  # the line being filled, and the index of its first word
     for index, word in enumerate(words):
         trial = f"{current} {word}" if current else word
         if width_of(trial) <= room or not current:
             current = trial
             continue
-        lines.append(current)
-        current = word
-        if len(lines) == max_lines - 1:
-            current = " ".join(words[index:])
+        if len(lines) == max_lines - 1:  # the last line: it takes the rest, shortened below
+            current = " ".join(words[start:])
             break
+        lines.append(current)
+        current, start = word, index
     lines.append(current)
-    return tuple(shortened(line, width_of, room) for line in lines[:max_lines]) if text else ("",)
+    return tuple(shortened(line, width_of, room) for line in lines) if text else ("",)

@@ -17,7 +17,8 @@ from lxml import etree
 
 from ...layout.blocks import Block
 from .ooxml import paragraph, sub
-from .spacing import BOX_MARGIN_EM, add_space_before, set_space_before
+from .spacing import add_space_before, set_space_before
+from .styles import BOX_MARGIN_EM
 
 if TYPE_CHECKING:
     from .document import DocxBuilder
@@ -42,6 +43,12 @@ def fill_callout(builder: "DocxBuilder", table: etree._Element, blocks: Iterable
             sub(margins, "w:top", {"w:w": "0", "w:type": "dxa"})
         if index < len(rows) - 1:
             sub(margins, "w:bottom", {"w:w": "0", "w:type": "dxa"})
+
+
+def gap_between_tables(builder: "DocxBuilder") -> etree._Element:
+    """The empty paragraph that stands between two tables (the "Box Gap" style): Word joins
+    tables with nothing between them into one, and LibreOffice draws them touching."""
+    return paragraph(builder.styles.id("Box Gap"))
 
 
 def space_after_box(builder: "DocxBuilder", p: etree._Element) -> None:

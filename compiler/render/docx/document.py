@@ -32,7 +32,7 @@ from ...model import Emph, Inlines, Link, Strong, Text
 from ...style.glyphcoverage import fallback_runs
 from .. import Rendered, RenderOptions
 from .anchors import collect_anchors
-from .callout import fill_callout, space_after_box
+from .callout import fill_callout, gap_between_tables, space_after_box
 from .blocks import add_definitions, add_imprint, add_quote, keep_with_next
 from .cover import band_table, paint_band_top, space_under_band
 from .contents import add_contents
@@ -329,6 +329,9 @@ class DocxBuilder:
 
     def emit_table(self, table: etree._Element, target: _Target) -> None:
         target.append(table)
+        before = table.getprevious()
+        if before is not None and before.tag == qn("w:tbl"):
+            before.addnext(gap_between_tables(self))
         self._box_ended = False
         self._last_emitted = table
 

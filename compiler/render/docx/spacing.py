@@ -9,9 +9,6 @@ from lxml import etree
 from .ooxml import el
 from .styles import _PPR_ORDER, StyleSheet
 
-# Below a callout box, in body sizes: the PDF's margin under its panel (one body size) plus what
-# its bottom padding has over the DOCX cell's (story.py, callout; measured in LibreOffice).
-BOX_MARGIN_EM = 1.3
 
 
 def add_space_before(p: etree._Element, sheet: StyleSheet, extra_pt: float) -> None:

@@ -18,6 +18,10 @@ from lxml import etree
 from ...style.types import Style
 from .ooxml import el, half_points, hex_colour, twips
 
+# Below a callout box, in body sizes: the PDF's margin under its panel (one body size) plus what
+# its bottom padding has over the DOCX cell's (story.py, callout; measured in LibreOffice).
+BOX_MARGIN_EM = 1.3
+
 # Schema order of the children of w:pPr, w:rPr and w:style: Word refuses files that break it.
 _PPR_ORDER = (
     "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
@@ -383,6 +387,11 @@ def base_styles(s: Style) -> list[StyleDef]:
         StyleDef("paragraph", "Lead In", "Body Text", ppr=(flag("keepNext"), spacing(0, size_pt * 0.35, leading_pt=lead)),
                  rpr=(*bold(),)),
         StyleDef("paragraph", "Detailed Findings", "Body Text", ppr=(spacing(0, gap, leading_pt=lead),)),
+        # An empty paragraph between two tables (two boxes in a row), exactly the PDF's margin
+        # between boxes tall: Word joins tables with nothing between them into one.
+        StyleDef("paragraph", "Box Gap", "Normal", ppr=(el("w:spacing", {
+            "w:before": "0", "w:after": "0", "w:line": str(round(size_pt * BOX_MARGIN_EM * 20)),
+            "w:lineRule": "exact"}),), primary=False),
         # Under a heading, as the PDF sets it: 0.3 of the heading's size above the badge (here
         # the heading's own space after), the heading's space after below it.
         StyleDef("paragraph", "Grade Badge", "Normal", "Body Text",
