@@ -117,6 +117,15 @@ def test_ticks_are_nice_steps_and_bars_start_at_zero():
         assert round(step / 10 ** math.floor(math.log10(step)), 6) in (1, 2, 2.5, 5)
 
 
+
+def test_values_that_differ_in_their_last_decimal_still_get_distinct_ticks():
+    """Values as close as ten decimals allow: the axis must still span them (it divided by zero)."""
+    for low, high, from_zero in ((5, 5.0000000001, False), (0.0000000001, 0.0000000002, True),
+                                 (-0.0000000003, -0.0000000001, False)):
+        ticks = nice_ticks(low, high, from_zero)
+        assert len(set(ticks)) == len(ticks) >= 2 and ticks[0] <= low and ticks[-1] >= high
+
+
 @pytest.mark.parametrize("style_file", sorted((ROOT / "styles").glob("*.yaml")))
 def test_every_series_colour_reaches_3_to_1_on_white_in_every_shipped_style(style_file):
     diagnostics = Diagnostics()

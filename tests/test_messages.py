@@ -291,8 +291,12 @@ def test_a_chart_value_written_another_way_says_how_to_write_it():
                                                  "them, such as 1234.5")
     assert scalar_problem(".5", number).endswith("such as 0.5")
     assert scalar_problem("-1e-300", number).endswith("write it in plain digits")  # no "-0" offered
-    assert scalar_problem("0.30000000000000004", number) == ("'0.30000000000000004' has more than 15 digits; "
-                                                             "round it to 15 or fewer")
+    assert scalar_problem("1234567890123456", number) == ("'1234567890123456' has more than 15 digits; "
+                                                          "round it to 15 or fewer")
+    # More decimals than a chart prints would print as rounded away ("0.00000000000001" as "0")
+    assert scalar_problem("0.30000000000000004", number).startswith("'0.30000000000000004' has 17 decimal places; "
+                                                                    "round it to 10 or fewer")
+    assert scalar_problem("0.0000000001", number) is None
     assert scalar_problem("-999999999999999", number) is None  # 15 digits: the minus is no digit
     assert scalar_problem("abc", number).startswith("'abc' is not a number; write digits")
 

@@ -34,7 +34,8 @@ def nice_ticks(low: float, high: float, from_zero: bool, target: int = 5) -> tup
         low, high = min(low, 0.0), max(high, 0.0)
     if high == low:
         high, low = (high + 1, low) if from_zero or high == 0 else (high + abs(high) * 0.1, low - abs(low) * 0.1)
-    raw = (high - low) / target
+    # A step finer than _clean keeps would give equal ticks (values differing in the tenth decimal)
+    raw = max((high - low) / target, 1e-9)
     magnitude = 10.0 ** math.floor(math.log10(raw))
     step = next(m * magnitude for m in NICE_STEPS if m * magnitude >= raw * (1 - 1e-9))
     first = math.floor(low / step + 1e-9)

@@ -24,6 +24,7 @@ _NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
 # int() refuses strings over 4,300 digits (CVE-2020-10735); no number in a report or a style
 # needs more than a few, so longer ones are out of range before they are converted.
 MAX_DIGITS = 15
+MAX_DECIMALS = 10  # charts print values with at most this many (layout/charts.decimal_places)
 _NON_ISO_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\Z|\d{4}/\d{1,2}/\d{1,2}\Z")
 
 
@@ -246,6 +247,10 @@ def _not_a_number(text: str) -> str:
 
 
 def _digits_problem(text: str, schema: dict[str, Any]) -> str | None:
+    decimals = len(text.partition(".")[2])
+    if decimals > MAX_DECIMALS:  # what prints would be rounded away: "0.00000000000001" as "0"
+        return (f"'{excerpt(text)}' has {decimals} decimal places; round it to {MAX_DECIMALS} or fewer "
+                "(or give the values in a unit that makes them larger, such as per 1,000 people)")
     if len(text.lstrip("-").replace(".", "")) <= MAX_DIGITS:
         return None
     low, high = schema.get("minimum"), schema.get("maximum")
