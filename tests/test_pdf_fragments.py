@@ -91,3 +91,16 @@ def test_text_is_coded_as_reportlab_codes_it(texts):
     their_document, our_document = _Document(), _Document()
     for text in texts * 2:  # the second time round, every character is already coded
         assert ours.splitString(text, our_document) == theirs.splitString(text, their_document)
+
+
+def test_format_controls_the_font_lacks_are_neither_drawn_nor_measured():
+    """A word joiner, a byte order mark or a directional isolate pasted with text has no visible
+    form: where the face has no glyph for it, the PDF must not print reportlab's empty box."""
+    from compiler.render.pdf.fonts import SubsetFont
+
+    font = SubsetFont("controls", str(FACES / "LiberationSans-Regular.ttf"))
+    pasted = "\ufeffword\u2060joined \u2066isolated\u2069"
+    assert not any(ord(char) in font.face.charToGlyph for char in "\ufeff\u2060\u2066\u2069")
+    assert font.stringWidth(pasted, 12) == font.stringWidth("wordjoined isolated", 12)
+    document = _Document()
+    assert font.splitString(pasted, document) == font.splitString("wordjoined isolated", document)

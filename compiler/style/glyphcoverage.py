@@ -28,9 +28,16 @@ from .fontcheck import (MAX_FONT_BYTES, _Refused, _Subtable, _format4_segments, 
 if TYPE_CHECKING:
     from .types import Fonts
 
-# Characters never drawn as glyphs: layout turns line breaks into spaces, and a tab or a
-# soft hyphen has no visible form of its own.
-INVISIBLE = frozenset("\t\n\r\u00ad\u200b\u200c\u200d\u2060\ufeff")
+# Unicode's invisible format controls (category Cf) that text pasted from Word or the web carries:
+# joiners, direction marks and isolates, the word joiner, a byte order mark. They have no visible
+# form; the PDF drops those its font has no glyph for (render/pdf/fonts.SubsetFont), which would
+# otherwise print as empty boxes.
+FORMAT_CONTROLS = frozenset(map(chr, (0x00AD, 0x061C, 0x180E, *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                                      *range(0x2060, 0x2065), *range(0x2066, 0x2070), 0xFEFF,
+                                      *range(0xFFF9, 0xFFFC))))
+# Characters never drawn as glyphs: layout turns line breaks into spaces, and a tab has no
+# visible form of its own.
+INVISIBLE = frozenset("\t\n\r") | FORMAT_CONTROLS
 _MISSING = re.compile(r"^the style's fonts have no glyph for .* \(U\+([0-9A-F]{4,6})\);")
 _RIGHT_TO_LEFT = re.compile(r"^[A-Za-z' -]+ text is written right to left;")
 _STRONG_RIGHT_TO_LEFT = ("R", "AL")  # Unicode bidirectional classes of Hebrew, Arabic, Syriac...

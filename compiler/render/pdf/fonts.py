@@ -20,8 +20,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 from ...diagnostics import Diagnostics, Span
-from ...style.glyphcoverage import (FallbackRuns, is_drawn, is_right_to_left, is_right_to_left_message,
-                                    missing_glyph_message, reported_character, right_to_left_message)
+from ...style.glyphcoverage import (FORMAT_CONTROLS, FallbackRuns, is_drawn, is_right_to_left,
+                                    is_right_to_left_message, missing_glyph_message, reported_character,
+                                    right_to_left_message)
 from ...style.types import Fonts
 
 
@@ -70,7 +71,20 @@ class SubsetFont(TTFont):
     character seen for the first time, or coded in a later subset) goes through reportlab's own
     `splitString`, which assigns the codes: the PDF's bytes are the same either way."""
 
+    def __init__(self, name: str, filename: str) -> None:
+        super().__init__(name, filename)
+        # Format controls the font has no glyph for are not drawn, nor measured: reportlab
+        # would print each as an empty box (PDF/UA forbids them) the width of one.
+        self._unprinted = {ord(char): None for char in FORMAT_CONTROLS if ord(char) not in self.face.charToGlyph}
+
+    def _printed(self, text):
+        return text.translate(self._unprinted) if isinstance(text, str) and not text.isascii() else text
+
+    def stringWidth(self, text, size, encoding="utf8"):
+        return super().stringWidth(self._printed(text), size, encoding)
+
     def splitString(self, text, doc, encoding="utf-8"):
+        text = self._printed(text)
         state = self.state.get(doc)
         if state is not None and text and isinstance(text, str):
             first = getattr(state, "reportc_first_subset", None)
