@@ -423,3 +423,18 @@ def test_a_too_wide_table_keeps_whole_the_headings_that_need_least():
     least = [(6 * n + 1) * fit.scale for n in (4, 10, 20)]
     assert fit.widths[0] == least[0] and fit.widths[1] == least[1]  # whole
     assert fit.widths[2] < least[2] and abs(sum(fit.widths) - 150) < 1e-6  # the one that needs most gives way
+
+
+def test_cells_are_measured_in_the_face_they_print_in():
+    """Header cells and body cells holding bold text are measured bold, other body cells in the
+    regular face: measuring every cell bold warned of broken words that were not broken, and set
+    a seven-column table smaller than it needed."""
+    from compiler.layout.tablewidths import BODY, fitted_widths, table_cells
+    from compiler.model import Strong, Text
+
+    header = ((Text("Area"),), (Text("Year"),))
+    rows = [((Text("improvement"),), (Text("2024"),)), ((Text("fine"),), (Strong((Text("outstanding"),)),))]
+    texts, strong = table_cells(header, rows)
+    assert texts == [["Area", "Year"], ["improvement", "2024"], ["fine", "outstanding"]] and strong == {(2, 1)}
+    fit = fitted_widths(texts, 1000, lambda text, kind: len(text) * (6.0 if kind == BODY else 7.0), 0, strong)
+    assert fit.widths == (11 * 6.0 + 1, 11 * 7.0 + 1)

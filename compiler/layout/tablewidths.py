@@ -7,20 +7,25 @@ size, as printed reports set wide tables, so that no number and no word is broke
 then do columns go under their longest word, text columns first: a number is never split while
 a column of words can still give way.
 
-Text is measured in the bold face, the wider one, as a cell may set any of its words in bold (and
-header cells are bold).
+Text is measured in the face it prints in: header cells and body cells holding bold text in the
+bold face (the wider one), other body cells in the regular face.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Callable, Collection, Sequence
+
+from ..model import Inlines, Strong, plain_text, walk_nodes
 
 MEASURED_CHARACTERS = 400  # a cell longer than this wraps anyway: measuring more changes nothing
 SMALLEST_SCALE = 0.75  # of the table's text size: 11 pt cells go down to 8.25 pt, no smaller
 _ROUNDING = 0.01  # points: a sum that equals the frame width but for float rounding fits it
 
-Measure = Callable[[str, bool], float]  # a text's width on one line in points; True: a header cell
+# A text's width on one line in points, set as a cell of `kind`: HEADER (bold, the header's size),
+# STRONG (a body cell with bold text: measured bold) or BODY (the regular face).
+Measure = Callable[[str, str], float]
+HEADER, STRONG, BODY = "header", "strong", "body"
 
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -46,16 +51,28 @@ def broken_table_message(columns: int) -> str:
             "numbers in it are broken inside; split it into tables of fewer columns, or shorten its headings")
 
 
-def fitted_widths(rows: Sequence[Sequence[str]], frame_width: float, measure: Measure, padding: float) -> TableFit:
+def table_cells(header: Sequence[Inlines], rows: Sequence[Sequence[Inlines]]) -> tuple[list[list[str]], set]:
+    """A table's cells as the fit measures them: their plain text, header row first, and the
+    (row, column) of body cells that hold bold text."""
+    cells = [list(header), *map(list, rows)]
+    strong = {(number, index) for number, row in enumerate(cells) if number
+              for index, content in enumerate(row) if any(isinstance(node, Strong) for node in walk_nodes(content))}
+    return [[plain_text(content) for content in row] for row in cells], strong
+
+
+def fitted_widths(rows: Sequence[Sequence[str]], frame_width: float, measure: Measure, padding: float,
+                  strong: Collection[tuple[int, int]] = ()) -> TableFit:
     """The fit of `rows` of plain cell text, the header row first, into `frame_width`; `padding`
-    is the room either side of a cell's text (it scales with the text)."""
+    is the room either side of a cell's text (it scales with the text); `strong`: the (row,
+    column) of body cells with bold text (`table_cells`)."""
     columns = len(rows[0])
     natural, least, body_least = [0.0] * columns, [0.0] * columns, [0.0] * columns
     for number, row in enumerate(rows):
         for index, text in enumerate(row):
             text = text[:MEASURED_CHARACTERS]
-            natural[index] = max(natural[index], measure(text, number == 0))
-            longest = measure(max(text.split() or [""], key=len), number == 0)
+            kind = HEADER if number == 0 else STRONG if (number, index) in strong else BODY
+            natural[index] = max(natural[index], measure(text, kind))
+            longest = measure(max(text.split() or [""], key=len), kind)
             least[index] = max(least[index], longest)
             if number:
                 body_least[index] = max(body_least[index], longest)

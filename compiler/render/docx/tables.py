@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ...layout.blocks import DataTable
-from ...layout.tablewidths import TableFit, broken_table_message, fitted_widths
+from ...layout.tablewidths import BODY, TableFit, broken_table_message, fitted_widths, table_cells
 from ...model import Inlines, Text, plain_text
 from ...style.metrics import advances
 from ...style.types import Style
@@ -120,9 +120,9 @@ def _fill_row(builder: "DocxBuilder", cells, contents: tuple[Inlines, ...], alig
 
 def column_widths(block: DataTable, style: Style) -> TableFit:
     """The columns' widths in points and the text's scale, fitted as the PDF fits them
-    (layout/tablewidths.py), measured in the style's bold face at the cells' size."""
-    return fitted_widths([[plain_text(content) for content in row] for row in (block.header, *block.rows)],
-                         text_width_mm(style) * PT_PER_MM, _measure(style), CELL_MARGIN_PT)
+    (layout/tablewidths.py), measured in the style's faces at the cells' size."""
+    rows, strong = table_cells(block.header, block.rows)
+    return fitted_widths(rows, text_width_mm(style) * PT_PER_MM, _measure(style), CELL_MARGIN_PT, strong)
 
 
 def _row_height(row: tuple[Inlines, ...], fit: TableFit, measure, line_pt: float) -> float:
@@ -131,13 +131,17 @@ def _row_height(row: tuple[Inlines, ...], fit: TableFit, measure, line_pt: float
     lines = 1
     for content, width in zip(row, fit.widths):
         room = max(width - 2 * CELL_MARGIN_PT * fit.scale, 1.0)
-        lines = max(lines, math.ceil(measure(plain_text(content), False) * fit.scale / room) + 1)
+        lines = max(lines, math.ceil(measure(plain_text(content), BODY) * fit.scale / room) + 1)
     return lines * line_pt
 
 
 def _measure(style: Style):
-    faces = advances(style.fonts.bold)
+    faces = {face: advances(path) for face, path in ((True, style.fonts.bold), (False, style.fonts.regular))}
     size = style.fonts.size * TABLE_TEXT_SCALE
-    if faces is None:  # a font that cannot be measured: an average glyph is about half an em
-        return lambda text, header: len(text) * size * 0.55
-    return lambda text, header: faces.width_pt(text, size)
+
+    def measure(text: str, kind: str) -> float:
+        face = faces[kind != BODY]
+        # A font that cannot be measured: an average glyph is about half an em
+        return len(text) * size * 0.55 if face is None else face.width_pt(text, size)
+
+    return measure

@@ -16,13 +16,15 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Table, TableStyle
 
 from ...layout import blocks
-from ...layout.tablewidths import TableFit, broken_table_message, fitted_widths as layout_widths
-from ...model import Inlines, plain_text
+from ...layout.tablewidths import (BODY, HEADER, TableFit, broken_table_message, fitted_widths as layout_widths,
+                                  table_cells)
+from ...model import Inlines
 from .figures import source_line
 from .flowables import TaggedParagraph, WithPrevious
 from .tagging import Element
 
 if TYPE_CHECKING:
+    from .fonts import FontSet
     from .story import StoryBuilder
 
 CELL_PADDING = 6  # points either side of a cell's text, as in the glance table
@@ -59,7 +61,7 @@ def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element
     header_style = builder.typography["glance-header"]
     cell_style = builder._derived(builder.typography["glance-2"], leftIndent=0)  # (no question indent)
     caption.keepWithNext = 0  # CaptionFirst keeps it with the table's first rows, not the whole table
-    fit = fitted_widths(table, builder.frame.width, builder.fonts.bold, header_style.fontSize, cell_style.fontSize)
+    fit = fitted_widths(table, builder.frame.width, builder.fonts, header_style.fontSize, cell_style.fontSize)
     header_style, cell_style = (_scaled(builder, style, fit.scale) for style in (header_style, cell_style))
     head_row = structure.add("TR", structure.add("THead", table_element))
     body = structure.add("TBody", table_element)
@@ -170,10 +172,12 @@ def _aligned(builder: "StoryBuilder", style, align: str):
     return style if alignment == style.alignment else builder._derived(style, alignment=alignment)
 
 
-def fitted_widths(table: blocks.DataTable, frame_width: float, bold_font: str, header_size: float,
+def fitted_widths(table: blocks.DataTable, frame_width: float, fonts: FontSet, header_size: float,
                   cell_size: float) -> TableFit:
     """The table's column widths and text scale (layout/tablewidths.py), measured with reportlab's metrics."""
-    rows = [[plain_text(content) for content in row] for row in (table.header, *table.rows)]
-    return layout_widths(rows, frame_width,
-                         lambda text, header: stringWidth(text, bold_font, header_size if header else cell_size),
-                         CELL_PADDING)
+    rows, strong = table_cells(table.header, table.rows)
+
+    def measure(text: str, kind: str) -> float:
+        return stringWidth(text, fonts.regular if kind == BODY else fonts.bold, header_size if kind == HEADER else cell_size)
+
+    return layout_widths(rows, frame_width, measure, CELL_PADDING, strong)
