@@ -35,6 +35,9 @@ def test_pdf_prints_no_english_fixed_string(welsh_build):
     reader = PdfReader(welsh_build / "heddlu.pdf")
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert "Tudalen 2 o" in text and "DRAFFT" in text and "Meysydd i’w gwella" in text
+    # A draft with no marking of its own is marked in its language; the cover's page label too
+    assert "SWYDDOGOL-SENSITIF" in text and reader.page_labels[0] == "Clawr"
+    text += "\n".join(reader.page_labels)
     leaked = {s for s in english_fixed_strings() if s in text}
     assert not leaked
 
@@ -45,7 +48,8 @@ def test_docx_prints_no_english_fixed_string(welsh_build):
         xml = " ".join(package.read(n).decode("utf-8") for n in parts)
     text = " ".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml))
     text += " ".join(re.findall(r'string="([^"]*)"', xml))  # watermark text
-    assert "Meysydd i’w gwella" in text and "DRAFFT" in text
+    text += " ".join(re.findall(r'<w:tblCaption w:val="([^"]*)"', xml))  # what screen readers announce
+    assert "Meysydd i’w gwella" in text and "DRAFFT" in text and "SWYDDOGOL-SENSITIF" in text and "Clawr" in text
     leaked = {s for s in english_fixed_strings() if s in text}
     assert not leaked
     assert 'w:val="cy-GB"' in xml or "cy-GB" in zipfile.ZipFile(welsh_build / "heddlu.docx").read(

@@ -258,7 +258,7 @@ class Composer:
     def marking(self) -> str | None:
         if self.report.marking:
             return balance_bidi(self.report.marking)
-        return "OFFICIAL-SENSITIVE" if self.report.is_draft else None
+        return self.label("default_marking") if self.report.is_draft else None
 
     def running(self, build_date: date) -> Running:
         report = self.report

@@ -251,6 +251,8 @@ LABEL_DEFAULTS: dict[str, str] = {
     "overall_grade": "Overall judgment",  # (v2) the report's `grade:` on the cover and in the glance table
     "page_x_of_y": "Page {page} of {pages}",
     "draft": "DRAFT",
+    "default_marking": "OFFICIAL-SENSITIVE",  # a draft's protective marking when its source sets none
+    "cover": "Cover",  # the cover's page label (PDF) and its table's title for screen readers (DOCX)
     "version": "Version {version}",
     "published": "Published {date}",
     "draft_purpose": "Draft for factual accuracy checking",  # a draft's cover, never "Published"

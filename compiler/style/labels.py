@@ -34,6 +34,8 @@ WELSH_LABELS: dict[str, str] = {
     "ungraded": "Heb ei raddio",
     "page_x_of_y": "Tudalen {page} o {pages}",
     "draft": "DRAFFT",
+    "default_marking": "SWYDDOGOL-SENSITIF",  # the Welsh Government's bilingual marking
+    "cover": "Clawr",
     "version": "Fersiwn {version}",
     "published": "Cyhoeddwyd {date}",
     "draft_purpose": "Drafft ar gyfer gwirio cywirdeb ffeithiol",

@@ -52,7 +52,8 @@ def chart_xml(block: ChartBlock, style: Style) -> bytes:
     # Where layout turned the value labels to read upwards (columns too thin for them across),
     # Word and LibreOffice turn theirs too.
     rotated = any(label.rotated for label in block.drawing.labels())
-    kind = _plotted(plot, block, (font_family, text_colour) if rotated else None)
+    text_look = (font_family, text_colour, style.language)
+    kind = _plotted(plot, block, text_look if rotated else None)
     _axes(plot, block, kind, measure_for(style))
     legend = _e(chart, "c:legend")
     _val(legend, "c:legendPos", "t")
@@ -62,11 +63,11 @@ def chart_xml(block: ChartBlock, style: Style) -> bytes:
     outline = _e(space, "c:spPr")  # no frame around the chart: the other formats draw none
     _e(outline, "a:noFill")
     _e(_e(outline, "a:ln"), "a:noFill")
-    _text_properties(space, font_family, text_colour)
+    _text_properties(space, *text_look)
     return etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _plotted(plot: etree._Element, block: ChartBlock, rotated: tuple[str, str] | None) -> etree._Element:
+def _plotted(plot: etree._Element, block: ChartBlock, rotated: tuple[str, str, str] | None) -> etree._Element:
     if block.kind == "line":
         kind = _e(plot, "c:lineChart")
         _val(kind, "c:grouping", "standard")
@@ -86,7 +87,7 @@ def _plotted(plot: etree._Element, block: ChartBlock, rotated: tuple[str, str] |
     return kind
 
 
-def _series(kind: etree._Element, block: ChartBlock, index: int, rotated: tuple[str, str] | None) -> None:
+def _series(kind: etree._Element, block: ChartBlock, index: int, rotated: tuple[str, str, str] | None) -> None:
     series = block.series[index]
     ser = _e(kind, "c:ser")
     _val(ser, "c:idx", index)
@@ -139,11 +140,11 @@ def _fill(parent: etree._Element, colour: str) -> None:
     _e(_e(parent, "a:solidFill"), "a:srgbClr", val=colour.lstrip("#"))
 
 
-def _labels(ser: etree._Element, block: ChartBlock, index: int, above: bool, rotated: tuple[str, str] | None
+def _labels(ser: etree._Element, block: ChartBlock, index: int, above: bool, rotated: tuple[str, str, str] | None
             ) -> None:
     """Every value printed by its bar or point, with the unit: on a line chart, the highest
     series' above its points and the others' below, so labels keep off the other lines;
-    reading upwards when `rotated` is the (font, colour) of text turned (schema order: numFmt,
+    reading upwards when `rotated` is the (font, colour, language) of text turned (schema order: numFmt,
     spPr, txPr, dLblPos, show...)."""
     labels = _e(ser, "c:dLbls")
     sides = block.drawing.label_sides if block.drawing is not None else ()
@@ -253,7 +254,8 @@ def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element, width_o
     _val(axis, "c:majorUnit", _number(ticks[1] - ticks[0]) if len(ticks) > 1 else "1")
 
 
-def _text_properties(parent: etree._Element, font_family: str, text_colour: str, **body: str) -> None:
+def _text_properties(parent: etree._Element, font_family: str, text_colour: str, language: str,
+                     **body: str) -> None:
     properties = _e(parent, "c:txPr")
     _e(properties, "a:bodyPr", **body)
     _e(properties, "a:lstStyle")
@@ -261,4 +263,4 @@ def _text_properties(parent: etree._Element, font_family: str, text_colour: str,
     defaults = _e(_e(paragraph, "a:pPr"), "a:defRPr", sz=str(LABEL_SIZE))
     _fill(defaults, text_colour)
     _e(defaults, "a:latin", typeface=font_family)
-    _e(paragraph, "a:endParaRPr", lang="en-GB")
+    _e(paragraph, "a:endParaRPr", lang=language)

@@ -56,7 +56,7 @@ def band_table(style: Style, paragraphs: list[etree._Element]) -> etree._Element
         sub(margins, f"w:{side}", {"w:w": twips(mm), "w:type": "dxa"})
     sub(tbl_pr, "w:tblLook", {"w:val": "0000", "w:firstRow": "0", "w:lastRow": "0", "w:firstColumn": "0",
                               "w:lastColumn": "0", "w:noHBand": "1", "w:noVBand": "1"})
-    sub(tbl_pr, "w:tblCaption", {"w:val": "Cover"})
+    sub(tbl_pr, "w:tblCaption", {"w:val": style.label("cover")})
     sub(sub(tbl, "w:tblGrid"), "w:gridCol", {"w:w": twips(page.width_mm)})
     row = sub(tbl, "w:tr")
     row_pr = sub(row, "w:trPr")

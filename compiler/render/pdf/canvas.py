@@ -57,14 +57,12 @@ class Finished:
 
     pages: int
     anchor_pages: Mapping[str, int]
+    cover_label: str = "Cover"
 
     def label(self, page: int) -> str:
-        return page_label(page)
-
-
-def page_label(page: int) -> str:
-    """Page labels: the cover is "Cover", every later page its physical number."""
-    return "Cover" if page == 1 else str(page)
+        """Page labels: the cover is "Cover" (in the report's language), every later page its
+        physical number."""
+        return self.cover_label if page == 1 else str(page)
 
 
 @dataclass(frozen=True)
@@ -89,6 +87,7 @@ class CanvasSetup:
     created: str  # the document date as a PDF date string, never the clock
     tagger: Tagger
     xmp: XmpFacts
+    cover_label: str = "Cover"  # the cover's page label, in the report's language
     anchor_pages: dict[str, int] = field(default_factory=dict)
     pages: int = 0  # known once saved
 
@@ -289,13 +288,13 @@ class ReportCanvas(Canvas):
 
     def _finish(self) -> None:
         pages = self._doc.Pages.pages
-        finished = Finished(len(pages), dict(self.setup.anchor_pages))
+        finished = Finished(len(pages), dict(self.setup.anchor_pages), self.setup.cover_label)
         for page, numbers in zip(pages, self._deferred_pages):
             if numbers:
                 page.stream = _PLACEHOLDER_RE.sub(
                     lambda m: self._deferred_code(self._deferred[int(m.group(1))], finished), page.stream)
         self.setup.pages = len(pages)
-        self.addPageLabel(0, prefix="Cover")
+        self.addPageLabel(0, prefix=self.setup.cover_label)
         if len(pages) > 1:
             self.addPageLabel(1, PDFPageLabel.ARABIC, start=2)
         created = self.setup.created

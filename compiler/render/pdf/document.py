@@ -76,7 +76,7 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
     xmp = XmpFacts(meta.title, meta.author, meta.subject, ", ".join(meta.keywords), meta.language, creator,
                    PRODUCER, meta.date)
     tagger = Tagger(structure) if tagged else Untagged(structure)
-    setup = CanvasSetup(fonts, links, names, marks, pdf_date(meta.date), tagger, xmp)
+    setup = CanvasSetup(fonts, links, names, marks, pdf_date(meta.date), tagger, xmp, style.label("cover"))
     buffer = io.BytesIO()
     template = _doc_template(buffer, document, fonts.regular, width, height)
     frame = Frame(page.margin_left_mm * mm, page.margin_bottom_mm * mm, column,
