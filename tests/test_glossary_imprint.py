@@ -243,3 +243,15 @@ def test_a_drafts_glossary_and_imprint_paragraphs_are_marked_with_their_source_p
     marks = {(mark.span.file, mark.span.line, mark.span.col) for found in maps if found for mark in found.marks.values()}
     source = "sources/draft.yaml"
     assert {(source, 5, 11), (source, 6, 17), (source, 11, 11), (source, 15, 14)} <= marks  # Fox, its definition, ASB, HC 1234
+
+
+def test_a_welsh_glossary_is_in_the_welsh_alphabet():
+    """ch, dd, ff, ng, ll, ph, rh and th are letters of their own in Welsh, each after the letter
+    it starts with; an English glossary keeps the English order."""
+    from compiler.layout.backmatter import glossary_order
+
+    terms = ["Lori", "Llesiant", "Chwarter", "Cynllun", "Ceidwad", "Ddoe", "Dydd", "Rhagorol", "Rwy", "éclair"]
+    welsh = ["Ceidwad", "Cynllun", "Chwarter", "Dydd", "Ddoe", "éclair", "Lori", "Llesiant", "Rwy", "Rhagorol"]
+    assert sorted(terms, key=lambda term: glossary_order(term, "cy-GB")) == welsh
+    assert sorted(terms, key=lambda term: glossary_order(term, "en-GB")) == [
+        "Ceidwad", "Chwarter", "Cynllun", "Ddoe", "Dydd", "éclair", "Llesiant", "Lori", "Rhagorol", "Rwy"]

@@ -1,7 +1,8 @@
 """The glossary annex and the imprint (v2): a report's `glossary:` and `imprint:` as layout.
 
 The glossary is sorted as a reader looks terms up (`model.term_order`: case and accents
-ignored). The imprint joins the style's texts, `{year}` filled in, to the report's reference
+ignored), in the alphabet of the report's language: in Welsh, ch, dd, ff, ng, ll, ph, rh and th are
+letters of their own ("Cynllun" before "Chwarter", "Lori" before "Llesiant"). The imprint joins the style's texts, `{year}` filled in, to the report's reference
 line and one ISBN line per edition; each renderer prints its own edition's only.
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ def glossary(report: Report, style: Style) -> list[Block]:
     """The annex "Glossary" after the others: a page of its own, in the outline and the contents."""
     if not report.glossary:
         return []
-    entries = sorted(report.glossary, key=lambda entry: term_order(entry.term.plain))
+    entries = sorted(report.glossary, key=lambda entry: glossary_order(entry.term.plain, style.language))
     first = report.glossary[0].span
     definitions = tuple(Definition(Para("term", entry.term.content, entry.term.span),
                                    Para("definition", entry.definition.content, entry.definition.span))
@@ -30,6 +31,32 @@ def glossary(report: Report, style: Style) -> list[Block]:
     return [PageBreak(), Heading(1, "section-heading", None, (Text(style.label("glossary")),), None,
                                  GLOSSARY_ANCHOR, True, first),
             DefinitionList("glossary", definitions, first)]
+
+
+# Welsh letters in alphabetical order, with the Latin letters Welsh borrows (k, q, v, x, z) where
+# English has them: a digraph is one letter, sorted after the letter it starts with.
+WELSH_ALPHABET = ("a b c ch d dd e f ff g ng h i j k l ll m n o p ph q r rh s t th u v w x y z").split()
+_WELSH_RANK = {letter: rank for rank, letter in enumerate(WELSH_ALPHABET)}
+_PRIVATE_USE = 0xE000  # letters become characters above every digit, space and mark
+
+
+def glossary_order(text: str, language: str) -> tuple:
+    """`model.term_order`, with the letters of a Welsh term ranked in the Welsh alphabet."""
+    order = term_order(text)
+    if language.split("-")[0].casefold() != "cy":
+        return order
+    return (_welsh_letters(order[0]), *order)
+
+
+def _welsh_letters(folded: str) -> str:
+    ranked, index = [], 0
+    while index < len(folded):
+        pair = folded[index:index + 2]
+        letter = pair if pair in _WELSH_RANK else folded[index]
+        rank = _WELSH_RANK.get(letter)
+        ranked.append(letter if rank is None else chr(_PRIVATE_USE + rank))
+        index += len(letter)
+    return "".join(ranked)
 
 
 def imprint(report: Report, style: Style, year: int,
