@@ -11,7 +11,7 @@ import pytest
 from compiler.layout.blocks import (Callout, ChartBlock, Contents, DataTable, DefinitionList, FigureBlock, GlanceTable,
                                     Heading, ListBlock, Notes, PageBreak, Para, Quote)
 from compiler.model import plain_text
-from tests.conftest import sample_sources
+from tests.conftest import run_reportc, sample_sources
 from tests.docx_fixtures import (FIXTURES, NS, W, compose, convert_with_libreoffice, open_docx, paragraphs,
                                  part_names, part_xml, render_docx, soffice, style_and_text)
 
@@ -239,6 +239,37 @@ def test_no_two_tables_touch(built):
                 gaps += 1
     assert touching == 0
     assert gaps, "a sample has two boxes in a row"
+
+
+BOX_THEN_NEW_PAGE = """id: box-then-page
+title: Box then a new page
+subject: Test Force
+published: 2025-01-01
+pillars:
+  - title: Effectiveness
+    grade: good
+    summary: The force is good.
+    questions:
+      - title: How well does it work?
+        grade: good
+        areas_for_improvement:
+          - The force should do better.
+  - title: Efficiency
+    grade: good
+    summary: The force is efficient.
+"""
+
+
+def test_a_paragraph_that_starts_a_page_gets_no_space_for_a_box_above(tmp_path):
+    """A heading that starts a page after a box has no box above it on its page: it gets no
+    extra space for one (it sat a line lower than every other heading starting a page)."""
+    (tmp_path / "report.yaml").write_text(BOX_THEN_NEW_PAGE, encoding="utf-8")
+    result = run_reportc("build", "report.yaml", "--format", "docx", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    body = part_xml((tmp_path / "out" / "box-then-page.docx").read_bytes(), "word/document.xml")
+    starts = [p for p in body.iterfind(".//w:p", NS) if p.find("w:pPr/w:pageBreakBefore", NS) is not None]
+    after_box = [p for p in starts if p.getprevious() is not None and p.getprevious().tag == f"{{{W}}}tbl"]
+    assert after_box and all(p.find("w:pPr/w:spacing", NS) is None for p in starts)
 
 
 def test_every_style_used_is_defined(built):

@@ -318,7 +318,8 @@ class DocxBuilder:
     def emit(self, p: etree._Element, target: _Target, span: Span | None, kind: str) -> None:
         self.trace(p, span, kind)
         if self._box_ended:
-            space_after_box(self, p)
+            if p.find(f"{qn('w:pPr')}/{qn('w:pageBreakBefore')}") is None:  # a new page has no box above
+                space_after_box(self, p)
             self._box_ended = False
         target.append(p)
         self._last_emitted = p
