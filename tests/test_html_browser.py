@@ -76,6 +76,20 @@ def test_the_page_reflows_at_320_px(browser, html_pages):
         page.close()
 
 
+def test_glance_grades_keep_to_one_line_on_a_wide_screen(browser, html_pages):
+    """The grade column is as narrow as its badges, and "Requires improvement" broke over two
+    lines beside a row with room to spare."""
+    labels = set()
+    for name, path in html_pages.items():
+        page = _open(browser, path, 1280)
+        lines = page.evaluate("""[...document.querySelectorAll('.glance td .badge')].map(
+            b => [b.textContent, b.offsetHeight / parseFloat(getComputedStyle(b).lineHeight)])""")
+        assert lines and all(height < 2 for _, height in lines), (name, lines)
+        labels.update(label.strip() for label, _ in lines)
+        page.close()
+    assert any(" " in label for label in labels), labels  # a label that could break was there
+
+
 def test_focus_is_visible_and_the_skip_link_comes_first(browser, html_pages):
     path = html_pages["city-of-london-peel-2018"]
     page = _open(browser, path, 1280)

@@ -116,6 +116,7 @@ table.glance{{border-collapse:collapse;width:100%}}
 .glance tr.pillar a{{color:{stripe_link}}}
 .glance tr.question th{{padding-left:1.4rem}}
 .glance td{{width:1%}}
+@media (min-width:30em){{.glance td .badge{{white-space:nowrap}}}}
 @media (max-width:30em){{.glance th,.glance td{{padding:.4rem .3rem}} .glance .badge{{font-size:.88em;padding:.15rem .35rem}} .glance tr.question th{{padding-left:.8rem}}}}
 table.data{{border-collapse:collapse;min-width:50%;font-size:.92em}}
 .data-scroll{{container-type:inline-size;max-width:none;width:calc(100% + max(0px,min(72rem - 100%,(100vw - 48rem)/2 - 1.5rem)))}}
