@@ -109,6 +109,19 @@ def test_reference_errors_come_all_in_one_run_at_their_positions(tmp_path):
         assert any(line.startswith(wanted) for line in lines), (wanted, lines)
 
 
+def test_a_note_marked_in_the_title_or_subject_is_an_error_at_its_mark(tmp_path):
+    """The cover texts print where no note can follow: a mark there vanished, note and all."""
+    source = FIXTURE.read_text(encoding="utf-8")
+    source = (source.replace("title: Eastmoor notes test", "title: Eastmoor notes[^method] test", 1)
+                    .replace("subject: Eastmoor Police", "subject: Eastmoor Police[^calls]", 1))
+    (tmp_path / "bad.yaml").write_text(source, encoding="utf-8")
+    result = run_reportc("validate", "--root", str(tmp_path), str(tmp_path / "bad.yaml"))
+    assert result.returncode == 1
+    line = next(i for i, text in enumerate(source.splitlines(), 1) if text.startswith("title:"))
+    assert f"bad.yaml:{line}:22: error: a note cannot be marked in the report's `title:`" in result.stderr
+    assert f"bad.yaml:{line + 1}:25: error: a note cannot be marked in the report's `subject:`" in result.stderr
+
+
 # ---- the outputs -------------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ def check_references(report: Report, diagnostics: Diagnostics) -> None:
             note_refs.append(node)
         elif isinstance(node, CrossRef):
             cross_refs.append(node)
+    _check_cover_texts(report, diagnostics)
     referenced = {ref.name for ref in note_refs}
     for ref in note_refs:
         if ref.name not in notes:
@@ -42,6 +43,17 @@ def check_references(report: Report, diagnostics: Diagnostics) -> None:
                                         f"{_nearest(ref.name, targets[ref.kind])}; name one with "
                                         + ("`{#tbl-NAME}` after its caption or `name:`" if ref.kind == "tbl"
                                            else "`name:`"))
+
+
+def _check_cover_texts(report: Report, diagnostics: Diagnostics) -> None:
+    """The title, subject and programme print on the cover, in running headers and in the
+    document's properties, where no note can follow: a note marked there would vanish."""
+    for field in ("title", "subject", "programme"):
+        for node in walk_nodes(getattr(report, field)):
+            if isinstance(node, NoteRef):
+                diagnostics.error(node.span, f"a note cannot be marked in the report's `{field}:` (it prints on the "
+                                             f"cover and in running headers, where no note follows); mark "
+                                             f"[^{node.name}] in the text instead")
 
 
 def _claim(seen: dict[str, Span], name: str, span: Span, diagnostics: Diagnostics, what: str, fix: str) -> None:
