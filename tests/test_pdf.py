@@ -463,3 +463,36 @@ def test_print_adds_bleed_and_crop_marks_around_an_unchanged_trim(stress, docume
         # A crop mark: a hairline outside the bleed, in line with a trim edge.
         marks = [line for line in page.lines if line["x1"] < trim[0] - bleed or line["top"] < top_y - bleed]
         assert len(marks) >= 4
+
+
+LONG_COVER = """id: long-cover
+title: {title}
+subject: {subject}
+programme: {programme}
+published: 2025-01-01
+status: draft
+version: "0.1"
+grade: good
+pillars:
+  - title: Pillar
+    grade: good
+    summary: Summary text.
+"""
+
+
+def test_a_cover_too_full_for_its_page_sets_its_band_texts_smaller_and_says_so(tmp_path):
+    """Title, subject and programme within their limits pushed the draft's status, version and
+    overall grade below the page's edge, silently."""
+    source = LONG_COVER.format(title=("Inspection of the effectiveness and efficiency of services " * 4)[:240],
+                               subject=("Northshire and Southshire Combined " * 7)[:240],
+                               programme=("Programme of inspections " * 9)[:240])
+    (tmp_path / "long-cover.yaml").write_text(source, encoding="utf-8")
+    result = run_reportc("build", "long-cover.yaml", "--format", "pdf", "--out", "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "warning: the cover's title, subject and programme are set at" in result.stderr
+    with pdfplumber.open(tmp_path / "out" / "long-cover.pdf") as pdf:
+        cover = pdf.pages[0]
+        words = {word["text"]: word["bottom"] for word in cover.extract_words()}
+    bottom_margin = 25 * 72 / 25.4  # the default style's: the cover's texts stay above it
+    for shown in ("DRAFT", "0.1", "judgment", "Good"):
+        assert words[shown] <= cover.height - bottom_margin, (shown, words[shown])

@@ -67,7 +67,7 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
     glyphs = GlyphCheck(fonts, diagnostics, options.allow_missing_glyphs)
     story = StoryBuilder(document, typography, fonts, markup, glyphs, TextFrame(column), names, structure,
                          diagnostics).build()
-    painter = PagePainter(document, fonts, typography, structure)
+    painter = PagePainter(document, fonts, typography, structure, diagnostics)
     _check_page_text(document, glyphs)
 
     marks = print_marks(style.print.bleed_mm) if (options.print_marks or style.print.crop_marks) else None

@@ -17,8 +17,10 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
+from ...diagnostics import Diagnostics, Span
 from ...layout import blocks
 from ...layout.ellipsis import shortened, shortened_keeping_end
 from .canvas import DeferredText, Finished, ReportCanvas
@@ -31,14 +33,18 @@ from .tagging import PAGINATION, WATERMARK, Structure
 LOGO_GAP = 16 * mm  # between the logo and the title
 TEXT_GAP = 6 * mm  # between the title, subject and programme
 BAND_PADDING = 14 * mm
+DETAIL_GAP = 3 * mm  # between the date, status, purpose, version and grade below the band
+GRADE_GAP = 2 * mm  # between the overall grade's label and its badge
+COVER_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)  # of the band's text sizes, tried until the cover fits
 MARKING_INSET = 9 * mm  # from the page edge to the marking's baseline
 RUNNING_GAP = 9 * mm  # from the text column to the header and footer baselines
 
 
 class PagePainter:
     def __init__(self, document: blocks.Document, fonts: FontSet, typography: Typography,
-                 structure: Structure) -> None:
+                 structure: Structure, diagnostics: Diagnostics | None = None) -> None:
         self.document = document
+        self.diagnostics = diagnostics
         self.structure = structure
         self.style = document.style
         self.fonts = fonts
@@ -74,24 +80,14 @@ class PagePainter:
         """A band across the top of the page holding the logo, title, subject and programme;
         date and draft status below it. The band grows when its text needs more room.
         `under_text` draws what lies between the band and the texts (the watermark)."""
-        cover, design = self.document.cover, self.style.cover
+        cover = self.document.cover
         column = self.right - self.left
-        y = self.top
-        logo_box = None
-        if self._logo is not None:
-            logo_width = design.logo_width_mm * mm
-            logo_height = logo_width * cover.logo.height_px / cover.logo.width_px
-            logo_box = (self.left, self.top - logo_height, logo_width, logo_height)
-            y -= logo_height + LOGO_GAP
-        band_texts = [(cover.title, "cover-title"), (cover.subject, "cover-subject")]
-        if cover.programme:
-            band_texts.append((cover.programme, "cover-programme"))
-        band_paragraphs = [self._paragraph(text, role, column) for text, role in band_texts]
-        text_bottom = y - sum(p.height + TEXT_GAP for p in band_paragraphs) + TEXT_GAP
-        band_bottom = min(self.height - design.band_height_mm * mm, text_bottom - BAND_PADDING)
+        logo_box = self._logo_box()
+        band_paragraphs = self._fitted_band(column)
+        y, band_bottom = self._band_geometry(band_paragraphs)
         bleed = max(self.style.print.bleed_mm * mm, 3 * mm)  # the band runs off the trimmed edges
         canvas.saveState()
-        canvas.setFillColor(HexColor(design.band_colour))
+        canvas.setFillColor(HexColor(self.style.cover.band_colour))
         canvas.decoration(lambda: canvas.rect(-bleed, band_bottom, self.width + 2 * bleed,
                                               self.height - band_bottom + bleed, stroke=0, fill=1))
         canvas.restoreState()
@@ -104,32 +100,87 @@ class PagePainter:
                 paragraph.drawOn(canvas, self.left, y - paragraph.height)
             y -= paragraph.height + TEXT_GAP
         y = band_bottom - BAND_PADDING
-        for text, role in ((cover.date_text, "cover-detail"), (cover.status_text, "cover-status"),
-                           (cover.purpose_text, "cover-detail"), (cover.version_text, "cover-detail")):
-            if text:
-                paragraph = self._paragraph(text, role, column)
-                with canvas.tagged(self.structure.add("P", self.structure.root)):
-                    paragraph.drawOn(canvas, self.left, y - paragraph.height)
-                y -= paragraph.height + 3 * mm
+        for paragraph in self._detail_paragraphs(column):
+            with canvas.tagged(self.structure.add("P", self.structure.root)):
+                paragraph.drawOn(canvas, self.left, y - paragraph.height)
+            y -= paragraph.height + DETAIL_GAP
         if cover.grade is not None:
-            self.draw_cover_grade(canvas, cover, y - 3 * mm, column)
+            self.draw_cover_grade(canvas, cover, y - DETAIL_GAP, column)
+
+    def _logo_box(self) -> tuple[float, float, float, float] | None:
+        if self._logo is None:
+            return None
+        logo = self.document.cover.logo
+        width = self.style.cover.logo_width_mm * mm
+        height = width * logo.height_px / logo.width_px
+        return self.left, self.top - height, width, height
+
+    def _band_geometry(self, band_paragraphs: list[Paragraph]) -> tuple[float, float]:
+        """(where the band's first text starts, the band's bottom edge)."""
+        logo_box = self._logo_box()
+        y = self.top - (logo_box[3] + LOGO_GAP if logo_box else 0)
+        text_bottom = y - sum(p.height + TEXT_GAP for p in band_paragraphs) + TEXT_GAP
+        return y, min(self.height - self.style.cover.band_height_mm * mm, text_bottom - BAND_PADDING)
+
+    def _detail_paragraphs(self, column: float) -> list[Paragraph]:
+        cover = self.document.cover
+        return [self._paragraph(text, role, column)
+                for text, role in ((cover.date_text, "cover-detail"), (cover.status_text, "cover-status"),
+                                   (cover.purpose_text, "cover-detail"), (cover.version_text, "cover-detail"))
+                if text]
+
+    def _fitted_band(self, column: float) -> list[Paragraph]:
+        """The title, subject and programme at the largest of COVER_SCALES at which the whole
+        cover (details and overall grade below the band included) stays above the bottom margin:
+        a long title, or a style's large title size, pushed the date, draft status and grade off
+        the page."""
+        cover = self.document.cover
+        texts = [(cover.title, "cover-title"), (cover.subject, "cover-subject")]
+        texts += [(cover.programme, "cover-programme")] if cover.programme else []
+        below = sum(p.height + DETAIL_GAP for p in self._detail_paragraphs(column))
+        below += self._cover_grade_height(column) + DETAIL_GAP if cover.grade is not None else 0
+        for scale in COVER_SCALES:
+            paragraphs = [self._paragraph(text, role, column, scale) for text, role in texts]
+            if self._band_geometry(paragraphs)[1] - BAND_PADDING - below >= self.bottom:
+                break
+        if scale < 1 and self.diagnostics is not None:
+            self.diagnostics.warning(Span(self.document.source), (
+                f"the cover's title, subject and programme are set at {scale:.0%} of the style's sizes to keep "
+                "the date, status and grade on the cover page; shorten them to print them at full size"
+                if self._band_geometry(paragraphs)[1] - BAND_PADDING - below >= self.bottom else
+                "the cover does not fit its page even with its title, subject and programme at half the style's "
+                "sizes: the date, status or grade run off the page; shorten those texts, or make the style's "
+                "cover band_height_mm, logo_width_mm or title_size smaller"))
+        return paragraphs
 
     def draw_cover_grade(self, canvas: ReportCanvas, cover: blocks.Cover, y: float, column: float) -> None:
         """The report's overall judgment: its label, then its badge, each read as a paragraph."""
-        label = self._paragraph(cover.grade_label or "", "cover-detail", column)
+        label, badge = self._cover_grade(cover, column)
         with canvas.tagged(self.structure.add("P", self.structure.root)):
             label.drawOn(canvas, self.left, y - label.height)
-        y -= label.height + 2 * mm
-        badge = Badge(cover.grade, BadgeLook(self.fonts.bold, self.typography["cover-detail"].fontSize),
-                      element=self.structure.add("P", self.structure.root))
-        badge.wrap(column, self.height)
+        y -= label.height + GRADE_GAP
+        badge.element = self.structure.add("P", self.structure.root)
         badge.drawOn(canvas, self.left, y - badge.height)
+
+    def _cover_grade(self, cover: blocks.Cover, column: float) -> tuple[Paragraph, Badge]:
+        label = self._paragraph(cover.grade_label or "", "cover-detail", column)
+        badge = Badge(cover.grade, BadgeLook(self.fonts.bold, self.typography["cover-detail"].fontSize))
+        badge.wrap(column, self.height)
+        return label, badge
+
+    def _cover_grade_height(self, column: float) -> float:
+        label, badge = self._cover_grade(self.document.cover, column)
+        return label.height + GRADE_GAP + badge.height
 
     def draw_logo(self, canvas: ReportCanvas, x: float, y: float, width: float, height: float) -> None:
         canvas.drawImage(self._logo, x, y, width, height, mask="auto")
 
-    def _paragraph(self, text: str, role: str, width: float) -> Paragraph:
-        paragraph = Paragraph(text_markup(text, self.fonts), self.typography[role])
+    def _paragraph(self, text: str, role: str, width: float, scale: float = 1.0) -> Paragraph:
+        style = self.typography[role]
+        if scale != 1.0:
+            style = ParagraphStyle(f"{style.name}@{scale}", parent=style, fontSize=style.fontSize * scale,
+                                   leading=style.leading * scale)
+        paragraph = Paragraph(text_markup(text, self.fonts), style)
         paragraph.wrap(width, self.height)
         return paragraph
 
