@@ -124,3 +124,31 @@ def test_utf16_files_and_an_empty_glossary_term_are_named_for_what_they_are(tmp_
         "data/x.csv:1:1: error: the CSV file is saved as UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)",
         "sources/r.yaml:8:12: error: this glossary term is empty; write the term it defines",
         "sources/u.yaml:1:1: error: the file is saved as UTF-16; save it as UTF-8"]
+
+
+def test_csv_files_python_cannot_parse_say_where_and_how_to_fix_them(tmp_path):
+    """A quote never closed is reported on the row it opens (Python's csv module stops at the
+    end of the file), a cell too long and UTF-16 without its byte order mark each say what to do."""
+    from tests.conftest import run_reportc
+
+    (tmp_path / "sources").mkdir()
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "open.csv").write_text('a,b\n1,"2\n3,4\n5,6\n', encoding="utf-8")
+    (data / "long.csv").write_text("a\n" + "x" * 140_000 + "\n", encoding="utf-8")
+    (data / "wide.csv").write_bytes("a,b\n1,2\n".encode("utf-16-le"))  # no byte order mark
+    (data / "after.csv").write_text('a,b\n1,"2"x\n', encoding="utf-8")
+    (tmp_path / "sources" / "r.yaml").write_text(
+        "title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
+        + "".join(f"      - table: {{caption: {name}, csv: ../data/{name}.csv}}\n"
+                  for name in ("open", "long", "wide", "after")), encoding="utf-8")
+    result = run_reportc("validate", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert sorted(result.stderr.splitlines()) == [
+        "data/after.csv:2:1: error: a quoted cell on this line has text after its closing quote; write a double "
+        'quote inside a quoted cell as "" or quote the whole cell',
+        "data/long.csv:2:1: error: a cell on this row is longer than 131,072 characters; shorten it (a table cell "
+        "that long cannot fit a page)",
+        'data/open.csv:2:1: error: a quoted cell that starts on this row is never closed; add its closing double '
+        'quote (") or remove the opening one',
+        "data/wide.csv:1:1: error: the CSV file is saved as UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)"]

@@ -66,6 +66,9 @@ def _text(data: bytes, name: str, diagnostics: Diagnostics) -> str | None:
         diagnostics.error(Span(name, line, column), f"the CSV file is not UTF-8 (byte 0x{data[error.start]:02X}); "
                                                     "save it as UTF-8 (in Excel: CSV UTF-8)")
         return None
+    if text.count("\x00") * 3 > len(text):  # every other byte zero: UTF-16 saved without its byte order mark
+        diagnostics.error(Span(name, 1, 1), "the CSV file is saved as UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
+        return None
     bad = next((i for i, char in enumerate(text) if (ord(char) < 32 and char not in "\t\r\n") or char == "\x7f"), None)
     if bad is not None:
         line = text.count("\n", 0, bad) + 1
@@ -90,9 +93,23 @@ def _rows(text: str, name: str, diagnostics: Diagnostics) -> list[tuple[int, lis
                                                            "at most that many are allowed in one table")
                 return None
     except csv.Error as error:
-        diagnostics.error(Span(name, reader.line_num or line, 1), f"the CSV file cannot be read here: {error}")
+        diagnostics.error(*_csv_problem(str(error), name, line, reader.line_num or line))
         return None
     return rows
+
+
+def _csv_problem(message: str, name: str, row_line: int, error_line: int) -> tuple[Span, str]:
+    """Where Python's csv module stopped, and why, in words that say how to fix the file."""
+    if message == "unexpected end of data":  # at the end of the file: the quote opened on its row
+        return Span(name, row_line, 1), ("a quoted cell that starts on this row is never closed; add its closing "
+                                         'double quote (") or remove the opening one')
+    if message.startswith("field larger than field limit"):
+        return Span(name, row_line, 1), (f"a cell on this row is longer than {csv.field_size_limit():,} characters; "
+                                         "shorten it (a table cell that long cannot fit a page)")
+    if message.endswith("expected after '\"'"):
+        return Span(name, error_line, 1), ('a quoted cell on this line has text after its closing quote; write a '
+                                           'double quote inside a quoted cell as "" or quote the whole cell')
+    return Span(name, error_line, 1), f"the CSV file cannot be read here: {message}"
 
 
 def _checked(rows: list[tuple[int, list[str]]], name: str, diagnostics: Diagnostics) -> CsvTable | None:
