@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 GRADE_KINDS = ("grade", "glance grade")
 _GENERATED_KINDS = ("contents entry",)
+_DATA_SUFFIXES = (".csv",)  # a table's `csv:` file: its cells are marked at the CSV's own line
 _PATH_PART = re.compile(r"\[([0-9]+)\]|\.?([^.\[\]]+)")
 
 
@@ -70,6 +71,9 @@ def _plan_paragraph(plan: Plan, paragraph: ParagraphEdits, span: Span, root: Pat
         return f"{described} is on text that carries no source position (pasted, moved or untracked text)"
     if paragraph.mark.kind in _GENERATED_KINDS:
         return f"{described} is on text the draft generates ({paragraph.mark.kind}), not on source text"
+    if Path(span.file).suffix.lower() in _DATA_SUFFIXES:
+        return (f"{described} is in a table cell read from the data file '{span.file}'; --apply does not "
+                f"write data files back: edit the cell in that file by hand")
     source = _source(plan, span.file, root)
     if source is None:
         return f"{described}: {plan.broken[span.file]}"

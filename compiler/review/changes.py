@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..diagnostics import Span
 from .limits import MAX_ANCHOR
-from .package import Package, day, one_line, w
+from .package import Package, day, one_line, shown_text, w
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -36,6 +36,7 @@ class Remark:
     traced: bool = True  # False: shown at the nearest heading, the text itself carries no source mark
     field: str = ""  # what the source mark covers: "heading", "body", "list item", ...
     order: int = 0  # position in the document, to keep remarks at one source line in reading order
+    untraced_why: str = ""  # for an untraced remark not under a heading: why and where it is listed
 
 
 @dataclass
@@ -131,6 +132,9 @@ class _Walker:
         self.changes: list[_Change] = []
         self.order = 0
         self.note_headings: dict[str, "Mark | None"] = {}  # footnote id -> the heading before its reference
+        self.furniture: str = ""  # the header or footer part being walked, "" in the report's text
+        self.furniture_orders: set[int] = set()  # orders of the positions taken in a header or footer
+        self.warnings: list[str] = []
 
     def _first_marks(self) -> dict["etree._Element", "Mark"]:
         # Keyed by the element itself: holding it keeps lxml's proxy (and so its hash) alive.
@@ -145,6 +149,9 @@ class _Walker:
     def position(self, node: "etree._Element") -> tuple["Mark | None", bool, int]:
         """(mark, traced, order) for a remark at `node`."""
         self.order += 1
+        if self.furniture:  # made from the title and style: no source mark can hold it
+            self.furniture_orders.add(self.order)
+            return None, False, self.order
         if self.open_marks:  # the innermost: the last one started (reversed() on a dict is O(1))
             return self.marks[next(reversed(self.open_marks.values()))], True, self.order
         p = _paragraph_of(node)
@@ -159,13 +166,29 @@ class _Walker:
                     _DEL_TEXT: self.on_text, _TAB: self.on_tab, _FOOTNOTE_REFERENCE: self.on_footnote_reference,
                     _FOOTNOTE: self.on_footnote, **{tag: self.on_change for tag in _CHANGE_TAGS}}
         for root in self.package.stories():
-            for node in root.iter():
-                handler = handlers.get(node.tag)
-                if handler is not None:
-                    handler(node)
+            self.walk_story(root, handlers)
+        for name, root in self.package.furniture:
+            self.walk_furniture(name, root, handlers)
         for change in self.changes:
             yield self.change_remark(change)
         yield from self.comment_remarks()
+
+    def walk_story(self, root: "etree._Element", handlers: dict) -> None:
+        for node in root.iter():
+            handler = handlers.get(node.tag)
+            if handler is not None:
+                handler(node)
+
+    def walk_furniture(self, name: str, root: "etree._Element", handlers: dict) -> None:
+        """A header or footer: its remarks are listed untraced at the top of the source, with a warning."""
+        self.open_marks.clear()
+        self.furniture, before = name, self.order
+        self.walk_story(root, handlers)
+        self.furniture = ""
+        if self.order > before:
+            self.warnings.append(f"the header or footer {name} has comments or tracked changes; headers and "
+                                 f"footers are made from the report's title and style, not source text: they "
+                                 f"are listed at the top of the source, and --apply leaves them")
 
     def on_paragraph(self, node: "etree._Element") -> None:
         self.ranges.paragraph()
@@ -219,7 +242,7 @@ class _Walker:
     def add_change(self, changes: list[_Change], node: "etree._Element") -> None:
         """Extend the last edit when `node` follows it directly (a replacement is a deletion and an
         insertion side by side), else start a new one."""
-        text = "".join(t.text or "" for t in node.iter(_T, _DEL_TEXT))
+        text = shown_text(node)
         if not text:
             return
         author = node.get(w("author"), "")
@@ -236,21 +259,31 @@ class _Walker:
         kind = "replace" if deleted and inserted else "insert" if inserted else "delete"
         return Remark("change", _span(mark, self.package.map.source), change.author, change.date,
                       change=kind, deleted=deleted, inserted=inserted, traced=traced,
-                      field=mark.kind if mark else "", order=order)
+                      field=mark.kind if mark else "", order=order, untraced_why=self.why_untraced(change.position))
 
     def comment_remarks(self) -> Iterator[Remark]:
-        for comment_id, (author, date, text) in self.package.comments.items():
-            position = self.starts.get(comment_id)
+        """Every comment, each of two sharing an id at that id's range; one anchored nowhere is
+        listed at the top of the source with a warning, never dropped."""
+        for comment in self.package.comments:
+            position = self.starts.get(comment.id)
+            why = self.why_untraced(position) if position else "it is anchored nowhere in the document"
             if position is None:
-                continue  # anchored outside the body and the footnotes (a header): not report text
+                self.order += 1
+                position = None, False, self.order
             mark, traced, order = position
-            yield Remark("comment", _span(mark, self.package.map.source), author, date, text=text,
-                         anchor=self.anchors.get(comment_id, ""), traced=traced,
-                         field=mark.kind if mark else "", order=order)
+            yield Remark("comment", _span(mark, self.package.map.source), comment.author, comment.date,
+                         text=comment.text, anchor=self.anchors.get(comment.id, ""), traced=traced,
+                         field=mark.kind if mark else "", order=order, untraced_why=why)
+
+    def why_untraced(self, position: tuple) -> str:
+        return "it is in a header or footer" if position[2] in self.furniture_orders else ""
 
 
-def walk_document(package: Package) -> Iterator[Remark]:
-    return _Walker(package).walk()
+def walk_document(package: Package) -> tuple[list[Remark], list[str]]:
+    """The remarks of `package`, and warnings about the file (remarks in headers, comments anchored nowhere)."""
+    walker = _Walker(package)
+    remarks = list(walker.walk())
+    return remarks, walker.warnings
 
 
 def _follows(previous: "etree._Element", node: "etree._Element") -> bool:

@@ -34,6 +34,11 @@ MAX_COMMENTS = 10_000
 MAX_REVISIONS = 50_000
 # Characters of commented text kept per comment (text output shows the first 80).
 MAX_ANCHOR = 1_000
+# Characters of a comment's own text kept: a 30 MB comment was one 30 MB output line and 620 MB.
+MAX_COMMENT_TEXT = 10_000
+# Tracked changes inside tracked changes: Word writes at most two (reviewer B deleting text
+# reviewer A inserted); 95 nested insertions made every one gather all the text below it again.
+MAX_CHANGE_NESTING = 2
 
 # The returned file itself: a 600-page draft is about 1 MB zipped. Its central directory lists
 # about 30 parts; zipfile reads the whole directory into memory before anything else, so it is

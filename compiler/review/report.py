@@ -12,7 +12,7 @@ from typing import TextIO
 from ..diagnostics import Diagnostic, Span, counted, escape_untrusted
 from .changes import Remark, Review, walk_document
 from .limits import ReviewError
-from .package import one_line, open_package
+from .package import Package, one_line, open_package
 
 _ANCHOR_LIMIT = 80  # characters of commented text quoted in a text line; JSON has up to MAX_ANCHOR
 
@@ -37,7 +37,7 @@ def run_review(path: Path, as_json: bool, out: TextIO | None = None, err: TextIO
         print(Diagnostic("error", Span(str(path), 1, 1), str(error)).format(), file=err)
         return False
     for warning in review.warnings:
-        print(Diagnostic("warning", Span(str(path), 1, 1), warning).format(), file=err)
+        print(escape_untrusted(Diagnostic("warning", Span(str(path), 1, 1), warning).format()), file=err)
     if as_json:
         out.write(format_json(review) + "\n")
     else:
@@ -66,12 +66,19 @@ def _count(number: int, noun: str) -> str:
 
 
 def review_docx(path: Path, root: Path | None = None) -> Review:
-    from .drift import checked  # a draft whose sources changed: marks moved to the current text
+    return review_of(path, opened(path, root or Path.cwd()))
 
-    package = checked(open_package(path), root or Path.cwd())
-    review = Review(str(path), package.map.report_id, package.map.source, warnings=package.warnings)
-    review.remarks = list(walk_document(package))
-    return review
+
+def opened(path: Path, root: Path) -> Package:
+    """The draft at `path`, its marks moved to the current sources (drift.py)."""
+    from .drift import checked
+
+    return checked(open_package(path), root)
+
+
+def review_of(path: Path, package: Package) -> Review:
+    remarks, warnings = walk_document(package)
+    return Review(str(path), package.map.report_id, package.map.source, remarks, package.warnings + tuple(warnings))
 
 
 
@@ -82,7 +89,10 @@ def format_lines(review: Review) -> list[str]:
     lines = []
     for remark in review.sorted():
         lines.append(escape_untrusted(f"{remark.span}: {remark.kind}: {describe(remark)}"))
-        if not remark.traced:
+        if remark.untraced_why:
+            lines.append(escape_untrusted(f"{remark.span}: warning: the {remark.kind} above is not on source text "
+                                          f"({remark.untraced_why}); listed at the top of the source"))
+        elif not remark.traced:
             lines.append(escape_untrusted(
                 f"{remark.span}: warning: the {remark.kind} above is on text that carries no source position "
                 f"(pasted, moved or untracked text); listed under the nearest heading before it"))

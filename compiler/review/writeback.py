@@ -73,17 +73,15 @@ def run_apply(args, out: TextIO | None = None, err: TextIO | None = None) -> int
     import sys
 
     from .limits import ReviewError
-    from .package import open_package
-    from .report import format_lines, review_docx, summary
+    from .report import format_lines, opened, review_of, summary
     from .apply import plan_changes
-    from .drift import checked
     from ..diagnostics import Diagnostic, Span
 
     out, err = out or sys.stdout, err or sys.stderr
     root = (args.root or Path.cwd()).resolve()
     try:
-        review = review_docx(args.docx, root)
-        package = checked(open_package(args.docx), root)
+        package = opened(args.docx, root)  # read once: the listing and the edits come from the same tree
+        review = review_of(args.docx, package)
     except ReviewError as error:
         print(Diagnostic("error", Span(str(args.docx), 1, 1), str(error)).format(), file=err)
         return 1
