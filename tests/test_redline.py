@@ -514,3 +514,51 @@ def test_a_redline_against_another_report_accepts_and_rejects_exactly(samples):
     assert styled_texts(rejected(body(red))) == styled_texts(body(was))
     assert notes_read(accepted(body(red)), accepted(footnotes(red))) == notes_read(body(new), footnotes(new))
     assert not list(rejected(body(red)).iter(f"{W}footnoteReference"))  # the old report has no notes
+
+
+def _reviewer_replaces(draft: Path, reviewed: Path, word: str, replacement: str) -> None:
+    """`reviewed`: `draft` with one tracked change of a reviewer's own, in the run holding `word`
+    outside any of the redline's changes: its text deleted, and inserted again with `word` replaced."""
+    with zipfile.ZipFile(draft) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    root = etree.fromstring(parts["word/document.xml"])
+    run = next(t.getparent() for t in root.iter(f"{W}t") if word in (t.text or "")
+               and not any(a.tag in (f"{W}ins", f"{W}del") for a in t.iterancestors()))
+    text = run.find(f"{W}t").text
+    identity = {f"{W}author": "A Reviewer", f"{W}date": "2026-04-01T10:00:00Z"}
+    deletion = etree.Element(f"{W}del", {f"{W}id": "9001", **identity})
+    insertion = etree.Element(f"{W}ins", {f"{W}id": "9002", **identity})
+    run.addprevious(deletion)
+    run.addprevious(insertion)
+    deleted = etree.fromstring(etree.tostring(run))
+    deleted.find(f"{W}t").tag = f"{W}delText"
+    deletion.append(deleted)
+    run.find(f"{W}t").text = text.replace(word, replacement)
+    insertion.append(run)
+    parts["word/document.xml"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    with zipfile.ZipFile(reviewed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_a_redline_drafts_own_changes_are_the_source_and_a_reviewers_apply_beside_them(tmp_path):
+    """A redline draft goes to reviewers: `review` lists their changes only (the redline's are
+    the source's own text), and --apply writes a reviewer's change in a paragraph the redline
+    also changed (it was refused, blamed on the source having been edited)."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "old").mkdir()
+    (tmp_path / "sources" / "r.yaml").write_text("status: draft\n" + NEW, encoding="utf-8")
+    (tmp_path / "old" / "r.yaml").write_text("status: draft\n" + OLD, encoding="utf-8")
+    result = run_reportc("build", "--format", "docx", "--out", "red", "--redline-from", "old", cwd=tmp_path, env=EPOCH)
+    assert result.returncode == 0, result.stderr
+    draft = tmp_path / "red" / "r.docx"
+    assert changes(body(draft), "ins")  # the redline is there
+    listed = run_reportc("review", str(draft), cwd=tmp_path)
+    assert listed.returncode == 0 and "no comments or tracked changes" in listed.stdout + listed.stderr
+    _reviewer_replaces(draft, tmp_path / "reviewed.docx", "quickly", "promptly")
+    listed = run_reportc("review", "reviewed.docx", cwd=tmp_path)
+    assert "A Reviewer: replace" in listed.stdout and listed.stdout.count("change:") == 1, listed.stdout
+    applied = run_reportc("review", "reviewed.docx", "--apply", cwd=tmp_path)
+    assert applied.returncode == 0, applied.stderr
+    assert "summary: The force is **very good** at answering most calls promptly." in \
+        (tmp_path / "sources" / "r.yaml").read_text(encoding="utf-8")

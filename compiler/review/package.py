@@ -84,6 +84,12 @@ def open_package(path: Path) -> Package:
         furniture = tuple((name, _story_part(reader, name))
                           for name in _targets(reader, rels, posixpath.dirname(main), (_HEADER, _FOOTER), names))
         source_map = find_source_map(reader, names, document, notes)
+    if source_map.redline is not None:  # the draft's own redline is the source's text, not a remark
+        from .redline import accept_redline
+
+        for root in (document, notes, *(root for _, root in furniture)):
+            if root is not None:
+                accept_redline(root, source_map.redline)
     return Package(document, comments, source_map, _skipped_warnings(source_map.skipped), notes, furniture)
 
 

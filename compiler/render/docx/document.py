@@ -82,6 +82,8 @@ class DocxBuilder:
         self._anchors, self._anchor_spans = collect_anchors(current(document.body))
         self.tracker = Tracker(options.redline_author, document.metadata.date, self._bookmark_ids) \
             if options.redline_author else None
+        if self.tracker is not None and self.sourcemap is not None:  # review accepts these as the source's own
+            self.sourcemap.redline = (self.tracker.author, self.tracker.date)
         self._page_break_pending = False
         self._links = HyperlinkTargets(self.part.rels)
         self.footnotes = Footnotes(self, document.body)  # Word footnotes, not the Notes blocks

@@ -7,7 +7,8 @@ Two carriers, so that either survives a word processor on its own:
   custom XML  customXml/itemN.xml, a reportc:sourcemap listing every bookmark with its file,
               line, column, field path (such as pillars[0].questions[2].findings) and what kind of
               text it marks (a custom XML data part, which Word
-              keeps untouched and LibreOffice carries through a save)
+              keeps untouched and LibreOffice carries through a save), and, in a redline draft, the
+              author and date of the tracked changes reportc wrote itself (review/redline.py)
 The source file is also a custom document property, so a draft whose custom XML was lost still
 names its source. Nothing here is printed; the pages are the same with or without it.
 
@@ -55,6 +56,7 @@ class SourceMap:
         self.source = document.source
         self.marks: list[Mark] = []
         self.inputs = document.inputs  # (file, sha256): what a review checks is unchanged
+        self.redline: tuple[str, str] | None = None  # (author, date) of the redline's own tracked changes
 
     def mark(self, p: etree._Element, bookmark_id: int, span: Span, kind: str) -> None:
         from .ooxml import bookmark_around  # python-docx only on the render side
@@ -79,6 +81,8 @@ class SourceMap:
                 node.set("path", mark.span.path)
         for name, digest in self.inputs:
             etree.SubElement(root, f"{{{NAMESPACE}}}input", file=name, sha256=digest)
+        if self.redline is not None:
+            etree.SubElement(root, f"{{{NAMESPACE}}}redline", author=self.redline[0], date=self.redline[1])
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
     def item_id(self) -> str:
@@ -98,6 +102,7 @@ class LoadedMap:
     marks: dict[str, Mark]  # bookmark name -> mark
     skipped: tuple[str, ...] = ()  # names of entries whose line or column is not a number
     inputs: tuple[tuple[str, str], ...] = ()  # (file, sha256) the draft was built from
+    redline: tuple[str, str] | None = None  # (author, date) of the tracked changes reportc wrote itself
 
 
 # Line and column as reportc writes them: at most 9 ASCII digits, so a 5,000-digit entry cannot
@@ -128,7 +133,9 @@ def map_from_tree(root: etree._Element) -> LoadedMap | None:
             continue
         marks[name] = Mark(name, Span(node.get("file", ""), line, col, node.get("path", "")), node.get("kind", ""))
     inputs = tuple((node.get("file", ""), node.get("sha256", "")) for node in root.iter(f"{{{NAMESPACE}}}input"))
-    return LoadedMap(root.get("id", ""), root.get("source", ""), marks, tuple(skipped), inputs[:1_000])
+    redline = root.find(f"{{{NAMESPACE}}}redline")
+    identity = (redline.get("author", ""), redline.get("date", "")) if redline is not None else None
+    return LoadedMap(root.get("id", ""), root.get("source", ""), marks, tuple(skipped), inputs[:1_000], identity)
 
 
 def mark_from_name(name: str, source: str) -> Mark | None:
