@@ -334,7 +334,9 @@ class DocxBuilder:
         target.append(table)
         before = table.getprevious()
         if before is not None and before.tag == qn("w:tbl"):
-            before.addnext(gap_between_tables(self))
+            gap = gap_between_tables(self)
+            if self.tracker is None or self.tracker.track_gap(gap, before, table):
+                before.addnext(gap)
         self._box_ended = False
         self._last_emitted = table
 

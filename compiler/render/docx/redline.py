@@ -113,7 +113,7 @@ class Tracker:
         (LibreOffice leaves an empty paragraph there, such as a tracked caption above its table)."""
         for container in [body, *body.iter(qn("w:tc"))]:
             for paragraphs in _paragraph_runs(container):
-                self.share_last_mark([(p, _change_of(p)) for p in paragraphs])
+                self.share_last_mark([(p, change_of(p)) for p in paragraphs])
 
     def share_last_mark(self, paragraphs: list[tuple[etree._Element, str | None]]) -> list:
         """Paragraphs (each with its change, or None) that end a field's result, such as the
@@ -179,6 +179,17 @@ class Tracker:
 
     # ---- grades ------------------------------------------------------------------------
 
+    def track_gap(self, gap: etree._Element, before: etree._Element, after: etree._Element) -> bool:
+        """Tracks the empty paragraph between two tables (callout.gap_between_tables) as the
+        version(s) holding both tables have it: inserted where only the current one does, deleted
+        where only the old one does. False: no version holds both (one table deleted, the other
+        inserted), so no gap belongs there."""
+        changes = (change_of(before), change_of(after))
+        in_old, in_new = INSERT not in changes, DELETE not in changes
+        if in_old != in_new:
+            self.mark_paragraph(gap, DELETE if in_old else INSERT)
+        return in_old or in_new
+
     def badge_paragraph(self, badge: BadgeChange, make: Callable) -> etree._Element:
         """A grade badge whose grade changed: the old label deleted, the new one inserted."""
         if badge.new is None or badge.old is None:
@@ -232,7 +243,7 @@ def _paragraph_runs(container: etree._Element) -> list[list[etree._Element]]:
     return [run for run in runs if run]
 
 
-def _change_of(element: etree._Element) -> str | None:
+def change_of(element: etree._Element) -> str | None:
     """A paragraph's tracked change (its mark's), or a table's when every row has the same."""
     if element.tag == qn("w:p"):
         return _change_in(element.find(f"{qn('w:pPr')}/{qn('w:rPr')}"))
