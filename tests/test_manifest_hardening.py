@@ -88,7 +88,7 @@ def _bad_json_cases() -> list:
         (five_thousand_digits, "a number of 5,000 digits"),  # int() raised ValueError
         (manifest_text(record(size=float("nan"))), "NaN is not a JSON number"),
         ('{"format": 1, "format": 1, "reportc": "x", "artefacts": []}', "the key 'format' appears twice"),
-        (b"\xff\xfe{}", "not valid JSON: the file is not UTF-8"),
+        (b"\xff\xfe{}", "not valid JSON: the file is saved as UTF-16; save it as UTF-8"),
         ('{"format": 1, "reportc": "x", "artefacts": [', "not valid JSON: Expecting value"),
     ]
 
@@ -138,7 +138,7 @@ def test_every_problem_of_a_manifest_is_listed_at_once(tmp_path, capsys):
 
 def test_the_artefact_count_is_bounded(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(manifest, "MAX_ARTEFACTS", 3)
-    records = [record(path=f"r{n}.pdf") for n in range(4)]
+    records = [record(path=f"r{n}.pdf", id=f"r{n}") for n in range(4)]
     assert main(["verify", str(folder_with(tmp_path, manifest_text(*records)))]) == 1
     assert "lists more than 3 artefacts" in capsys.readouterr().err
     one, two = tmp_path / "1.json", tmp_path / "2.json"

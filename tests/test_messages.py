@@ -175,7 +175,7 @@ MISTAKES = [
         "not a mapping"]),
     Mistake("place of a rich block with two kinds", GOOD + "    findings:\n      - table: {caption: a}\n"
             "        chart: {type: bar}\n", [
-                "sources/r.yaml:7:9: error: item 1 of pillar 1 (Efficiency), `findings`: a rich block has exactly "
+                "sources/r.yaml:7:9: error: pillar 1 (Efficiency), `findings` item 1: a rich block has exactly "
                 "one key: table, figure, chart or callout"]),
     Mistake("long title in a place", GOOD.replace("Efficiency", "E" * 80) + "    updated: 2019-02-30\n", [
         f"sources/r.yaml:6:14: error: pillar 1 ({'E' * 39}…), `updated`: '2019-02-30' is not a valid date; use "

@@ -135,8 +135,10 @@ def test_style_fonts_must_be_truetype(tmp_path):
     (tmp_path / "styles" / "cff.otf").write_bytes(b"OTTO" + b"\x00" * 100)
     style = "extends: default\nfonts:\n  regular: noise.ttf\n  bold: logo.ttf\n  italic: cff.otf\n"
     assert validate(tmp_path, "style: s\n" + GOOD, {"styles/s.yaml": style}) == [
-        "styles/s.yaml:3:12: error: font 'noise.ttf' is not a TrueType font (.ttf)",
-        "styles/s.yaml:4:9: error: font 'logo.ttf' is not a TrueType font (.ttf)",
+        "styles/s.yaml:3:12: error: font 'noise.ttf' is not a TrueType font (.ttf); replace it with the font's "
+        "TrueType (.ttf) file",
+        "styles/s.yaml:4:9: error: font 'logo.ttf' is a PNG image, not a TrueType font (.ttf); replace it with the "
+        "font's TrueType (.ttf) file",
         "styles/s.yaml:5:11: error: font 'cff.otf' has PostScript (CFF) outlines; reportc embeds TrueType fonts "
         "(.ttf) only",
     ]

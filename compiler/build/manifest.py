@@ -91,18 +91,23 @@ def read(path: Path, diagnostics: Diagnostics) -> Manifest | None:
     except UntrustedJSON as error:
         message = str(error)
         prefix = "" if message.startswith(("not valid JSON", "lists more than")) else "not a reportc manifest: "
-        diagnostics.error(Span(file, error.line, error.col), prefix + message)
+        diagnostics.error(Span(file, error.line, error.col), f"{prefix}{message}; {_REWRITE}")
         return None
     except _Refused as error:
         diagnostics.error(Span(file), str(error))
         return None
     problems = schema_problems(body)
     for problem in problems:
-        diagnostics.error(Span(file), f"not a reportc manifest: {problem}")
+        diagnostics.error(Span(file), f"not a reportc manifest: {problem}; {_REWRITE}")
     if problems:
         return None
     records = tuple(Record(**{key: item[key] for key in _FIELDS}) for item in body["artefacts"])
     return Manifest(body["reportc"], body.get("source_date"), records)
+
+
+# How to fix a manifest that is not what reportc wrote: it is never edited by hand.
+_REWRITE = "build again to rewrite it (reportc build), or restore the manifest the build wrote"
+_UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class _Refused(Exception):
@@ -125,9 +130,21 @@ def _read_bounded(path: Path) -> bytes:
 
 
 def _parse(data: bytes) -> object:
-    """JSON with one array or object per artefact and two more, bounded (see safefile.parse_json)."""
-    return parse_json(data, MAX_ARTEFACTS + 2, f"lists more than {MAX_ARTEFACTS:,} artefacts (or holds other "
-                                                "nested data); not a manifest reportc wrote")
+    """JSON with one array or object per artefact and two more, bounded (see safefile.parse_json).
+    A UTF-8 byte order mark is skipped: an editor saving "UTF-8" on Windows adds one, and it
+    changes no value (YAML sources are read the same way)."""
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM):]
+    try:
+        return parse_json(data, MAX_ARTEFACTS + 2, f"lists more than {MAX_ARTEFACTS:,} artefacts (or holds "
+                                                    "other nested data); not a manifest reportc wrote")
+    except UntrustedJSON:
+        from ..source.yamltree import utf16_byte_order  # here: verify need not load the YAML parser
+
+        if utf16_byte_order(data):  # "not UTF-8" alone does not say what Windows "Unicode" is
+            raise UntrustedJSON(f"not valid JSON: the file is saved as {utf16_byte_order(data)}; "
+                                "save it as UTF-8") from None
+        raise
 
 
 _TOP_KEYS = ("artefacts", "format", "reportc", "source_date")
@@ -165,6 +182,8 @@ def _record_problems(number: int, item: object, seen: set[str]) -> list[str]:
         problem = check(item[key]) if key in item else "it is missing"
         if problem:
             problems.append(f"artefact {number} has no valid \"{key}\": {problem}")
+    if not problems:
+        problems += _name_mismatch(number, item)
     path = item.get("path")
     if isinstance(path, str) and path in seen:
         problems.append(f"artefact {number}: {excerpt(path)} is listed twice")
@@ -173,20 +192,52 @@ def _record_problems(number: int, item: object, seen: set[str]) -> list[str]:
     return problems
 
 
+def _name_mismatch(number: int, item: dict) -> list[str]:
+    """A build names every artefact `<id>.<format>`: a path that is not its id and format was
+    changed after the build (or lists a file the build never wrote, such as the manifest)."""
+    expected = f"{item['id']}.{item['format']}"
+    if item["path"] == expected:
+        return []
+    return [f"artefact {number}: its path {excerpt(item['path'])!r} is not its id and format "
+            f"({excerpt(expected)!r}); a build names every artefact <id>.<format>"]
+
+
+def source_problem(value: object) -> str | None:
+    """Why `value` is not a source as a build records it (a plain path relative to the
+    project, cache.file_key), or None."""
+    problem = _text_problem(value, MAX_SOURCE_CHARACTERS)
+    if problem:
+        return problem
+    if _leaves_its_folder(value):
+        return f"{excerpt(value)!r} is outside the project; a build records sources relative to it"
+    if {"", "."} & set(_parts(value)):
+        return f"{excerpt(value)!r} is not a plain relative path (an empty or `.` part)"
+    return None
+
+
 def name_problem(value: object) -> str | None:
     """Why `value` is not the plain name of a file in the manifest's own folder (artefacts are
     written there, never in a sub-folder), or None."""
     problem = _text_problem(value, MAX_NAME_BYTES)
     if problem:
         return problem
-    parts = re.split(r"[/\\]", value)
-    if value.startswith(("/", "\\")) or ".." in parts or re.match(r"[A-Za-z]:", value):
+    parts = _parts(value)
+    if _leaves_its_folder(value):
         return f"{excerpt(value)!r} names a file outside its folder; refused"
     if len(parts) > 1 or value in ("", "."):
         return f"{excerpt(value)!r} is not a plain file name; artefacts sit in the manifest's own folder"
     if len(value.encode()) > MAX_NAME_BYTES:
         return f"the name is {len(value.encode()):,} bytes long; file names are at most {MAX_NAME_BYTES}"
     return None
+
+
+def _parts(path: str) -> list[str]:
+    return re.split(r"[/\\]", path)  # either separator: a manifest may come from Windows
+
+
+def _leaves_its_folder(path: str) -> bool:
+    """An absolute path (POSIX, Windows or a drive) or one with a `..` part."""
+    return path.startswith(("/", "\\")) or ".." in _parts(path) or bool(re.match(r"[A-Za-z]:", path))
 
 
 def _text_problem(value: object, limit: int) -> str | None:
@@ -214,7 +265,7 @@ def _whole_number(limit: int, unit: str = ""):
 _CHECKS = {
     "path": name_problem,
     "format": lambda value: None if value in FORMATS else "expected " + " or ".join(f'"{fmt}"' for fmt in FORMATS),
-    "source": lambda value: _text_problem(value, MAX_SOURCE_CHARACTERS),
+    "source": source_problem,
     "id": lambda value: _text_problem(value, MAX_NAME_BYTES),
     "size": _whole_number(MAX_ARTEFACT_BYTES, " bytes"),
     "pages": lambda value: None if value is None else _whole_number(MAX_PAGES)(value),
@@ -248,7 +299,8 @@ def merge(manifests: list[tuple[str, Manifest]], diagnostics: Diagnostics) -> Ma
 
 
 def verify(folder: Path, manifest: Manifest, diagnostics: Diagnostics) -> int:
-    """Check every listed artefact's presence, size and SHA-256; warn about unlisted ones.
+    """Check every listed artefact's presence, size and SHA-256; warn about unlisted ones (a
+    build of some sources or formats, or an interrupted one, leaves others' files in place).
     Returns how many artefacts were checked. Only regular files directly inside `folder` are
     opened: a symbolic link, FIFO or device in the artefact's place is reported, never read."""
     try:
@@ -321,10 +373,13 @@ def _sha256_at(folder: int, name: str, size: int) -> str | OSError:
 
 
 def _warn_unlisted(folder: Path, listed: set[str], diagnostics: Diagnostics) -> None:
+    """An artefact the manifest does not list is not checked: the warning says so, as a folder
+    shipped whole would ship it unchecked."""
     try:
         names = sorted(entry.name for entry in os.scandir(folder))
     except OSError:
         return  # the folder could not be opened: already reported
     for name in names:
-        if Path(name).suffix in ARTEFACT_SUFFIXES and name not in listed:
-            diagnostics.warning(Span(str(folder / name)), "not in the manifest (left over from another build?)")
+        if Path(name).suffix.lower() in ARTEFACT_SUFFIXES and name not in listed:
+            diagnostics.warning(Span(str(folder / name)), "not in the manifest, so not checked (left over from "
+                                                          "another build?); delete it before shipping the folder")

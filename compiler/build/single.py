@@ -50,7 +50,24 @@ def usage_problem(args) -> str | None:
         return f"-o builds exactly one source FILE; {len(args.paths)} given"
     if Path(args.paths[0]).is_dir():
         return f"-o builds one source FILE, and {_named(args.paths[0])} is a folder; name one .yaml file"
+    if _is_folder(args.output):  # said before its extension: `-o build` names a folder, not a format
+        return _folder_problem(args.output)
     return None if format_of(args.output) else _extension_problem(args.output)
+
+
+def _is_folder(path: Path) -> bool:
+    from ..source.paths import is_dir  # imported here: the parser imports this module
+
+    return is_dir(path)
+
+
+def _folder_problem(output: Path) -> str:
+    name = _named(output)
+    problem = (f"-o {name} is a folder; -o names the one file to write, with an extension that picks the "
+               f"format (such as {_named(output / 'report.pdf')})")
+    if _out_problem(output):  # --out refuses a folder named like a file: suggesting it would only fail again
+        return problem
+    return f"{problem}; to build into the folder, use --out {name} instead of -o"
 
 
 def format_of(output: Path) -> str | None:

@@ -30,7 +30,7 @@ _NON_ISO_DATE = re.compile(r"\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\Z|\d{4}/\d{1,2}/\d{
 
 Where = tuple[str, ...]  # how a message names a place: ("pillar 2 (Efficiency)", "`updated`")
 
-# A list's items as a writer calls them; other lists' items are "item N of `key`".
+# A list's items as a writer calls them; other lists' items are "`key` item N".
 _ITEM_NAMES = {"pillars": "pillar", "questions": "question", "front_matter": "front-matter section",
                "annexes": "annex", "areas_for_improvement": "area for improvement",
                "causes_of_concern": "cause of concern", "recommendations": "recommendation"}
@@ -61,19 +61,25 @@ def _name(where: Where) -> str:
     return ", ".join(where) if where else "the file"
 
 
+def _is_key(part: str) -> bool:
+    """A place part that is a key alone (`colours.text`), not a key's item (`values` item 2)."""
+    return len(part) > 1 and part.startswith("`") and part.endswith("`")
+
+
 def _at_key(where: Where, key: str) -> Where:
     """The place of a key's value: keys of nested mappings join with dots (`colours.text`)."""
-    if where and where[-1].startswith("`"):
+    if where and _is_key(where[-1]):
         return where[:-1] + (f"{where[-1][:-1]}.{key}`",)
     return where + (f"`{key}`",)
 
 
 def _at_item(where: Where, index: int, item: Node) -> Where:
-    """The place of a list's item: `pillars` and index 1 become "pillar 2 (Efficiency)"."""
-    keys = where[-1].strip("`").split(".") if where and where[-1].startswith("`") else []
+    """The place of a list's item, read from the outside in: `pillars` and index 1 become
+    "pillar 2 (Efficiency)", other lists' items "`values` item 2" (or "item 2" after an item)."""
+    keys = where[-1].strip("`").split(".") if where and _is_key(where[-1]) else []
     name = _ITEM_NAMES.get(keys[-1]) if keys else None
     if name is None:
-        place, label = (), f"item {index + 1} of {_name(where)}"
+        place, label = (where[:-1], f"{where[-1]} item {index + 1}") if keys else (where, f"item {index + 1}")
     else:  # the list's own key becomes the item's name; keys above it stay
         place, label = where[:-1] + ((f"`{'.'.join(keys[:-1])}`",) if len(keys) > 1 else ()), f"{name} {index + 1}"
     title = item.get("title") if isinstance(item, Mapping) else None

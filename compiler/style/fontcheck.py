@@ -47,12 +47,31 @@ def font_problem(path: Path) -> str | None:
     if data[:4] == b"OTTO":
         return "has PostScript (CFF) outlines; reportc embeds TrueType fonts (.ttf) only"
     if data[:4] not in TRUETYPE_HEADERS:
-        return "is not a TrueType font (.ttf)"
+        return _not_truetype(data)
     try:
         _check_font(data)
     except _Refused as refused:
         return str(refused)
     return None
+
+
+# What a file named as a font often is instead, by its first bytes: the message names it, as
+# "not a TrueType font" alone leaves the writer guessing why a `.ttf` file is refused.
+_WEB_FONTS = {b"wOFF": "WOFF", b"wOF2": "WOFF2"}
+_OTHER_FILES = ((b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"%PDF", "a PDF document"),
+                (b"PK\x03\x04", "a ZIP archive"), (b"ttcf", "a TrueType collection (.ttc) of several fonts"))
+_REPLACE = "replace it with the font's TrueType (.ttf) file"
+
+
+def _not_truetype(data: bytes) -> str:
+    """Why a file with no TrueType header is refused: what it is, when its first bytes say, and
+    what to do about it."""
+    web_font = _WEB_FONTS.get(data[:4])
+    if web_font:  # the same font compressed for web pages: converting it gives the .ttf back
+        return (f"is a {web_font} web font, not a TrueType font (.ttf); convert it to .ttf with a font "
+                "converter, or use the .ttf the font is published as")
+    what = next((f"is {name}, not" for signature, name in _OTHER_FILES if data.startswith(signature)), "is not")
+    return f"{what} a TrueType font (.ttf); {_REPLACE}"
 
 
 def _check_font(data: bytes) -> None:
