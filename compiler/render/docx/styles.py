@@ -15,6 +15,7 @@ from functools import lru_cache
 from docx.oxml.ns import qn
 from lxml import etree
 
+from ...layout.design import HEADING_SCALES
 from ...style.types import Style
 from .ooxml import el, half_points, hex_colour, twips
 
@@ -186,9 +187,12 @@ class StyleSheet:
         return style_id(name)
 
     def unlisted_heading(self, role: str, level: int) -> str:
-        """A heading that looks like Heading N but has no outline level: kept out of the contents."""
+        """A heading that looks like Heading N but has no outline level: kept out of the contents;
+        at its role's size in every format (layout/design.py)."""
+        scale = HEADING_SCALES.get(role)
         return self._add(StyleDef("paragraph", role_style_name(role), based_on=f"Heading {level}",
-                                  next="Body Text", ppr=(value("outlineLvl", "9"),)))
+                                  next="Body Text", ppr=(value("outlineLvl", "9"),),
+                                  rpr=tuple(size(self.style.fonts.size * scale)) if scale else ()))
 
     def subheading(self, level: int) -> str:
         """A `###` in running text: bold, at body size, in the text colour, as the PDF and the HTML
@@ -336,21 +340,21 @@ def base_styles(s: Style) -> list[StyleDef]:
                  rpr=(*bold(), *size(size_pt * 1.8), colour(c.callout_rule))),
         StyleDef("paragraph", "Cover Logo", "Normal", ppr=(spacing(0, 45, 1.0),)),
         StyleDef("paragraph", "Heading 1", "Normal", "Body Text",
-                 ppr=(flag("keepNext"), flag("keepLines"), heading_spacing(1.8, 0, size_pt * 0.9),
+                 ppr=(flag("keepNext"), flag("keepLines"), heading_spacing(HEADING_SCALES["pillar-heading"], 0, size_pt * 0.9),
                       value("outlineLvl", "0")),
-                 rpr=(*bold(), *size(size_pt * 1.8), colour(c.primary))),
+                 rpr=(*bold(), *size(size_pt * HEADING_SCALES["pillar-heading"]), colour(c.primary))),
         StyleDef("paragraph", "Heading 2", "Normal", "Body Text",
                  ppr=(flag("keepNext"), flag("keepLines"), tabs(("left", 12, "none")),
-                      heading_spacing(1.35, size_pt * 1.3, size_pt * 0.6), indent(12, 12), value("outlineLvl", "1")),
-                 rpr=(*bold(), *size(size_pt * 1.35), colour(c.primary))),
+                      heading_spacing(HEADING_SCALES["question-heading"], size_pt * 1.3, size_pt * 0.6), indent(12, 12), value("outlineLvl", "1")),
+                 rpr=(*bold(), *size(size_pt * HEADING_SCALES["question-heading"]), colour(c.primary))),
         StyleDef("paragraph", "Heading 3", "Normal", "Body Text",
-                 ppr=(flag("keepNext"), flag("keepLines"), heading_spacing(1.12, size_pt * 0.9, size_pt * 0.35),
+                 ppr=(flag("keepNext"), flag("keepLines"), heading_spacing(HEADING_SCALES["subsection-heading"], size_pt * 0.9, size_pt * 0.35),
                       value("outlineLvl", "2")),
-                 rpr=(*bold(), *size(size_pt * 1.12), colour(c.primary))),
+                 rpr=(*bold(), *size(size_pt * HEADING_SCALES["subsection-heading"]), colour(c.primary))),
         StyleDef("paragraph", "Heading 4", "Normal", "Body Text",
-                 ppr=(flag("keepNext"), flag("keepLines"), heading_spacing(1.02, size_pt * 0.7, size_pt * 0.25),
+                 ppr=(flag("keepNext"), flag("keepLines"), heading_spacing(HEADING_SCALES["subheading"], size_pt * 0.7, size_pt * 0.25),
                       value("outlineLvl", "3")),
-                 rpr=(*bold(), *size(size_pt * 1.02), colour(c.text))),
+                 rpr=(*bold(), *size(size_pt * HEADING_SCALES["subheading"]), colour(c.text))),
         StyleDef("paragraph", "TOC Heading", "Heading 1", "Normal", ppr=(value("outlineLvl", "9"),)),
         StyleDef("paragraph", "TOC 1", "Normal", "Normal",
                  ppr=(tabs(("right", width, "dot")), spacing(space_before(size_pt * 0.5, size_pt * 0.15), size_pt * 0.15, leading_pt=lead)),

@@ -13,6 +13,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
+from ...layout.design import HEADING_SCALES
 from ...style.types import Style
 from .fonts import FontSet
 
@@ -52,7 +53,9 @@ def build_typography(style: Style, fonts: FontSet) -> Typography:
     def derive(name: str, **changes) -> ParagraphStyle:
         return ParagraphStyle(name, parent=base, **changes)
 
-    def heading(name: str, scale: float, before: float, after: float, colour=primary, **extra) -> ParagraphStyle:
+    def heading(name: str, before: float, after: float, colour=primary, scale: float | None = None,
+                **extra) -> ParagraphStyle:
+        scale = scale or HEADING_SCALES[name]
         return derive(name, fontName=fonts.bold, fontSize=size * scale, leading=size * scale * 1.22,
                       textColor=colour, spaceBefore=before, spaceAfter=after, **extra)
 
@@ -67,21 +70,21 @@ def build_typography(style: Style, fonts: FontSet) -> Typography:
         "lead-in": derive("lead-in", fontName=fonts.bold, spaceAfter=size * 0.35),
         "cause-of-concern": derive("cause-of-concern", fontName=fonts.bold),
         "detailed-findings": derive("detailed-findings", spaceBefore=size * 0.3),
-        "pillar-heading": heading("pillar-heading", 2.1, 0, size * 0.9),
-        "section-heading": heading("section-heading", 1.8, 0, size * 0.9),
+        "pillar-heading": heading("pillar-heading", 0, size * 0.9),
+        "section-heading": heading("section-heading", 0, size * 0.9),
         # A section heading below level 1 ("Questions for Effectiveness") introduces questions.
-        "section-heading-2": heading("section-heading-2", 1.5, size * 1.6, size * 0.4),
-        "question-heading": heading("question-heading", 1.35, size * 1.3, size * 0.6),
-        "subsection-heading": heading("subsection-heading", 1.12, size * 0.9, size * 0.35),
-        "subheading": heading("subheading", 1.02, size * 0.7, size * 0.25, colour=text),
+        "section-heading-2": heading("section-heading-2", size * 1.6, size * 0.4),
+        "question-heading": heading("question-heading", size * 1.3, size * 0.6),
+        "subsection-heading": heading("subsection-heading", size * 0.9, size * 0.35),
+        "subheading": heading("subheading", size * 0.7, size * 0.25, colour=text),
         # "Table 1: ..." and "Figure 1: ...": in the brand colour, as the DOCX's Caption style and
         # the HTML's caption set them; kept with what they caption
-        "caption": heading("caption", 1.02, size * 0.7, size * 0.25, keepWithNext=1),
+        "caption": heading("caption", size * 0.7, size * 0.25, scale=1.02, keepWithNext=1),
         "list-item": derive("list-item", spaceAfter=size * 0.35),
         # Under a table or figure: where its data comes from, and what to know about it.
         "source": derive("source", fontSize=size * 0.85, leading=size * 0.85 * 1.4, textColor=muted),
         "table-note": derive("table-note", fontSize=size * 0.85, leading=size * 0.85 * 1.4),
-        "callout-heading": heading("callout-heading", 1.05, 0, size * 0.4, colour=text),
+        "callout-heading": heading("callout-heading", 0, size * 0.4, colour=text),
         # A glossary's term, bold, above its definition, which hangs in under it.
         "term": derive("term", fontName=fonts.bold, spaceAfter=size * 0.15),
         "definition": derive("definition", leftIndent=size * 1.6),
