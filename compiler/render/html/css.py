@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ...layout import blocks
 from ...layout.colour import WCAG_AA, WHITE, contrast, text_colour_for
+from ...layout.design import HEADING_SCALES
 from ...style.types import Style
 from .tables import callout_class, width_class
 
@@ -47,6 +48,7 @@ def _screen(style: Style, family: str) -> str:
     stripe_text, stripe_heading = readable(c.text, c.table_stripe), readable(c.primary, c.table_stripe)
     head_text = text_colour_for(c.primary)
     size = 1.125 * style.fonts.size / BASE_FONT_PT
+    scales = HEADING_SCALES  # the PDF's and the DOCX's (layout/design.py)
     return f"""
 *,*::before,*::after{{box-sizing:border-box}}
 html{{-webkit-text-size-adjust:100%;text-size-adjust:100%}}
@@ -77,8 +79,8 @@ color:{text};background:#FFFFFF;border:4px solid {readable(c.callout_rule, WHITE
 .cover-details p{{margin:0 0 .3rem}}
 .cover-details .status{{font-weight:700;font-size:1.5em;color:{readable(c.callout_rule, WHITE)}}}
 h2,h3,h4,h5,h6{{color:{primary};line-height:1.25;margin:1.6em 0 .5em}}
-h2{{font-size:1.8em}} h3{{font-size:1.35em}} h4{{font-size:1.12em}} h5,h6{{font-size:1em}}
-h2.pillar-heading{{font-size:2em}}
+h2{{font-size:{scales["section-heading"]:g}em}} h3{{font-size:{scales["question-heading"]:g}em}}
+h4{{font-size:{scales["subsection-heading"]:g}em}} h5,h6{{font-size:1em}}
 .subheading,.callout .subheading,.callout.areas-for-improvement .subheading{{color:inherit;font-size:1em;margin:1.2em 0 .3em}}
 .number{{font-variant-numeric:tabular-nums}}
 figure.quotation{{margin:1.2em 0}} blockquote.quote{{margin:1.2em 0 1.2em 1em;padding-left:1em;border-left:4px solid {c.callout_rule}}}
