@@ -225,6 +225,18 @@ def test_html_links_marks_to_notes_and_back_and_references_to_tables(built):
     assert '>Table 2</a>' in page
 
 
+def test_html_notes_are_named_by_their_section_and_their_links_back_are_named(built):
+    """Every section's notes are a landmark (doc-endnotes, on a <section>: not allowed on <aside>),
+    named by the section they end so no two share a name; a link back says where it goes ("↩"
+    alone names nothing)."""
+    page = (built / "notes.html").read_text(encoding="utf-8")
+    names = re.findall(r'<section class="notes" role="doc-endnotes" aria-label="([^"]+)">', page)
+    assert names and len(set(names)) == len(names) and all(name.startswith("Notes: ") for name in names), names
+    assert "<aside class=\"notes\"" not in page
+    backs = re.findall(r'<a class="note-back" href="#(note-ref-[0-9]+)" role="doc-backlink" aria-label="([^"]+)">', page)
+    assert backs == [("note-ref-1", "Back to where note 1 is marked"), ("note-ref-2", "Back to where note 2 is marked")]
+
+
 def test_libreoffice_prints_the_word_footnotes_at_the_foot_of_their_page(built, tmp_path):
     from tests.docx_fixtures import convert_with_libreoffice, soffice
 

@@ -275,6 +275,7 @@ class Notes:
 
     title: str  # the `footnotes` label
     entries: tuple[NoteEntry, ...]
+    back: str = "Back to where note {n} is marked"  # the `note_back` label: a link's name, {n} its number
 
 
 Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBreak, DataTable, Quote,

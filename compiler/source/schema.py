@@ -266,6 +266,7 @@ LABEL_DEFAULTS: dict[str, str] = {
     "source": "Source: {source}",
     "glossary": "Glossary",
     "footnotes": "Notes",
+    "note_back": "Back to where note {n} is marked",  # the HTML edition's link from a note to its mark
     "chart_data": "Data for {figure}",  # the HTML edition's disclosure holding a chart's numbers
     "isbn": "ISBN {isbn}",  # (v2) the imprint's ISBN line, each edition its own
 }

@@ -49,6 +49,7 @@ WELSH_LABELS: dict[str, str] = {
     "glossary": "Geirfa",
     "overall_grade": "Dyfarniad cyffredinol",
     "footnotes": "Nodiadau",
+    "note_back": "Yn ôl i le mae nodyn {n} wedi’i nodi",
     "chart_data": "Data ar gyfer {figure}",
     "isbn": "ISBN {isbn}",
 }

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from ...layout import blocks
+from ...model import plain_text
 from .ids import CONTENTS_ID, CONTENTS_TITLE_ID
 from .inline import inlines, text
 from .charts import chart_figure
@@ -27,6 +28,7 @@ class BodyWriter:
         self.ids = element_ids
         self.out: list[str] = []
         self._sections: list[int] = []  # the heading levels of the open <section>s
+        self._section_title: str | None = None  # the text of the heading that opened the last one
         self._last_heading = 1  # the h1 is the report title
         self._break_pending = False
         self._previous: blocks.Block | None = None
@@ -98,7 +100,7 @@ class BodyWriter:
         elif isinstance(block, blocks.DefinitionList):
             self.out.append(definitions(block))
         elif isinstance(block, blocks.Notes):
-            self.out.append(notes(block))
+            self.out.append(notes(block, self._section_title))
         else:
             raise TypeError(f"unknown block {block!r}")
         self._previous = block
@@ -112,6 +114,7 @@ class BodyWriter:
             self._break_pending = False
             self.out.append(f'<section{classes} aria-labelledby="{text(anchor_id)}">')
             self._sections.append(wanted)
+            self._section_title = plain_text(heading.content)
         level = min(wanted, self._last_heading + 1)  # never skip a level
         self._last_heading = level
         number = f'<span class="number">{text(heading.number_text)}</span> ' if heading.number else ""
@@ -218,10 +221,14 @@ def quote(block: blocks.Quote) -> str:
             f'<figcaption class="attribution">\u2014 {inlines(block.attribution.content)}</figcaption></figure>')
 
 
-def notes(block: blocks.Notes) -> str:
-    """A section's notes: a numbered list, each note linking back to its first mark."""
+def notes(block: blocks.Notes, section: str | None) -> str:
+    """A section's notes: a numbered list, each note linking back to its first mark. Named by
+    the section they end ("Notes: Effectiveness"), as every section's notes are a landmark of their
+    own; each link back is named, as "↩" alone says nothing to a screen reader."""
     items = "".join(f'<li id="{text(entry.anchor)}" value="{entry.number}">{inlines(entry.content)} '
-                    f'<a class="note-back" href="#{text(entry.back_anchor)}" role="doc-backlink">\u21a9</a></li>'
+                    f'<a class="note-back" href="#{text(entry.back_anchor)}" role="doc-backlink" '
+                    f'aria-label="{text(block.back.replace("{n}", str(entry.number)))}">\u21a9</a></li>'
                     for entry in block.entries)
-    return (f'<aside class="notes" role="doc-endnotes" aria-label="{text(block.title)}">'
-            f'<p class="notes-title">{text(block.title)}</p><ol>{items}</ol></aside>')
+    name = f"{block.title}: {section}" if section else block.title
+    return (f'<section class="notes" role="doc-endnotes" aria-label="{text(name)}">'
+            f'<p class="notes-title">{text(block.title)}</p><ol>{items}</ol></section>')

@@ -84,7 +84,7 @@ h4{{font-size:{scales["subsection-heading"]:g}em}} h5,h6{{font-size:1em}}
 .subheading,.callout .subheading,.callout.areas-for-improvement .subheading{{color:inherit;font-size:1em;margin:1.2em 0 .3em}}
 .number{{font-variant-numeric:tabular-nums}}
 figure.quotation{{margin:1.2em 0}} blockquote.quote{{margin:1.2em 0 1.2em 1em;padding-left:1em;border-left:4px solid {c.callout_rule}}}
-figure.quotation blockquote.quote{{margin-bottom:.3em}} .attribution{{margin-left:2em;font-style:italic}}
+figure.quotation blockquote.quote{{margin-bottom:.3em}} .attribution{{margin-left:2em}}
 section.new-page{{border-top:4px solid {readable(c.accent, WHITE)};margin-top:2.5rem}}
 .contents{{margin:1.5rem 0;padding:1rem 0}}
 .contents h2{{margin-top:0}}
@@ -101,6 +101,7 @@ p.lead-in,p.cause-of-concern{{font-weight:700}}
 padding:.2rem 1rem .6rem;margin:1rem 0}}
 .callout a{{color:{callout_link}}}
 .callout h3,.callout h4,.callout h5{{color:{callout_text};margin-top:.8em}}
+.callout .subsection-heading{{color:{readable(c.primary, c.callout)}}}
 .callout.areas-for-improvement{{background:{c.table_stripe};color:{stripe_text};border-left-color:{c.primary}}}
 .callout.areas-for-improvement a{{color:{stripe_link}}}
 .callout.areas-for-improvement h3,.callout.areas-for-improvement h4{{color:{stripe_heading}}}
