@@ -203,3 +203,26 @@ def test_a_change_in_a_csv_cell_says_to_edit_the_csv_by_hand(tmp_path):
     assert problem.endswith("is in a table cell read from the data file 'sources/data/workforce.csv'; --apply "
                             "does not write data files back: edit the cell in that file by hand")
     assert "project root" not in problem
+
+
+def test_a_replacement_across_bold_takes_the_bold_with_it_only_when_it_replaces_all_of_it():
+    """A reviewer replaced "inadequate at" (the first word bold) with "poor at": the source read
+    "**poor at**", setting in bold words the reviewer did not."""
+    from compiler.review.edits import Edit
+    from compiler.review.locate import locate
+    from compiler.review.splice import edited_value
+
+    def applied(value: str, before: str, old: str, new: str) -> str:
+        start = before.index(old)
+        edits = locate(before, [Edit(start, start + len(old), new, "R")], value, lambda offset: 0)
+        return edited_value(value, edits)
+
+    assert applied("We found it **inadequate** at protecting people.", "We found it inadequate at protecting "
+                   "people.", "inadequate at", "poor at") == "We found it poor at protecting people."
+    assert applied("It is *very* **poor** at this.", "It is very poor at this.", "very poor", "weak") == \
+        "It is weak at this."
+    # The bold goes on where the change leaves some of it: the new words stay inside, as before
+    assert applied("It is **very inadequate** at this.", "It is very inadequate at this.", "inadequate at",
+                   "poor at") == "It is **very poor at** this."
+    assert applied("See [the plan](https://example.org) now.", "See the plan now.", "plan now", "strategy later") \
+        == "See [the strategy later](https://example.org)."

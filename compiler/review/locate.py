@@ -140,7 +140,31 @@ def _value_edits(first: int, last: int, inserted: str, value: str, offsets: list
             runs[-1][1] = end
         else:
             runs.append([start, end])
+    whole = _over_emphasis(runs, first, last, inserted, value) if len(runs) > 1 else None
+    if whole is not None:
+        return [whole]
     return [(start, end, inserted if number == 0 else "") for number, (start, end) in enumerate(runs)]
+
+
+_EMPHASIS = "*_"
+
+
+def _over_emphasis(runs: list[list[int]], first: int, last: int, inserted: str, value: str) -> ValueEdit | None:
+    """One edit replacing the deleted text and the emphasis markers it crosses, when that gives
+    the text the reviewer left: "**inadequate** at" replaced by "poor at" is "poor at", where
+    keeping the markers wrote "**poor at**". None when the markers belong to text the change keeps
+    (the reviewer's words then go inside them, as before)."""
+    gaps = [value[before[1]:after[0]] for before, after in zip(runs, runs[1:])]
+    if any(gap.strip(_EMPHASIS + " ") for gap in gaps):
+        return None  # a link's target or another construct lies between: not only emphasis
+    start, end = runs[0][0], runs[-1][1]
+    while start > 0 and value[start - 1] in _EMPHASIS:
+        start -= 1
+    while end < len(value) and value[end] in _EMPHASIS:
+        end += 1
+    text = rendered(value)[0]
+    wanted = normalized(text[:first] + inserted + text[last:], range(len(text) + len(inserted)))[0]
+    return (start, end, inserted) if rendered(value[:start] + inserted + value[end:])[0] == wanted else None
 
 
 def _after(index: int, value: str, offsets: list[int]) -> int:
