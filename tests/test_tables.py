@@ -438,3 +438,15 @@ def test_cells_are_measured_in_the_face_they_print_in():
     assert texts == [["Area", "Year"], ["improvement", "2024"], ["fine", "outstanding"]] and strong == {(2, 1)}
     fit = fitted_widths(texts, 1000, lambda text, kind: len(text) * (6.0 if kind == BODY else 7.0), 0, strong)
     assert fit.widths == (11 * 6.0 + 1, 11 * 7.0 + 1)
+
+
+def test_a_columns_least_width_is_its_widest_word_not_its_longest():
+    """"(FTE)" has more letters than "PSOs" and is narrower, and of two ten-letter words the
+    wider sets the width: measuring the longest by letters broke "PSO/s" and "asse/ssment"."""
+    from compiler.layout.tablewidths import fitted_widths
+
+    widths = {"PSOs": 30.0, "(FTE)": 28.0, "Sufficient": 50.0, "assessment": 63.0, "12": 10.0, "80%": 15.0}
+    rows = [["PSOs (FTE)", "Sufficient assessment"], ["12", "80%"]]
+    fit = fitted_widths(rows, 95, lambda text, kind: widths.get(text, 6.0 * len(text)), 0)
+    assert not fit.broken
+    assert fit.widths[0] >= 30.0 * fit.scale + 1 - 1e-9 and fit.widths[1] >= 63.0 * fit.scale + 1 - 1e-9

@@ -72,7 +72,8 @@ def fitted_widths(rows: Sequence[Sequence[str]], frame_width: float, measure: Me
             text = text[:MEASURED_CHARACTERS]
             kind = HEADER if number == 0 else STRONG if (number, index) in strong else BODY
             natural[index] = max(natural[index], measure(text, kind))
-            longest = measure(max(text.split() or [""], key=len), kind)
+            # the widest word, measured: "(FTE)" has more letters than "PSOs" and is narrower
+            longest = max((measure(word, kind) for word in text.split()), default=measure("", kind))
             least[index] = max(least[index], longest)
             if number:
                 body_least[index] = max(body_least[index], longest)
