@@ -13,3 +13,9 @@ HEADING_SCALES: dict[str, float] = {
     "subheading": 1.02,  # `###` in running text
     "callout-heading": 1.05,  # a box's title
 }
+
+
+def heading_role(role: str, level: int) -> str:
+    """The design role of a heading: a section heading below level 1 ("Questions for
+    Effectiveness") is set smaller than a level-1 one, above the questions it introduces."""
+    return "section-heading-2" if role == "section-heading" and level > 1 else role

@@ -389,9 +389,9 @@ class DocxBuilder:
             band.append(self.cover_line(self.styles.id("Cover Programme"), cover.programme, paragraph))
         band_element = band_table(self.document.style, band)
         self._body.append(band_element)
-        for text in (cover.date_text, cover.marking):
-            if text:
-                self.add_plain(self.styles.id("Cover Details"), text)
+        # (the marking is the cover's header and footer, at the top and bottom as in the PDF)
+        if cover.date_text:
+            self.add_plain(self.styles.id("Cover Details"), cover.date_text)
         if cover.status_text:
             self.add_plain(self.styles.id("Cover Status"), cover.status_text)
         for text in (cover.purpose_text, cover.version_text):

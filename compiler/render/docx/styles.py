@@ -15,7 +15,7 @@ from functools import lru_cache
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ...layout.design import HEADING_SCALES
+from ...layout.design import HEADING_SCALES, heading_role
 from ...style.types import Style
 from .ooxml import el, half_points, hex_colour, twips
 
@@ -189,9 +189,11 @@ class StyleSheet:
     def unlisted_heading(self, role: str, level: int) -> str:
         """A heading that looks like Heading N but has no outline level: kept out of the contents;
         at its role's size in every format (layout/design.py)."""
+        role = heading_role(role, level)
         scale = HEADING_SCALES.get(role)
+        # (no hanging indent: Heading 2 has one for question numbers, which these headings lack)
         return self._add(StyleDef("paragraph", role_style_name(role), based_on=f"Heading {level}",
-                                  next="Body Text", ppr=(value("outlineLvl", "9"),),
+                                  next="Body Text", ppr=(el("w:ind", {"w:left": "0", "w:hanging": "0"}), value("outlineLvl", "9")),
                                   rpr=tuple(size(self.style.fonts.size * scale)) if scale else ()))
 
     def subheading(self, level: int) -> str:

@@ -81,6 +81,7 @@ color:{text};background:#FFFFFF;border:4px solid {readable(c.callout_rule, WHITE
 h2,h3,h4,h5,h6{{color:{primary};line-height:1.25;margin:1.6em 0 .5em}}
 h2{{font-size:{scales["section-heading"]:g}em}} h3{{font-size:{scales["question-heading"]:g}em}}
 h4{{font-size:{scales["subsection-heading"]:g}em}} h5,h6{{font-size:1em}}
+h3.section-heading{{font-size:{scales["section-heading-2"]:g}em}}
 .subheading,.callout .subheading,.callout.areas-for-improvement .subheading{{color:inherit;font-size:1em;margin:1.2em 0 .3em}}
 .number{{font-variant-numeric:tabular-nums}}
 figure.quotation{{margin:1.2em 0}} blockquote.quote{{margin:1.2em 0 1.2em 1em;padding-left:1em;border-left:4px solid {c.callout_rule}}}
@@ -123,7 +124,7 @@ table.glance{{border-collapse:collapse;width:100%}}
 @media (max-width:30em){{.glance th,.glance td{{padding:.4rem .3rem}} .glance .badge{{font-size:.88em;padding:.15rem .35rem}} .glance tr.question th{{padding-left:.8rem}}}}
 table.data{{border-collapse:collapse;min-width:50%;font-size:.92em}}
 .data-scroll{{container-type:inline-size;max-width:none;width:calc(100% + max(0px,min(72rem - 100%,(100vw - 48rem)/2 - 1.5rem)))}}
-.data caption{{text-align:left;font-weight:700;padding:.3rem 0;color:{primary};position:sticky;left:0;max-width:100cqi;box-sizing:border-box}}
+.data caption{{font-size:calc(1em / .92);text-align:left;font-weight:700;padding:.3rem 0;color:{primary};position:sticky;left:0;max-width:100cqi;box-sizing:border-box}}
 .data a{{overflow-wrap:anywhere}}
 .data th,.data td{{text-align:left;vertical-align:top;padding:.35rem .5rem;border-bottom:1px solid #B1B4B6}}
 .data thead th{{background:{c.primary};color:{head_text}}}

@@ -13,7 +13,7 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
 
-from ...layout.design import HEADING_SCALES
+from ...layout.design import HEADING_SCALES, heading_role
 from ...style.types import Style
 from .fonts import FontSet
 
@@ -29,9 +29,7 @@ class Typography:
         return self.styles.get(role) or self.styles["body"]
 
     def heading(self, role: str, level: int) -> ParagraphStyle:
-        if role == "section-heading" and level > 1:
-            return self.styles["section-heading-2"]
-        return self.styles.get(role) or self.styles["subheading"]
+        return self.styles.get(heading_role(role, level)) or self.styles["subheading"]
 
 
 def build_typography(style: Style, fonts: FontSet) -> Typography:
