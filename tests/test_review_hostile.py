@@ -226,3 +226,54 @@ def test_a_replacement_across_bold_takes_the_bold_with_it_only_when_it_replaces_
                    "poor at") == "It is **very poor at** this."
     assert applied("See [the plan](https://example.org) now.", "See the plan now.", "plan now", "strategy later") \
         == "See [the strategy later](https://example.org)."
+
+
+def test_a_change_inside_a_text_box_is_listed_once(draft, tmp_path):
+    """Word writes a text box twice (mc:Choice, mc:Fallback): a reviewer's change in it was listed twice."""
+    box = TEXT_BOX.replace(b"<w:r><w:t>Check this figure</w:t></w:r>",
+                           INS % (901, b"Rev") + b"<w:r><w:t>inserted in box</w:t></w:r></w:ins>")
+    path = injected(draft, tmp_path / "box-change.docx", after=b"<w:r>" + box + b"</w:r>")
+    listed = review(path)
+    output = listed.stdout + listed.stderr
+    assert output.count('change: Rev: insert "inserted in box"') == 1 and "1 tracked change" in output, output
+
+
+# ---- a redline draft's own changes -----------------------------------------------------------
+
+
+def _redlined(body: bytes) -> etree._Element:
+    return etree.fromstring(b'<w:body xmlns:w="%s">%s</w:body>' % (w("")[1:-1].encode(), body))
+
+
+OWN = ("HM Inspectorate", "2026-03-12T00:00:00Z")
+
+
+def test_accepting_the_redline_keeps_the_bookmarks_and_comment_ranges_inside_its_deletions():
+    """LibreOffice moves a paragraph's source bookmark into a deletion that starts it: accepting
+    the deletion dropped the bookmark, and the paragraph lost its source position."""
+    from compiler.review.redline import accept_redline
+
+    root = _redlined(b'<w:p><w:del w:id="1" w:author="HM Inspectorate" w:date="2026-03-12T00:00:00Z">'
+                     b'<w:bookmarkStart w:id="5" w:name="_rc1p_52_11"/><w:commentRangeStart w:id="0"/>'
+                     b'<w:r><w:delText>Crews</w:delText></w:r></w:del>'
+                     b'<w:ins w:id="2" w:author="HM Inspectorate" w:date="2026-03-12T00:00:00Z">'
+                     b'<w:r><w:t>Firefighters</w:t></w:r></w:ins><w:r><w:t> visit.</w:t></w:r>'
+                     b'<w:bookmarkEnd w:id="5"/></w:p>')
+    assert accept_redline(root, OWN) == 2
+    paragraph = root.find(w("p"))
+    assert [child.tag for child in paragraph] == [w("bookmarkStart"), w("commentRangeStart"), w("r"), w("r"),
+                                                   w("bookmarkEnd")]
+    assert "".join(paragraph.itertext()) == "Firefighters visit."
+
+
+def test_a_reviewer_under_the_redlines_name_on_its_day_is_not_taken_for_the_redline():
+    """`--redline-author` may name a person whose own edits that day are remarks: the redline's
+    changes are stamped at midnight of the build date, theirs at their time."""
+    from compiler.review.redline import accept_redline
+
+    root = _redlined(b'<w:p><w:ins w:id="1" w:author="HM Inspectorate" w:date="2026-03-12T15:42:00Z">'
+                     b'<w:r><w:t>mine</w:t></w:r></w:ins>'
+                     b'<w:ins w:id="2" w:author="HM Inspectorate" w:date="2026-03-12T00:00:00">'
+                     b'<w:r><w:t>the redline</w:t></w:r></w:ins></w:p>')
+    assert accept_redline(root, OWN) == 1  # the second: the same stamp, written without its "Z"
+    assert [node.tag for node in root.find(w("p"))] == [w("ins"), w("r")]

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..diagnostics import Span
 from .limits import MAX_ANCHOR
-from .package import Package, day, one_line, shown_text, w
+from .package import FALLBACK, Package, day, one_line, shown_text, w
 
 if TYPE_CHECKING:
     from lxml import etree
@@ -174,7 +174,13 @@ class _Walker:
         yield from self.comment_remarks()
 
     def walk_story(self, root: "etree._Element", handlers: dict) -> None:
-        for node in root.iter():
+        from lxml import etree
+
+        walker = etree.iterwalk(root, events=("start",))
+        for _, node in walker:
+            if node.tag == FALLBACK:  # a drawing's second copy (a text box written for old Word)
+                walker.skip_subtree()
+                continue
             handler = handlers.get(node.tag)
             if handler is not None:
                 handler(node)

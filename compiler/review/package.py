@@ -182,7 +182,7 @@ def _comment_text(comment: "etree._Element") -> str:
             f"characters; read it whole in Word]")
 
 
-_FALLBACK, _T, _DEL_TEXT = f"{{{MC}}}Fallback", w("t"), w("delText")
+FALLBACK, _T, _DEL_TEXT = f"{{{MC}}}Fallback", w("t"), w("delText")  # (a drawing's second copy)
 
 
 def shown_text(node: "etree._Element") -> str:
@@ -193,7 +193,7 @@ def shown_text(node: "etree._Element") -> str:
     pieces = []
     walker = etree.iterwalk(node, events=("start",))
     for _, element in walker:
-        if element.tag == _FALLBACK:
+        if element.tag == FALLBACK:
             walker.skip_subtree()
         elif element.tag in (_T, _DEL_TEXT):
             pieces.append(element.text or "")

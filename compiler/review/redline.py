@@ -23,6 +23,8 @@ def w(tag: str) -> str:
 
 
 _KEPT = {w("ins"), w("moveTo")}  # accepted: their content stays, unwrapped
+_RANGE_MARKS = (w("bookmarkStart"), w("bookmarkEnd"), w("commentRangeStart"), w("commentRangeEnd"),
+                w("permStart"), w("permEnd"))
 _REMOVED = {w("del"), w("moveFrom"), w("rPrChange"), w("pPrChange"), w("tblPrChange"), w("trPrChange"),
             w("tcPrChange"), w("sectPrChange"), w("numberingChange")}
 
@@ -32,7 +34,7 @@ def accept_redline(root: "etree._Element", identity: tuple[str, str]) -> int:
     returns how many there were."""
     author, date = identity
     own = [node for node in root.iter(*_KEPT, *_REMOVED)
-           if node.get(w("author")) == author and _same_day(node.get(w("date"), ""), date)]
+           if node.get(w("author")) == author and _same_time(node.get(w("date"), ""), date)]
     joined = []  # paragraphs whose mark the redline deleted: gone once their deleted text is
     for node in reversed(own):  # innermost first: an outer one's children are final when it goes
         parent = node.getparent()
@@ -45,14 +47,16 @@ def accept_redline(root: "etree._Element", identity: tuple[str, str]) -> int:
         else:  # a deletion, a formatting record, or the mark of an inserted paragraph
             _remove(node)
     for paragraph in joined:  # a paragraph the new version no longer has, now empty
-        if paragraph.getparent() is not None and not "".join(paragraph.itertext()).strip():
+        if paragraph.getparent() is not None and all(child.tag == w("pPr") for child in paragraph):
             _remove(paragraph)
     return len(own)
 
 
-def _same_day(written: str, recorded: str) -> bool:
-    # Word and LibreOffice keep a change's date, but may write its time of day differently.
-    return written[:10] == recorded[:10]
+def _same_time(written: str, recorded: str) -> bool:
+    """The redline's changes are all stamped at midnight of the build date; a reviewer's change
+    made that day, under the same name (`--redline-author` may name a person), has its own time.
+    Word and LibreOffice keep the stamp, perhaps without its "Z" or with fractions of a second."""
+    return written[:19] == recorded[:19]
 
 
 def _unwrap(node: "etree._Element") -> None:
@@ -63,7 +67,12 @@ def _unwrap(node: "etree._Element") -> None:
 
 
 def _remove(node: "etree._Element") -> None:
-    """Removes `node`, keeping the text after it (lxml keeps an element's tail with it)."""
+    """Removes `node`, keeping the text after it (lxml keeps an element's tail with it) and the
+    range marks inside it: LibreOffice moves a paragraph's source bookmark, or a comment's range,
+    into a deletion that starts the paragraph."""
+    for mark in [mark for mark in node.iter(*_RANGE_MARKS) if mark is not node]:
+        mark.tail = None
+        node.addprevious(mark)
     parent = node.getparent()
     previous = node.getprevious()
     if node.tail:
