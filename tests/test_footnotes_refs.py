@@ -248,3 +248,36 @@ def test_libreoffice_prints_the_word_footnotes_at_the_foot_of_their_page(built, 
     assert "1 Counted from the force's own data." in summary  # on the page of its mark
     method = next(text for text in pages if "twice1" in text)
     assert "2 See the inspection framework." in method and "Counted from" not in method
+
+
+def test_a_reviewers_change_in_any_note_is_traced_after_a_libreoffice_save(tmp_path):
+    """LibreOffice dropped the source mark of every note but the first (a bookmark before the
+    note's own number), or renamed it "..._Copy_1": a change in note 2 was listed at the heading
+    above as text without a source position, and never applied."""
+    from tests.docx_fixtures import convert_with_libreoffice, soffice
+
+    if not soffice():
+        pytest.skip("LibreOffice (soffice) is not installed")
+    (tmp_path / "notes.yaml").write_text(FIXTURE.read_text(encoding="utf-8").replace("status: final", "status: draft"),
+                                         encoding="utf-8")
+    result = run_reportc("build", "notes.yaml", "--format", "docx", "--out", "draft", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "saved").mkdir()
+    convert_with_libreoffice([tmp_path / "draft" / "notes.docx"], tmp_path / "saved", to="docx")
+    with zipfile.ZipFile(tmp_path / "saved" / "notes.docx") as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    notes = parts["word/footnotes.xml"].decode()
+    end = notes.index("</w:r>", notes.index("inspection framework")) + len("</w:r>")
+    parts["word/footnotes.xml"] = (notes[:end] + '<w:ins w:id="990" w:author="Rev" w:date="2026-05-01T10:00:00Z">'
+                                   '<w:r><w:t xml:space="preserve"> Read it first.</w:t></w:r></w:ins>'
+                                   + notes[end:]).encode()
+    with zipfile.ZipFile(tmp_path / "reviewed.docx", "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    note_line = next(i for i, line in enumerate((tmp_path / "notes.yaml").read_text().splitlines(), 1)
+                     if "[^method]: See the inspection framework" in line)
+    listed = run_reportc("review", "reviewed.docx", cwd=tmp_path)
+    assert f"notes.yaml:{note_line}:7: change: Rev: insert" in listed.stdout + listed.stderr, listed.stdout
+    applied = run_reportc("review", "reviewed.docx", "--apply", cwd=tmp_path)
+    assert applied.returncode == 0, applied.stderr
+    assert "See the inspection framework. Read it first." in (tmp_path / "notes.yaml").read_text(encoding="utf-8")

@@ -83,6 +83,9 @@ def open_package(path: Path) -> Package:
         notes = _story_part(reader, notes_name) if notes_name else None
         furniture = tuple((name, _story_part(reader, name))
                           for name in _targets(reader, rels, posixpath.dirname(main), (_HEADER, _FOOTER), names))
+        for root in (document, notes):
+            if root is not None:
+                _undo_renamed_marks(root)
         source_map = find_source_map(reader, names, document, notes)
     if source_map.redline is not None:  # the draft's own redline is the source's text, not a remark
         from .redline import accept_redline
@@ -91,6 +94,18 @@ def open_package(path: Path) -> Package:
             if root is not None:
                 accept_redline(root, source_map.redline)
     return Package(document, comments, source_map, _skipped_warnings(source_map.skipped), notes, furniture)
+
+
+_RENAMED_MARK = re.compile(r"(_rc[0-9]+[a-z]_[0-9]+_[0-9]+)_Copy_[0-9]+")
+
+
+def _undo_renamed_marks(root: "etree._Element") -> None:
+    """LibreOffice renames a bookmark it meets twice on import ("_rc12n_17_7_Copy_1"), as it does
+    a footnote's: the mark is the name before the suffix."""
+    for start in root.iter(w("bookmarkStart")):
+        renamed = _RENAMED_MARK.fullmatch(start.get(w("name"), ""))
+        if renamed:
+            start.set(w("name"), renamed.group(1))
 
 
 def _story_part(reader: PartReader, name: str) -> "etree._Element":

@@ -181,10 +181,15 @@ def _field_char(kind: str, fmt: RunFormat | None) -> etree._Element:
 
 
 def bookmark_around(p: etree._Element, bookmark_id: int, name: str) -> None:
-    """Bookmark the whole content of paragraph `p` (after its properties)."""
+    """Bookmark the whole content of paragraph `p` (after its properties, and after a footnote's
+    own number: LibreOffice drops or renames a bookmark before that number in every note but the
+    first)."""
     start = el("w:bookmarkStart", {"w:id": str(bookmark_id), "w:name": name})
     ppr = p.find(qn("w:pPr"))
-    p.insert(0 if ppr is None else p.index(ppr) + 1, start)
+    at = 0 if ppr is None else p.index(ppr) + 1
+    if at < len(p) and p[at].find(qn("w:footnoteRef")) is not None:
+        at += 1
+    p.insert(at, start)
     p.append(el("w:bookmarkEnd", {"w:id": str(bookmark_id)}))
 
 
