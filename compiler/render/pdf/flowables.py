@@ -216,7 +216,9 @@ class HeadingBlock(Tagged, Flowable):
         # stops with a LayoutError when a flowable moved on once fits nowhere and will not split.
         if not (self.stuck or _moved_on_in_vain(self)):
             return []
-        parts = self.paragraph.split(available_width, available_height)
+        # Room for the badge too: the last part carries it, and may be the only part on its page.
+        badge_room = self._gap() + self.badge.height if self.badge else 0
+        parts = self.paragraph.split(available_width, available_height - badge_room)
         if len(parts) < 2:
             return []
         # The anchor and outline entry belong to where the heading starts, the badge to its end.
