@@ -28,8 +28,10 @@ class Span:
 
 EXCERPT_CHARACTERS = 60
 # Characters that must not reach a terminal or a line-reading tool raw: line breaks would forge
-# extra lines, other C0/C1 controls drive the terminal, bidi controls reorder what is shown.
-_UNTRUSTED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# extra lines, other C0/C1 controls drive the terminal, bidi controls reorder what is shown, and
+# invisible ones (zero-width spaces and joiners, the word joiner, a byte order mark) would hide
+# what a message is about.
+_UNTRUSTED = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
 
 
 def _escape(match: re.Match) -> str:

@@ -49,3 +49,12 @@ def test_yaml_literals_stay_text_as_written(monkeypatch):
     assert question.title.plain == "010 and 0x1F and 1e3 and .inf"
     assert question.number == 1
     assert question.grade is None  # no grade written: no badge (v2)
+
+
+def test_invisible_characters_in_a_message_are_written_as_escapes():
+    """A word joiner or a byte order mark pasted into a title is invisible in a terminal: the
+    message about it must show it (bidi controls were escaped, these were not)."""
+    from compiler.diagnostics import escape_untrusted
+
+    assert escape_untrusted("Pillar\u2060\ufeff\u200b one \u2066x\u2069") == "Pillar\\u2060\\ufeff\\u200b one \\u2066x\\u2069"
+    assert escape_untrusted("Ysgol Llanfair: Rhagorol") == "Ysgol Llanfair: Rhagorol"

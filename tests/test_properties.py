@@ -278,7 +278,7 @@ def test_text_in_the_pdf_and_the_docx_equals_the_source(project, title, area, pa
 WIDE = ("WWWWWWWWW " * 30)[:250]  # the widest text a title may hold: 250 characters of W
 STYLE_NUMBERS = {  # key -> (section, low, high), as in compiler/source/schema.py
     "size": ("fonts", 8, 14), "margin_top_mm": ("page", 5, 40), "margin_bottom_mm": ("page", 5, 40),
-    "margin_left_mm": ("page", 5, 40), "margin_right_mm": ("page", 5, 40), "band_height_mm": ("cover", 0, 300),
+    "margin_left_mm": ("page", 5, 40), "margin_right_mm": ("page", 5, 40), "band_height_mm": ("cover", 0, 180),
     "logo_width_mm": ("cover", 5, 150), "title_size": ("cover", 8, 72), "bleed_mm": ("print", 0, 20),
 }
 

@@ -91,3 +91,16 @@ def test_a_found_style_by_name_or_relative_path_still_works(tmp_path):
     for written in ("brand", "../styles/brand.yaml"):
         root = project(tmp_path, f"style: {written}\n" + SOURCE, files)
         assert validate(root) == (0, []), written
+
+
+def test_a_cover_band_taller_than_leaves_room_below_it_is_refused_at_its_line(tmp_path):
+    """A band of 300 mm (the old limit) is taller than a letter page: the cover's date, status and
+    grade had nowhere to go."""
+    from tests.conftest import run_reportc
+
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "tall.yaml").write_text("extends: default\ncover:\n  band_height_mm: 300\n", encoding="utf-8")
+    (tmp_path / "r.yaml").write_text("style: tall\ntitle: T\nsubject: S\npillars:\n  - title: P\n", encoding="utf-8")
+    result = run_reportc("validate", "r.yaml", cwd=tmp_path)
+    assert result.returncode == 1
+    assert "styles/tall.yaml:3:19: error: `cover.band_height_mm`: 300 is out of range; use 0 to 180" in result.stderr

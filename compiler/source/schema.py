@@ -386,7 +386,8 @@ STYLE_SCHEMA: dict[str, Any] = {
             "type": "object",
             "properties": {
                 "band_colour": _colour("#1F3864", "The cover's colour band."),
-                "band_height_mm": _number(110, "Height of the band from the top of the page.", 0, 300),
+                # at most 180: the date, status and grade below it keep room on a letter page (279 mm)
+                "band_height_mm": _number(110, "Height of the band from the top of the page.", 0, 180),
                 "text_colour": _colour("#FFFFFF", "Text on the band."),
                 "logo_width_mm": _number(50, "Logo width on the cover.", 5, 150),
                 "title_size": _number(30, "Cover title size in points.", 8, 72),
