@@ -93,7 +93,7 @@ def test_a_found_style_by_name_or_relative_path_still_works(tmp_path):
         assert validate(root) == (0, []), written
 
 
-def test_a_cover_band_taller_than_leaves_room_below_it_is_refused_at_its_line(tmp_path):
+def test_a_cover_band_too_tall_to_leave_room_below_it_is_refused_at_its_line(tmp_path):
     """A band of 300 mm (the old limit) is taller than a letter page: the cover's date, status and
     grade had nowhere to go."""
     from tests.conftest import run_reportc
