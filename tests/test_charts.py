@@ -156,6 +156,9 @@ def test_a_label_kept_to_one_line_ends_in_an_ellipsis_when_words_are_left_out():
     width_of = lambda text: len(text) * 5.0  # noqa: E731
     assert wrapped("Infection prevention and control", width_of, 125, max_lines=1) == ("Infection prevention and\u2026",)
     assert wrapped("Safe care", width_of, 125, max_lines=1) == ("Safe care",)
+    # Cut between words, so a number is never shown cut short ("Q4 2025/2…" reads as another year)
+    assert wrapped("Q4 2025/26 (provisional)", width_of, 55, max_lines=1) == ("Q4 2025/26\u2026",)
+    assert wrapped("Supercalifragilistic label", width_of, 40, max_lines=1) == ("Superca\u2026",)
     for text in ("a bb ccc dddd eeeee ffffff", "Infection prevention and control", "one"):
         for lines in (1, 2, 3):
             shown = wrapped(text, width_of, 40, max_lines=lines)

@@ -9,7 +9,7 @@ from typing import Callable
 from ..style.metrics import advances
 from ..style.types import Style
 from .colour import WHITE, contrast
-from .ellipsis import shortened
+from .ellipsis import ELLIPSIS, shortened
 
 NON_TEXT_CONTRAST = 3.0  # WCAG 1.4.11
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
@@ -96,4 +96,18 @@ def wrapped(text: str, width_of: Callable[[str], float], room: float, max_lines:
         lines.append(current)
         current, start = word, index
     lines.append(current)
-    return tuple(shortened(line, width_of, room) for line in lines) if text else ("",)
+    return tuple(_at_a_word(line, width_of, room) for line in lines) if text else ("",)
+
+
+def _at_a_word(line: str, width_of: Callable[[str], float], room: float) -> str:
+    """`line`, or as many of its words as fit with an ellipsis: a label cut inside a word can
+    read as another one ("Q4 2025/2…" for "Q4 2025/26 (provisional)"). Inside its first word
+    only when even that does not fit."""
+    if width_of(line) <= room:
+        return line
+    words = line.split(" ")
+    for count in range(len(words) - 1, 0, -1):
+        kept = " ".join(words[:count]).rstrip() + ELLIPSIS
+        if width_of(kept) <= room:
+            return kept
+    return shortened(line, width_of, room)
