@@ -13,6 +13,7 @@ from typing import Any, Callable
 
 from ..diagnostics import Span
 from ..model import BlockText, Report, Text, term_order
+from ..style.labels import primary
 from ..style.types import Style
 from .blocks import Block, Definition, DefinitionList, Heading, Imprint, PageBreak, Para
 
@@ -43,7 +44,7 @@ _PRIVATE_USE = 0xE000  # letters become characters above every digit, space and 
 def glossary_order(text: str, language: str) -> tuple:
     """`model.term_order`, with the letters of a Welsh term ranked in the Welsh alphabet."""
     order = term_order(text)
-    if language.split("-")[0].casefold() != "cy":
+    if primary(language) != "cy":
         return order
     return (_welsh_letters(order[0]), *order)
 

@@ -266,6 +266,7 @@ class NoteEntry:
     back_anchor: str  # "note-ref-N": the note's first mark
     content: Inlines
     span: Span
+    back_label: str  # the name of the link back to the mark (the `note_back` label, its number filled in)
 
 
 @dataclass(frozen=True)
@@ -275,7 +276,6 @@ class Notes:
 
     title: str  # the `footnotes` label
     entries: tuple[NoteEntry, ...]
-    back: str = "Back to where note {n} is marked"  # the `note_back` label: a link's name, {n} its number
 
 
 Block = Union[Heading, Para, ListBlock, Callout, GlanceTable, Contents, PageBreak, DataTable, Quote,

@@ -65,8 +65,9 @@ class NoteResolver:
             name = self.pending.pop(0)
             number, definition = self.numbers[name], self.texts[name]
             entries.append(NoteEntry(number, note_anchor(number), f"note-ref-{number}",
-                                     self.inlines(definition.content, True), definition.span))
-        return [Notes(self.style.label("footnotes"), tuple(entries), self.style.labels["note_back"])] if entries else []
+                                     self.inlines(definition.content, True), definition.span,
+                                     self.style.label("note_back", n=number)))
+        return [Notes(self.style.label("footnotes"), tuple(entries))] if entries else []
 
     def block(self, node, keep_marks: bool):
         """`node` with every inline text in it resolved (a block, or anything a block holds)."""

@@ -208,14 +208,14 @@ def _notes(old: Sequence[Block], new: Sequence[Block]) -> list:
     are): a note both have with its words' changes, one only one side has Tracked. Where the
     notes print is no matter to a redline (the DOCX makes footnotes of them at their marks)."""
     before, after = _note_entries(old), _note_entries(new)
-    shown = [block for block in (*new, *old) if isinstance(block, Notes)]
+    titles = [block.title for block in (*new, *old) if isinstance(block, Notes)]
     entries = []
     for number in sorted(before.keys() | after.keys()):
         if number in before and number in after:
             entries.append(replace(after[number], content=words(before[number].content, after[number].content)))
         else:
             entries.append(Tracked(INSERT, after[number]) if number in after else Tracked(DELETE, before[number]))
-    return [Notes(shown[0].title, tuple(entries), shown[0].back)] if entries else []
+    return [Notes(titles[0], tuple(entries))] if entries else []
 
 
 def _note_entries(body: Sequence[Block]) -> dict[int, NoteEntry]:

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..diagnostics import Span
 from .limits import MAX_ANCHOR
-from .package import FALLBACK, Package, day, one_line, shown_text, w
+from .package import FALLBACK, Package, day, one_line, shown_text
+from .wordml import w
 
 if TYPE_CHECKING:
     from lxml import etree

@@ -16,7 +16,8 @@ from pathlib import Path
 from ..diagnostics import Diagnostics, Span
 from ..build.fingerprints import located, sha256_of
 from .locate import normalized, rendered
-from .package import Package, w
+from .package import Package
+from .wordml import w
 
 _PATH_PART = re.compile(r"\[[0-9]+\]|[^.\[\]]+")
 

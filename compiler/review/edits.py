@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterator
 
-from .package import MC, W, Package, w
+from .package import Package
+from .wordml import MC, W, w
 
 if TYPE_CHECKING:
     from lxml import etree

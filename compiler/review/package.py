@@ -16,14 +16,13 @@ from typing import TYPE_CHECKING
 from ..diagnostics import excerpt
 from .limits import (MAX_BOOKMARKS, MAX_CHANGE_NESTING, MAX_COMMENT_TEXT, MAX_COMMENTS, MAX_REVISIONS, ZIP_ERRORS,
                      MalformedPart, PartReader, ReviewError, count, read_docx, too_many, unreadable)
+from .wordml import MC, W, w
 
 if TYPE_CHECKING:
     from lxml import etree
 
     from ..render.docx.sourcemap import LoadedMap
 
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 _COMMENTS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments"
@@ -32,10 +31,6 @@ _HEADER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/h
 _FOOTER = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/footer"
 _CUSTOM_XML = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml"
 _CUSTOM_PROPERTIES = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
-
-
-def w(tag: str) -> str:
-    return f"{{{W}}}{tag}"
 
 
 @dataclass(frozen=True)

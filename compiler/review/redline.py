@@ -12,14 +12,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .wordml import w
+
 if TYPE_CHECKING:
     from lxml import etree
-
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"  # (package.py reads the parts: it imports this)
-
-
-def w(tag: str) -> str:
-    return f"{{{_W}}}{tag}"
 
 
 _KEPT = {w("ins"), w("moveTo")}  # accepted: their content stays, unwrapped

@@ -227,7 +227,7 @@ def notes(block: blocks.Notes, section: str | None) -> str:
     own; each link back is named, as "↩" alone says nothing to a screen reader."""
     items = "".join(f'<li id="{text(entry.anchor)}" value="{entry.number}">{inlines(entry.content)} '
                     f'<a class="note-back" href="#{text(entry.back_anchor)}" role="doc-backlink" '
-                    f'aria-label="{text(block.back.replace("{n}", str(entry.number)))}">\u21a9</a></li>'
+                    f'aria-label="{text(entry.back_label)}">\u21a9</a></li>'
                     for entry in block.entries)
     name = f"{block.title}: {section}" if section else block.title
     return (f'<section class="notes" role="doc-endnotes" aria-label="{text(name)}">'

@@ -14,10 +14,10 @@ import io
 import math
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
 from ...diagnostics import Diagnostics, Span
@@ -36,6 +36,11 @@ BAND_PADDING = 14 * mm
 DETAIL_GAP = 3 * mm  # between the date, status, purpose, version and grade below the band
 GRADE_GAP = 2 * mm  # between the overall grade's label and its badge
 COVER_SCALES = (1.0, 0.9, 0.8, 0.7, 0.6, 0.5)  # of the band's text sizes, tried until the cover fits
+_SMALLER_COVER = ("the cover's title, subject and programme are set at {scale:.0%} of the style's sizes to keep the "
+                  "date, status and grade on the cover page; shorten them to print them at full size")
+_COVER_OVERFLOW = ("the cover does not fit its page even with its title, subject and programme at half the style's "
+                   "sizes: the date, status or grade run off the page; shorten those texts, or make the style's "
+                   "cover band_height_mm, logo_width_mm or title_size smaller")
 MARKING_INSET = 9 * mm  # from the page edge to the marking's baseline
 RUNNING_GAP = 9 * mm  # from the text column to the header and footer baselines
 
@@ -139,18 +144,17 @@ class PagePainter:
         texts += [(cover.programme, "cover-programme")] if cover.programme else []
         below = sum(p.height + DETAIL_GAP for p in self._detail_paragraphs(column))
         below += self._cover_grade_height(column) + DETAIL_GAP if cover.grade is not None else 0
+
+        def fits(paragraphs: list[Paragraph]) -> bool:
+            return self._band_geometry(paragraphs)[1] - BAND_PADDING - below >= self.bottom
+
         for scale in COVER_SCALES:
             paragraphs = [self._paragraph(text, role, column, scale) for text, role in texts]
-            if self._band_geometry(paragraphs)[1] - BAND_PADDING - below >= self.bottom:
+            if fits(paragraphs):
                 break
         if scale < 1 and self.diagnostics is not None:
-            self.diagnostics.warning(Span(self.document.source), (
-                f"the cover's title, subject and programme are set at {scale:.0%} of the style's sizes to keep "
-                "the date, status and grade on the cover page; shorten them to print them at full size"
-                if self._band_geometry(paragraphs)[1] - BAND_PADDING - below >= self.bottom else
-                "the cover does not fit its page even with its title, subject and programme at half the style's "
-                "sizes: the date, status or grade run off the page; shorten those texts, or make the style's "
-                "cover band_height_mm, logo_width_mm or title_size smaller"))
+            self.diagnostics.warning(Span(self.document.source), _SMALLER_COVER.format(scale=scale)
+                                     if fits(paragraphs) else _COVER_OVERFLOW)
         return paragraphs
 
     def draw_cover_grade(self, canvas: ReportCanvas, cover: blocks.Cover, y: float, column: float) -> None:
