@@ -7,6 +7,6 @@ import sys
 if sys.path and os.path.abspath(sys.path[0] or os.curdir) == os.getcwd():
     del sys.path[0]
 
-from .cli import main  # noqa: E402  (after the import path is safe)
+from .cli import run  # noqa: E402  (after the import path is safe)
 
-sys.exit(main())
+sys.exit(run())

@@ -5,6 +5,8 @@ Stages, each in its own module:
   styles        layout roles -> paragraph styles
   markup        inlines -> reportlab markup (the one place user text is escaped)
   story         blocks -> flowables
+  linebreak     the commonest paragraphs' lines, broken as reportlab would, faster
+  keeping       headings kept with what follows them, ends of text with what ends them
   page          cover, running header and footer, marking, watermark
   canvas        the canvas: print marks, links, numbers filled in at the end
   tagging       the structure tree and marked content (PDF/UA-1), always on

@@ -15,7 +15,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from ...layout import blocks
-from .flowables import Tagged, TaggedParagraph, WithPrevious
+from .flowables import Tagged, TaggedParagraph
+from .keeping import WithPrevious
 from .tagging import Element
 
 if TYPE_CHECKING:

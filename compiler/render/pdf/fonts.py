@@ -64,6 +64,9 @@ class FontSet:
         canvas.setFont(face, size)
 
 
+_MEASURED_TEXTS = 200_000  # per face and size; about 20 MB at most
+
+
 class SubsetFont(TTFont):
     """reportlab's TTFont, with its commonest case made fast: text whose every character already
     has a code in the font's first subset is mapped in one C call (`str.translate`) instead of a
@@ -75,13 +78,27 @@ class SubsetFont(TTFont):
         super().__init__(name, filename)
         # Format controls the font has no glyph for are not drawn, nor measured: reportlab
         # would print each as an empty box (PDF/UA forbids them) the width of one.
+        self._widths: dict[float, dict[str, float]] = {}
         self._unprinted = {ord(char): None for char in FORMAT_CONTROLS if ord(char) not in self.face.charToGlyph}
 
     def _printed(self, text):
         return text.translate(self._unprinted) if isinstance(text, str) and not text.isascii() else text
 
     def stringWidth(self, text, size, encoding="utf8"):
-        return super().stringWidth(self._printed(text), size, encoding)
+        widths = self.widths_at(size)
+        width = widths.get(text)
+        if width is None:
+            width = widths[text] = super().stringWidth(self._printed(text), size, encoding)
+        return width
+
+    def widths_at(self, size: float) -> dict[str, float]:
+        """Every text measured at `size` so far, and its width: line breaking measures each word
+        of a paragraph, and most words come again and again (a report's 1.7 million characters
+        are some 20,000 different words). Emptied when it grows past its bound, as in `watch`."""
+        widths = self._widths.get(size)
+        if widths is None or len(widths) > _MEASURED_TEXTS:
+            widths = self._widths[size] = {}
+        return widths
 
     def splitString(self, text, doc, encoding="utf-8"):
         text = self._printed(text)

@@ -21,8 +21,8 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 from ...diagnostics import Diagnostics, Span
 from ...model import Inlines, Text, plain_text
 from ...layout import blocks
-from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEntry, Shaded,
-                            TaggedParagraph, WithPrevious, is_heading, keep_headings_with_next)
+from .flowables import Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEntry, Shaded, TaggedParagraph
+from .keeping import WithPrevious, is_heading, keep_headings_with_next
 from .fonts import FontSet, GlyphCheck
 from .markup import MarkupWriter, text_markup, text_runs
 from .styles import Typography

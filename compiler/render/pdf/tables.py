@@ -20,7 +20,8 @@ from ...layout.tablewidths import (BODY, HEADER, TableFit, broken_table_message,
                                   table_cells)
 from ...model import Inlines
 from .figures import source_line
-from .flowables import TaggedParagraph, WithPrevious
+from .flowables import TaggedParagraph
+from .keeping import WithPrevious
 from .tagging import Element
 
 if TYPE_CHECKING:

@@ -1,0 +1,135 @@
+"""Keeping flowables together across a page break: a heading with the start of what follows it
+(`KeepWithNext`, put before every run of headings by `keep_headings_with_next`), and the end of
+a text with what ends it (`WithPrevious`). reportlab's own keepWithNext moves whole flowables.
+"""
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.flowables import CondPageBreak, UseUpSpace
+
+from .flowables import HeadingBlock, Shaded, moved_on_in_vain
+
+
+class KeepWithNext(CondPageBreak):
+    """Starts a new page unless the headings and the first lines after them fit here.
+
+    reportlab's keepWithNext would move a heading together with the whole of the next
+    paragraph; a heading only needs to carry the start of it: two lines, or all of a
+    paragraph too short to split (widow and orphan control keep three lines together).
+    """
+
+    def __init__(self, headings: list[Flowable], follower: Flowable | None, follower_room: float,
+                 carried: tuple[Flowable, ...] = ()) -> None:
+        super().__init__(0)
+        self.headings = headings
+        self.follower = follower
+        self.follower_room = follower_room
+        # What comes between the headings and the follower and goes with the follower whole
+        # (a table's caption): it moves with the heading too.
+        self.carried = carried
+
+    def wrap(self, available_width, available_height):
+        frame = self._doctemplateAttr("frame")
+        need = self._space_above(frame)
+        for index, heading in enumerate(self.headings):
+            need += heading.wrap(available_width, available_height)[1] + heading.getSpaceAfter()
+            if index:
+                need += heading.getSpaceBefore()
+        for flowable in self.carried:
+            need += flowable.getSpaceBefore() + flowable.wrap(available_width, available_height)[1]
+        if self.follower is not None:
+            need += self.follower.getSpaceBefore() + self._follower_start(available_width, available_height)
+        full = frame._aH if frame is not None else available_height
+        self.height = min(need, full * 0.6)
+        return super().wrap(available_width, available_height)
+
+    def _space_above(self, frame) -> float:
+        """The first heading's space before, as the frame will leave it: none at the top of a
+        frame, else all of it (this flowable, placed between, leaves no space after of its own
+        for the frame to overlap the heading's space before with)."""
+        if frame is None or getattr(frame, "_atTop", True):
+            return 0.0
+        return self.headings[0].getSpaceBefore()
+
+    def _follower_start(self, available_width: float, available_height: float) -> float:
+        height = self.follower.wrap(available_width, available_height)[1]
+        inner = self.follower.inner if isinstance(self.follower, Shaded) else self.follower
+        if isinstance(inner, Paragraph):
+            lines = len(inner.blPara.lines)
+            return height if lines <= 3 else height - (lines - 2) * inner.style.leading
+        start = getattr(inner, "start_height", None)  # a captioned table: its caption and first rows
+        return min(height, start() if start else self.follower_room)
+
+
+class WithPrevious(Flowable):
+    """A flowable that ends the one before it (a "Detailed findings" link) drawn together with it.
+
+    reportlab's keepWithNext would move the whole of the text above to the next page; here only
+    its end goes along: the text above splits as it would alone (widow control leaves at least
+    two lines for the next page) and its last part carries the follower."""
+
+    def __init__(self, previous: Flowable, follower: Flowable) -> None:
+        super().__init__()
+        self.previous = previous
+        self.follower = follower
+
+    def _gap(self) -> float:
+        # What a frame puts between two flowables: the larger of the two spaces.
+        return max(self.previous.getSpaceAfter(), self.follower.getSpaceBefore())
+
+    def wrap(self, available_width, available_height):
+        _, self.previous_height = self.previous.wrap(available_width, available_height)
+        _, follower_height = self.follower.wrap(available_width, available_height)
+        self.width = available_width
+        self.height = self.previous_height + self._gap() + follower_height
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.previous.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.follower.getSpaceAfter()
+
+    def split(self, available_width, available_height):
+        parts = self.previous.split(available_width, available_height)
+        if len(parts) < 2:
+            # Moves on whole; only what fits on no page at all is let go as two flowables.
+            return [self.previous, self.follower] if moved_on_in_vain(self) else []
+        return [*parts[:-1], WithPrevious(parts[-1], self.follower)]
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        self.previous.drawOn(canvas, x, y + self.height - self.previous_height, _sW)
+        self.follower.drawOn(canvas, x, y, _sW)
+
+
+def is_heading(flowable: Flowable) -> bool:
+    if isinstance(flowable, Shaded):
+        return isinstance(flowable.inner, HeadingBlock)
+    return isinstance(flowable, HeadingBlock)
+
+
+def keep_headings_with_next(flowables: list[Flowable], follower_room: float) -> list[Flowable]:
+    """Puts a KeepWithNext before every run of headings."""
+    out: list[Flowable] = []
+    index = 0
+    while index < len(flowables):
+        if not is_heading(flowables[index]):
+            out.append(flowables[index])
+            index += 1
+            continue
+        end = index
+        while end < len(flowables) and is_heading(flowables[end]):
+            end += 1
+        after = end
+        while after + 1 < len(flowables) and _has_size(flowables[after]) and flowables[after].getKeepWithNext():
+            after += 1  # a caption and what it captions: the heading needs the start of the table
+        follower = flowables[after] if after < len(flowables) and _has_size(flowables[after]) else None
+        out.append(KeepWithNext(flowables[index:end], follower, follower_room, tuple(flowables[end:after])))
+        out.extend(flowables[index:end])
+        index = end
+    return out
+
+
+def _has_size(flowable: Flowable) -> bool:
+    return not isinstance(flowable, (CondPageBreak, ActionFlowable, UseUpSpace))
