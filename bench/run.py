@@ -163,7 +163,7 @@ BUILD = ["-m", "compiler", "build", "-q", "--force"]
 
 def run_all(project: Path, runs: int, only: set[str]) -> list[Row]:
     groups = {"startup": startup, "single": single, "prototype": prototype, "tagging": tagging, "html": html,
-              "batch": batch, "data": data_heavy}
+              "batch": batch, "data": data_heavy, "gc": collector}
     return [row for name, group in groups.items() if not only or name in only for row in group(project, runs)]
 
 
@@ -196,20 +196,35 @@ def single(project: Path, runs: int) -> list[Row]:
 
 
 def prototype(project: Path, runs: int) -> list[Row]:
-    """reportc's PDF against the naive single-pass reportlab prototype (bench/prototype_pdf.py) of
-    the same source, measured in turns: the ratio is what issue 18 sets targets on."""
-    naive = str(Path(__file__).resolve().parent / "prototype_pdf.py")
+    """reportc against the naive single-pass prototypes of the same source (bench/prototype_pdf.py
+    on reportlab, bench/prototype_docx.py on python-docx), all measured in turns: the ratios are
+    what issue 18 sets targets on. The PDF at most 1.1x its prototype (typical) and 1.0x (large,
+    within 100 MiB); both formats built together at most the two prototypes run one after the other."""
+    here = Path(__file__).resolve().parent
     rows = []
     for size, folder, source, ratio in (("typical ({typical} pages)", "one", "one/typical.yaml", 1.1),
                                         ("large ({large} pages)", "big", "big/large.yaml", 1.0)):
-        ours, theirs = in_turns(project, runs, [[*BUILD, folder, "--out", "proto-vs", "--format", "pdf", "-j", "1"],
-                                                [naive, source, "prototype.pdf"]])
-        mine, base = Row(f"{size}, pdf, reportc", ours), Row(f"{size}, pdf, naive reportlab prototype", theirs)
+        pdf, naive_pdf, both, naive_docx = in_turns(project, runs, [
+            [*BUILD, folder, "--out", "proto-vs", "--format", "pdf", "-j", "1"],
+            [str(here / "prototype_pdf.py"), source, "prototype.pdf"],
+            [*BUILD, folder, "--out", "proto-vs-both", "--format", "pdf,docx", "-j", "1"],
+            [str(here / "prototype_docx.py"), source, "prototype.docx"]])
+        mine, base = Row(f"{size}, pdf, reportc", pdf), Row(f"{size}, pdf, naive reportlab prototype", naive_pdf)
         measured = mine.wall / base.wall
         mine.target, mine.limit = f"<= {ratio:g}x the prototype", (mine.wall if measured <= ratio else 0)
+        if folder == "big":
+            mine.target, mine.memory_limit = mine.target + ", <= 100 MiB", 100
         mine.note = (f"{measured:.2f}x the prototype's wall time, {mine.cpu / base.cpu:.2f}x its CPU "
                      f"(target <= {ratio:g}x)")
-        rows += [mine, base]
+        together = Row(f"{size}, pdf and docx in one build, reportc", both)
+        docx = Row(f"{size}, docx, naive python-docx prototype", naive_docx)
+        floor = base.wall + docx.wall
+        together.target = "<= the two prototypes together"
+        together.limit = together.wall if together.wall <= floor else 0
+        together.note = (f"{together.wall / floor:.2f}x the two prototypes' wall time together "
+                         f"({base.wall:.3f} s + {docx.wall:.3f} s), {together.cpu / (base.cpu + docx.cpu):.2f}x "
+                         "their CPU (target <= 1x)")
+        rows += [mine, base, together, docx]
     return rows
 
 
@@ -242,6 +257,21 @@ def tagging(project: Path, runs: int) -> list[Row]:
         untagged.note = (f"tagging costs {tagged.wall - untagged.wall:+.3f} s wall, "
                          f"{tagged.cpu - untagged.cpu:+.3f} s CPU")
         rows += [tagged, untagged]
+    return rows
+
+
+def collector(project: Path, runs: int) -> list[Row]:
+    """The large PDF rendered with the long-lived objects frozen for the render (as reportc does),
+    with Python's collector as it comes, and with no collection at all, in turns (issue 18, item 2)."""
+    driver = str(Path(__file__).resolve().parent / "render_pdf.py")
+    modes = ("frozen", "default", "off")
+    samples = in_turns(project, runs, [[driver, "big/large.yaml", "--collector", mode] for mode in modes])
+    names = {"frozen": "long-lived objects frozen (as shipped)", "default": "Python's default collector",
+             "off": "no collection"}
+    rows = [Row(f"large ({{large}} pages), pdf render, {names[mode]}", taken) for mode, taken in zip(modes, samples)]
+    for row in rows[1:]:
+        row.note = (f"against frozen: {row.wall - rows[0].wall:+.3f} s wall, {row.cpu - rows[0].cpu:+.3f} s CPU, "
+                    f"{row.rss - rows[0].rss:+.0f} MiB peak")
     return rows
 
 
@@ -370,7 +400,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--only", action="append", default=[],
-                        choices=("startup", "single", "prototype", "tagging", "html", "batch", "data"))
+                        choices=("startup", "single", "prototype", "tagging", "html", "batch", "data", "gc"))
     parser.add_argument("--record", action="store_true", help="write the table into bench/README.md")
     parser.add_argument("--keep", type=Path, help="build the project here and keep it")
     args = parser.parse_args()

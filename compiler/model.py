@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from operator import attrgetter
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from pathlib import Path
@@ -403,8 +404,16 @@ def walk_nodes(node: object) -> Iterator[object]:
         else:
             names = node_fields(type(current))
             if names:
-                children = [getattr(current, name) for name in names]
-                pending += reversed([child for child in children if isinstance(child, tuple) or node_fields(type(child))])
+                pending += [child for child in reversed(_children(type(current))(current))
+                            if isinstance(child, tuple) or node_fields(type(child))]
+
+
+@lru_cache(maxsize=None)
+def _children(kind: type):
+    """A function giving a node's field values, in field order, as a tuple."""
+    names = node_fields(kind)
+    getter = attrgetter(*names)
+    return getter if len(names) > 1 else lambda node: (getter(node),)
 
 
 _LEAVES = (Span, Image)  # dataclasses with nothing inside to walk

@@ -124,4 +124,6 @@ class NoteResolver:
 
 def resolve_notes(body: list[Block], report: Report, style: Style) -> list[Block]:
     """`body` with note marks numbered, cross-references linked and the notes' texts placed."""
+    if not any(isinstance(node, (NoteRef, CrossRef)) for node in walk_nodes(tuple(body))):
+        return body  # nothing to resolve (most reports): the resolver would rebuild the same blocks
     return NoteResolver(report, style, targets(body)).body(body)

@@ -43,6 +43,7 @@ class SourceGlyphs:
                 self.faces[face] = covered
         self.fallback = fallback_runs(fonts)  # sets what a face lacks in a fallback font that has it
         self._lacking: dict[str, frozenset[Face]] = {}
+        self._fine: set[str] = set()  # characters every face prints, left to right: one set difference per field
 
     def lacking(self, char: str) -> frozenset[Face]:
         """The faces that have no glyph for `char` (none for characters never drawn)."""
@@ -73,9 +74,12 @@ class SourceGlyphs:
         self._check(node, characters)
 
     def _check(self, node: Scalar, characters) -> None:
-        distinct = set(node.value)
+        distinct = set(node.value) - self._fine
+        if not distinct:
+            return
         missing = {char for char in distinct if self.lacking(char)}
         right_to_left = {char for char in distinct if is_right_to_left(char)}
+        self._fine |= distinct - missing - right_to_left
         if not missing and not right_to_left:
             return
         watched = missing | right_to_left
