@@ -104,3 +104,29 @@ def test_format_controls_the_font_lacks_are_neither_drawn_nor_measured():
     assert font.stringWidth(pasted, 12) == font.stringWidth("wordjoined isolated", 12)
     document = _Document()
     assert font.splitString(pasted, document) == font.splitString("wordjoined isolated", document)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.tuples(SUBSET_TEXT, st.sampled_from([9, 12]), st.booleans()), min_size=1, max_size=30))
+def test_text_objects_write_what_reportlab_writes(lines):
+    """`canvas.TextObject` writes a line whose every character is coded already in one step:
+    its operators must be reportlab's own, through font changes and a second subset."""
+    import io
+
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.pdfgen.textobject import PDFTextObject
+
+    from compiler.render.pdf.canvas import TextObject
+
+    def code(kind) -> str:
+        canvas = Canvas(io.BytesIO())
+        text = kind(canvas, 10, 700)
+        face = None
+        for line, size, bold in lines * 2:  # the second time round, the characters are coded
+            if (size, bold) != face:  # as a paragraph does: a font set once for its lines
+                face = (size, bold)
+                text.setFont(FONTS.bold if bold else FONTS.regular, size, size * 1.2)
+            text._textOut(line, 1)
+        return text.getCode()
+
+    assert code(TextObject) == code(PDFTextObject)

@@ -99,8 +99,9 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
 def _long_lived_objects_frozen() -> Iterator[None]:
     """Layout allocates millions of short-lived objects; each collection of the oldest generation
     would rescan everything made before the render (modules, fonts, the layout document) again.
-    Frozen, those are left out of every scan; they are handed back to the collector after."""
-    gc.collect()
+    Frozen, those are left out of every scan; they are handed back to the collector after.
+    (No collection first: it cost a long report 30 ms and its peak memory nothing, measured with
+    `bench/run.py --only gc`.)"""
     gc.freeze()
     try:
         yield

@@ -102,14 +102,26 @@ class SubsetFont(TTFont):
 
     def splitString(self, text, doc, encoding="utf-8"):
         text = self._printed(text)
-        state = self.state.get(doc)
-        if state is not None and text and isinstance(text, str):
-            first = getattr(state, "reportc_first_subset", None)
-            if first is None or first.assigned != len(state.assignments):
-                first = state.reportc_first_subset = _FirstSubset(state.assignments)
-            if first.characters.issuperset(text):
-                return [(0, text.translate(first.codes).encode("latin-1"))]
+        coded = self._first_subset_codes(text, doc)
+        if coded is not None:
+            return [(0, coded)]
         return super().splitString(text, doc, encoding)
+
+    def first_subset_codes(self, text: str, doc) -> bytes | None:
+        """`text`'s codes when every character of it is coded in the first subset already (what
+        `splitString` gives as its one piece), else None."""
+        return self._first_subset_codes(self._printed(text), doc)
+
+    def _first_subset_codes(self, text, doc) -> bytes | None:
+        state = self.state.get(doc)
+        if state is None or not text or not isinstance(text, str):
+            return None
+        first = getattr(state, "reportc_first_subset", None)
+        if first is None or first.assigned != len(state.assignments):
+            first = state.reportc_first_subset = _FirstSubset(state.assignments)
+        if first.characters.issuperset(text):
+            return text.translate(first.codes).encode("latin-1")
+        return None
 
 
 class _FirstSubset:

@@ -63,6 +63,7 @@ class PagePainter:
         self.bottom = page.margin_bottom_mm * mm
         logo = document.cover.logo
         self._logo = ImageReader(io.BytesIO(logo.png)) if logo else None
+        self._fitted: dict[float, tuple[str, str, str]] = {}  # see _running_texts
 
     # ---- page hooks (reportlab calls these with the canvas and the doc template) ----------
 
@@ -194,6 +195,20 @@ class PagePainter:
         """The text, shortened with an ellipsis when it would run past `width`."""
         return shortened(text, lambda piece: self.fonts.width(piece, face, size), width)
 
+    def _running_texts(self, number_room: float) -> tuple[str, str, str]:
+        """The header's left and right texts and the footer's, fitted: the same on every page
+        whose number is as wide, so fitted once for each width (a long report has hundreds)."""
+        fitted = self._fitted.get(number_room)
+        if fitted is None:
+            running, face, size = self.document.running, self.fonts.regular, self.typography.running_size
+            column = self.right - self.left
+            right = self._fit(running.header_right, face, size, column * 0.45)
+            left = self._fit(running.header_left, face, size, column - self.fonts.width(right, face, size) - 12)
+            footer = shortened_keeping_end(running.footer_left, running.footer_kept,
+                                           lambda piece: self.fonts.width(piece, face, size), column - number_room)
+            fitted = self._fitted[number_room] = (left, right, footer)
+        return fitted
+
     def draw_running(self, canvas: ReportCanvas) -> None:
         with canvas.artifact(PAGINATION):
             self._draw_running(canvas)
@@ -204,24 +219,20 @@ class PagePainter:
         face = self.fonts.regular
         header_y = self.top + RUNNING_GAP
         footer_y = self.bottom - RUNNING_GAP - size
-        column = self.right - self.left
         page = canvas.getPageNumber()
+        template = running.page_x_of_y
+        number_room = stringWidth(_page_x_of_y(template, page, Finished(9999, {})), face, size) + 12
+        left, right, footer = self._running_texts(number_room)
         canvas.saveState()
         canvas.setFillColor(HexColor(colours.muted))
         canvas.setFont(face, size)
-        right = self._fit(running.header_right, face, size, column * 0.45)
-        left = self._fit(running.header_left, face, size, column - self.fonts.width(right, face, size) - 12)
         self.fonts.draw_text(canvas, self.left, header_y, left, face, size)
         self.fonts.draw_text(canvas, self.right, header_y, right, face, size, align="right")
         canvas.setStrokeColor(HexColor(colours.accent))
         canvas.setLineWidth(0.6)
         canvas.decoration(lambda: canvas.line(self.left, header_y - 2.2 * mm, self.right, header_y - 2.2 * mm))
-        template = running.page_x_of_y
         canvas.draw_deferred(DeferredText(self.right, footer_y, "right", face, size, colours.muted,
                                           lambda done: _page_x_of_y(template, page, done)))
-        number_room = stringWidth(_page_x_of_y(template, page, Finished(9999, {})), face, size) + 12
-        footer = shortened_keeping_end(running.footer_left, running.footer_kept,
-                                       lambda piece: self.fonts.width(piece, face, size), column - number_room)
         self.fonts.draw_text(canvas, self.left, footer_y, footer, face, size)
         canvas.restoreState()
 
