@@ -22,6 +22,7 @@ from compiler.layout import blocks
 from compiler.model import plain_text
 from compiler.render import RenderOptions
 from compiler.render import pdf as pdf_renderer
+from compiler.render.pdf.story import destinations
 
 from .conftest import ROOT, STRESS, run_reportc
 
@@ -187,6 +188,31 @@ def test_contents_numbers_are_the_pages_their_links_reach(pdfs, pages, documents
                 assert inside and inside[-1]["text"] == str(target), (report_id, annotation["/Contents"])
                 checked += 1
         assert checked == len(contents.entries), report_id
+
+
+def test_each_glance_row_is_one_link_to_its_section(pdfs, pages, documents):
+    """A glance row links from the whole of its text (one annotation, however many lines it takes)
+    to the page its question's heading is on."""
+    for report_id, path in pdfs.items():
+        reader = pypdf.PdfReader(path)
+        page_index = {page.indirect_reference.idnum: index for index, page in enumerate(reader.pages)}
+        glance = next(b for b in documents[report_id].body if isinstance(b, blocks.GlanceTable))
+        links: dict[str, list[int]] = {}
+        for page in reader.pages:
+            for annotation in (a.get_object() for a in page.get("/Annots") or []):
+                if "/Dest" in annotation:
+                    links.setdefault(str(annotation["/Contents"]), []).append(
+                        page_index[annotation["/Dest"][0].idnum])
+        contents = next(b for b in documents[report_id].body if isinstance(b, blocks.Contents))
+        in_contents = [_entry_text(entry) for entry in contents.entries]
+        linked = [row for row in glance.rows if row.anchor in destinations(documents[report_id].body)]
+        assert len(linked) >= len(glance.rows) - 1, report_id  # all but the overall judgment
+        for row in linked:
+            text = (f"{row.number}. " if row.number else "") + plain_text(row.content)
+            heading = " ".join(plain_text(row.content).split())[:40]
+            assert len(links[text]) == 1 + in_contents.count(text), (report_id, text)  # and the contents line
+            for target in links[text]:
+                assert heading in " ".join(pages[report_id][target].text.split()), (report_id, text)
 
 
 def _entry_text(entry: blocks.ContentsEntry) -> str:

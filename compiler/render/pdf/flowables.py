@@ -302,6 +302,35 @@ class ContentsLine(Tagged, Flowable):
                     element=self.element)
 
 
+class LinkedParagraph(Tagged, Flowable):
+    """A paragraph that is one internal link as a whole (a glance table's row): its text drawn
+    as the content of its Link element, and one link annotation over it, as a contents line
+    has. Written as a link in the paragraph's markup instead, every such paragraph took
+    reportlab's slowest way to break and draw lines (issue 18)."""
+
+    def __init__(self, paragraph: Paragraph, anchor: str, description: str, element: Element) -> None:
+        super().__init__()
+        self.element = element
+        self.paragraph = paragraph
+        self.anchor = anchor
+        self.description = description
+
+    def wrap(self, available_width, available_height):
+        self.width, self.height = self.paragraph.wrap(available_width, available_height)
+        return self.width, self.height
+
+    def getSpaceBefore(self):
+        return self.paragraph.getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.paragraph.getSpaceAfter()
+
+    def draw(self) -> None:
+        self.paragraph.drawOn(self.canv, 0, 0)
+        self.canv.link(LinkTarget(None, self.anchor, self.description), (0, 0, self.width, self.height),
+                       relative=1, element=self.element)
+
+
 def _extra_space(line) -> float:
     # reportlab keeps simple lines as (extra space, words) and rich ones as objects.
     return line[0] if isinstance(line, tuple) else line.extraSpace
@@ -374,5 +403,5 @@ class Shaded(Flowable):
         self.inner.drawOn(canvas, self.rule_width + self.padding, self._bottom())
 
 
-__all__ = ["Badge", "BadgeLook", "ContentsLine", "HeadingBlock", "OutlineEntry", "Shaded", "Tagged", "TaggedParagraph",
+__all__ = ["Badge", "BadgeLook", "ContentsLine", "HeadingBlock", "LinkedParagraph", "OutlineEntry", "Shaded", "Tagged", "TaggedParagraph",
            "moved_on_in_vain"]

@@ -21,7 +21,8 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 from ...diagnostics import Diagnostics, Span
 from ...model import Inlines, Text, plain_text
 from ...layout import blocks
-from .flowables import Badge, BadgeLook, ContentsLine, HeadingBlock, OutlineEntry, Shaded, TaggedParagraph
+from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, LinkedParagraph, OutlineEntry, Shaded,
+                        TaggedParagraph)
 from .keeping import WithPrevious, is_heading, keep_headings_with_next
 from .fonts import FontSet, GlyphCheck
 from .markup import MarkupWriter, text_markup, text_runs
@@ -256,7 +257,7 @@ class StoryBuilder:
                                            element=self.structure.add("P", item)))
                 continue
             link = self.structure.add("Link", self.structure.add("Reference", item))
-            paragraph = Paragraph(markup, style, bulletText=bullet, frags=frags)
+            paragraph = TaggedParagraph(markup, style, bulletText=bullet, frags=frags)  # (no element: the line's)
             out.append(ContentsLine(paragraph, entry.anchor, style.fontName,
                                     stringWidth("8888", style.fontName, style.fontSize), self.style.colours.text,
                                     description=text, element=link))
@@ -288,16 +289,20 @@ class StoryBuilder:
             text = (f"{row.number_text} " if row.number else "") + plain_text(row.content)
             row_element = self.structure.add("TR", body)
             row_header = self.structure.add("TH", row_element, attributes={"O": "Table", "Scope": "Row"})
-            inner = self.markup.inlines(row.content)
-            if row.anchor in self.destinations:
-                inner = self.markup.internal_link(row.anchor, text, inner, row_header)
             style = self.typography["glance-1" if row.level <= 1 else "glance-2"]
             bullet = None
             if row.number:
                 # The number hangs, as in the contents, so a wrapped question lines up with itself.
                 style = self._hanging(style, numbers)
                 bullet = row.number_text
-            data.append([TaggedParagraph(inner, style, bulletText=bullet, element=row_header),
+            markup, frags = self.markup.paragraph_source(row.content, style)
+            if row.anchor in self.destinations:  # the whole row's text links to its question
+                link = self.structure.add("Link", row_header)
+                cell: Flowable = LinkedParagraph(TaggedParagraph(markup, style, bulletText=bullet, frags=frags),
+                                                 row.anchor, text, link)
+            else:
+                cell = TaggedParagraph(markup, style, bulletText=bullet, frags=frags, element=row_header)
+            data.append([cell,
                          self._glance_grade(row.badge, badge_width, self.structure.add("TD", row_element))])
             if row.level <= 1:
                 commands.append(("BACKGROUND", (0, index), (-1, index), HexColor(self.style.colours.table_stripe)))
