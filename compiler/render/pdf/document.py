@@ -100,8 +100,10 @@ def _long_lived_objects_frozen() -> Iterator[None]:
     """Layout allocates millions of short-lived objects; each collection of the oldest generation
     would rescan everything made before the render (modules, fonts, the layout document) again.
     Frozen, those are left out of every scan; they are handed back to the collector after.
-    (No collection first: it cost a long report 30 ms and its peak memory nothing, measured with
-    `bench/run.py --only gc`.)"""
+    Collected first: a process building many reports (a batch with --jobs 1) would otherwise
+    freeze each report's cyclic garbage with the rest, where no collection looks for it (the
+    43-report batch peaked at 278 MiB without, 66 MiB with; a single long report gains 30 ms)."""
+    gc.collect()
     gc.freeze()
     try:
         yield

@@ -250,27 +250,21 @@ def moved_on_in_vain(flowable: Flowable) -> bool:
     return bool(getattr(flowable, "_postponed", False) or (frame is not None and frame._atTop))
 
 
-class ContentsLine(Tagged, Flowable):
-    """One contents entry: its text, dot leaders, and a page number filled in at the end.
-    Text, number and link annotation all belong to the entry's Link element."""
+class LinkedParagraph(Tagged, Flowable):
+    """A paragraph that is one internal link as a whole (a glance table's row, a contents line):
+    its text drawn as the content of its Link element, and one link annotation over it. Written
+    as a link in the paragraph's markup instead, every such paragraph took reportlab's slowest
+    way to break and draw lines (issue 18), with an annotation for every line."""
 
-    LEADER_GAP = 6
-
-    def __init__(self, paragraph: Paragraph, anchor: str, number_face: str, number_width: float,
-                 colour: str, description: str, element: Element | None = None) -> None:
+    def __init__(self, paragraph: Paragraph, anchor: str, description: str, element: Element | None) -> None:
         super().__init__()
         self.element = element
         self.paragraph = paragraph
         self.anchor = anchor
-        self.number_face = number_face
-        self.number_width = number_width
-        self.colour = colour
         self.description = description
 
     def wrap(self, available_width, available_height):
-        text_width = available_width - self.number_width - self.LEADER_GAP
-        _, self.height = self.paragraph.wrap(text_width, available_height)
-        self.width = available_width
+        self.width, self.height = self.paragraph.wrap(available_width, available_height)
         return self.width, self.height
 
     def getSpaceBefore(self):
@@ -278,6 +272,34 @@ class ContentsLine(Tagged, Flowable):
 
     def getSpaceAfter(self):
         return self.paragraph.getSpaceAfter()
+
+    def draw(self) -> None:
+        self.paragraph.drawOn(self.canv, 0, 0)
+        self._link()
+
+    def _link(self) -> None:
+        self.canv.link(LinkTarget(None, self.anchor, self.description), (0, 0, self.width, self.height),
+                       relative=1, element=self.element)
+
+
+class ContentsLine(LinkedParagraph):
+    """One contents entry: its text, dot leaders, and a page number filled in at the end.
+    Text, number and link annotation all belong to the entry's Link element."""
+
+    LEADER_GAP = 6
+
+    def __init__(self, paragraph: Paragraph, anchor: str, number_face: str, number_width: float,
+                 colour: str, description: str, element: Element | None = None) -> None:
+        super().__init__(paragraph, anchor, description, element)
+        self.number_face = number_face
+        self.number_width = number_width
+        self.colour = colour
+
+    def wrap(self, available_width, available_height):
+        text_width = available_width - self.number_width - self.LEADER_GAP
+        _, self.height = self.paragraph.wrap(text_width, available_height)
+        self.width = available_width
+        return self.width, self.height
 
     def draw(self) -> None:
         canvas, style = self.canv, self.paragraph.style
@@ -298,37 +320,7 @@ class ContentsLine(Tagged, Flowable):
         anchor = self.anchor
         canvas.draw_deferred(DeferredText(self.width, baseline, "right", self.number_face, style.fontSize,
                                           self.colour, lambda done: done.label(done.anchor_pages[anchor])))
-        canvas.link(LinkTarget(None, anchor, self.description), (0, 0, self.width, self.height), relative=1,
-                    element=self.element)
-
-
-class LinkedParagraph(Tagged, Flowable):
-    """A paragraph that is one internal link as a whole (a glance table's row): its text drawn
-    as the content of its Link element, and one link annotation over it, as a contents line
-    has. Written as a link in the paragraph's markup instead, every such paragraph took
-    reportlab's slowest way to break and draw lines (issue 18)."""
-
-    def __init__(self, paragraph: Paragraph, anchor: str, description: str, element: Element) -> None:
-        super().__init__()
-        self.element = element
-        self.paragraph = paragraph
-        self.anchor = anchor
-        self.description = description
-
-    def wrap(self, available_width, available_height):
-        self.width, self.height = self.paragraph.wrap(available_width, available_height)
-        return self.width, self.height
-
-    def getSpaceBefore(self):
-        return self.paragraph.getSpaceBefore()
-
-    def getSpaceAfter(self):
-        return self.paragraph.getSpaceAfter()
-
-    def draw(self) -> None:
-        self.paragraph.drawOn(self.canv, 0, 0)
-        self.canv.link(LinkTarget(None, self.anchor, self.description), (0, 0, self.width, self.height),
-                       relative=1, element=self.element)
+        self._link()
 
 
 def _extra_space(line) -> float:
