@@ -10,6 +10,7 @@ character no font has is reported, never drawn as a silent box: an error unless 
 from __future__ import annotations
 
 import hashlib
+import weakref
 from dataclasses import dataclass, field
 from typing import Iterable
 from functools import lru_cache
@@ -79,6 +80,7 @@ class SubsetFont(TTFont):
         # Format controls the font has no glyph for are not drawn, nor measured: reportlab
         # would print each as an empty box (PDF/UA forbids them) the width of one.
         self._widths: dict[float, dict[str, float]] = {}
+        self._last_state: tuple | None = None  # see _state_of
         self._unprinted = {ord(char): None for char in FORMAT_CONTROLS if ord(char) not in self.face.charToGlyph}
 
     def _printed(self, text):
@@ -113,8 +115,10 @@ class SubsetFont(TTFont):
         return self._first_subset_codes(self._printed(text), doc)
 
     def _first_subset_codes(self, text, doc) -> bytes | None:
-        state = self.state.get(doc)
-        if state is None or not text or not isinstance(text, str):
+        if not text or not isinstance(text, str):
+            return None
+        state = self._state_of(doc)
+        if state is None:
             return None
         first = getattr(state, "reportc_first_subset", None)
         if first is None or first.assigned != len(state.assignments):
@@ -122,6 +126,19 @@ class SubsetFont(TTFont):
         if first.characters.issuperset(text):
             return text.translate(first.codes).encode("latin-1")
         return None
+
+
+    def _state_of(self, doc):
+        """reportlab's codes for this font in `doc` (None before its first text there). The last
+        document's is kept beside it, weakly: looking it up in reportlab's weak dictionary on
+        every line drawn made a weak reference each time."""
+        last = self._last_state
+        if last is not None and last[0]() is doc:
+            return last[1]
+        state = self.state.get(doc)
+        if state is not None:
+            self._last_state = (weakref.ref(doc), state)
+        return state
 
 
 class _FirstSubset:
