@@ -522,3 +522,47 @@ def test_a_cover_too_full_for_its_page_sets_its_band_texts_smaller_and_says_so(t
     bottom_margin = 25 * 72 / 25.4  # the default style's: the cover's texts stay above it
     for shown in ("DRAFT", "0.1", "judgment", "Good"):
         assert words[shown] <= cover.height - bottom_margin, (shown, words[shown])
+
+
+GLANCE_LINKS = """title: Glance link 2026
+subject: Testshire Police
+published: 2026-01-15
+style: hmicfrs
+pillars:
+  - title: Effectiveness
+    grade: good
+    questions:
+      - title: "How well does the force use [its crime data](https://example.org/data) to plan?"
+        grade: good
+        findings: Findings.
+      - title: "Is use of force recorded, as @tbl-force shows?"
+        grade: adequate
+        findings:
+          - table:
+              name: force
+              caption: Use of force
+              columns: [Year, Count]
+              rows:
+                - [2020, "1"]
+"""
+
+
+def test_a_link_in_a_question_title_is_words_in_its_glance_row(tmp_path):
+    """A glance row is one link, to its question: a link or cross-reference in the title is its
+    words there (as in the HTML edition), never an annotation on top of the row's that sends a
+    click elsewhere. At the question's heading it still links."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "r.yaml").write_text(GLANCE_LINKS, encoding="utf-8")
+    result = run_reportc("build", "sources/r.yaml", "-o", "r.pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    reader = pypdf.PdfReader(tmp_path / "r.pdf")
+    glance = next(index for index, page in enumerate(reader.pages) if "at a glance" in page.extract_text()
+                  and "Is use of force recorded" in page.extract_text() and index > 1)
+    annotations = [a.get_object() for a in reader.pages[glance].get("/Annots") or []]
+    contents = sorted(str(a["/Contents"]) for a in annotations)
+    assert contents == ["1. How well does the force use its crime data to plan?",
+                        "2. Is use of force recorded, as Table 1 shows?", "Effectiveness"], contents
+    assert all("/Dest" in a and "/A" not in a for a in annotations)
+    elsewhere = [str(a.get_object()["/Contents"]) for page in reader.pages[glance + 1:]
+                 for a in page.get("/Annots") or []]
+    assert "its crime data (https://example.org/data)" in elsewhere and "Table 1" in elsewhere

@@ -25,7 +25,7 @@ from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, LinkedPara
                         TaggedParagraph)
 from .keeping import WithPrevious, is_heading, keep_headings_with_next
 from .fonts import FontSet, GlyphCheck
-from .markup import MarkupWriter, text_markup, text_runs
+from .markup import MarkupWriter, text_markup, text_runs, unlinked
 from .styles import Typography
 from .notes import note_destinations, notes_block
 from .charts import chart
@@ -295,12 +295,13 @@ class StoryBuilder:
                 # The number hangs, as in the contents, so a wrapped question lines up with itself.
                 style = self._hanging(style, numbers)
                 bullet = row.number_text
-            markup, frags = self.markup.paragraph_source(row.content, style)
             if row.anchor in self.destinations:  # the whole row's text links to its question
+                markup, frags = self.markup.paragraph_source(unlinked(row.content), style)
                 link = self.structure.add("Link", row_header)
                 cell: Flowable = LinkedParagraph(TaggedParagraph(markup, style, bulletText=bullet, frags=frags),
                                                  row.anchor, text, link)
             else:
+                markup, frags = self.markup.paragraph_source(row.content, style, row_header)
                 cell = TaggedParagraph(markup, style, bulletText=bullet, frags=frags, element=row_header)
             data.append([cell,
                          self._glance_grade(row.badge, badge_width, self.structure.add("TD", row_element))])
