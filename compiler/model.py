@@ -11,7 +11,7 @@ from operator import attrgetter
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 from pathlib import Path
-from typing import Iterator, Union
+from typing import Callable, Iterator, Union
 
 from .diagnostics import Span
 from .style.types import Image
@@ -396,24 +396,36 @@ def walk_nodes(node: object) -> Iterator[object]:
     """Every node under `node` (itself included), in reading order: fields in the order they
     print, so the checks and the numbering of notes meet them as a reader does."""
     pending = [node]
+    walked = _WALKED
     while pending:
         current = pending.pop()
         yield current
         if isinstance(current, tuple):
             pending += reversed(current)
-        else:
-            names = node_fields(type(current))
-            if names:
-                pending += [child for child in reversed(_children(type(current))(current))
-                            if isinstance(child, tuple) or node_fields(type(child))]
+        elif walked[type(current)]:
+            pending += [child for child in reversed(_CHILDREN[type(current)](current)) if walked[type(child)]]
 
 
-@lru_cache(maxsize=None)
-def _children(kind: type):
-    """A function giving a node's field values, in field order, as a tuple."""
-    names = node_fields(kind)
-    getter = attrgetter(*names)
-    return getter if len(names) > 1 else lambda node: (getter(node),)
+class _Walked(dict):
+    """Per type, found once (a walk of a large report meets tens of thousands of nodes): whether a
+    value of it is walked into (a tuple, or a node with fields)."""
+
+    def __missing__(self, kind: type) -> bool:
+        walked = self[kind] = issubclass(kind, tuple) or bool(node_fields(kind))
+        return walked
+
+
+class _Children(dict):
+    """Per node type: a function giving a node's field values, in field order, as a tuple."""
+
+    def __missing__(self, kind: type) -> Callable[[object], tuple]:
+        getter = attrgetter(*node_fields(kind))
+        children = self[kind] = getter if len(node_fields(kind)) > 1 else (lambda node: (getter(node),))
+        return children
+
+
+_WALKED = _Walked()
+_CHILDREN = _Children()
 
 
 _LEAVES = (Span, Image)  # dataclasses with nothing inside to walk
