@@ -21,11 +21,10 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator, Mapping
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFPageLabel, PDFString
-from reportlab.lib.rl_accel import fp_str
-from reportlab.pdfbase.pdfmetrics import getFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
 
@@ -327,7 +326,7 @@ class TextObject(PDFTextObject):
     tens of thousands of lines, that path was a large share of a long report's time."""
 
     def _formatText(self, text):
-        font = getFont(self._fontname)
+        font = pdfmetrics.getFont(self._fontname)
         if type(text) is str and isinstance(font, SubsetFont):
             doc = self._canvas._doc
             coded = font.first_subset_codes(text, doc)

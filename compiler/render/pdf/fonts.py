@@ -77,10 +77,10 @@ class SubsetFont(TTFont):
 
     def __init__(self, name: str, filename: str) -> None:
         super().__init__(name, filename)
+        self._widths: dict[float, dict[str, float]] = {}  # see widths_at
+        self._last_state: tuple | None = None  # see _state_of
         # Format controls the font has no glyph for are not drawn, nor measured: reportlab
         # would print each as an empty box (PDF/UA forbids them) the width of one.
-        self._widths: dict[float, dict[str, float]] = {}
-        self._last_state: tuple | None = None  # see _state_of
         self._unprinted = {ord(char): None for char in FORMAT_CONTROLS if ord(char) not in self.face.charToGlyph}
 
     def _printed(self, text):
@@ -126,7 +126,6 @@ class SubsetFont(TTFont):
         if first.characters.issuperset(text):
             return text.translate(first.codes).encode("latin-1")
         return None
-
 
     def _state_of(self, doc):
         """reportlab's codes for this font in `doc` (None before its first text there). The last
