@@ -83,4 +83,6 @@ def source_line(builder: "StoryBuilder", source, span, parent: Element) -> Tagge
     """"Source: ..." under a table or a figure, small and muted."""
     builder._check(source, span)
     element = builder.structure.add("P", parent)
-    return TaggedParagraph(builder.markup.inlines(source, element), builder.typography["source"], element=element)
+    style = builder.typography["source"]
+    text, frags = builder.markup.paragraph_source(source, style, element)
+    return TaggedParagraph(text, style, frags=frags, element=element)

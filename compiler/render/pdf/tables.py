@@ -165,7 +165,8 @@ def _scaled(builder: "StoryBuilder", style, scale: float):
 def _cell(builder: "StoryBuilder", content: Inlines, style, span, element: Element,
           bold: bool = False) -> TaggedParagraph:
     builder._check(content, span, bold=bold)
-    return TaggedParagraph(builder.markup.inlines(content, element), style, element=element)
+    text, frags = builder.markup.paragraph_source(content, style, element)
+    return TaggedParagraph(text, style, frags=frags, element=element)
 
 
 def _aligned(builder: "StoryBuilder", style, align: str):
