@@ -12,12 +12,12 @@ from datetime import date
 
 from ..diagnostics import Span
 from ..model import (AreaForImprovement, Boxed, Chart, Figure, Table, BlockText, BulletList, CauseOfConcern, Inlines, Link, NumberedList, Paragraph, Pillar, Question, Report, Section,
-                     Quotation, SubHeading, Text, plain_text)
+                     Quotation, SubHeading, Text, plain_text, Strong, Emph)
 from ..style.dates import format_date
 from ..style.types import Style
 from .blocks import (Badge, Block, Callout, Contents, ContentsEntry, Cover, Document, GlanceRow,
                      GlanceTable, Heading, ListBlock, ListEntry, Metadata, PageBreak, Para, Quote,
-                     Running)
+                     RefLink, Running)
 from . import backmatter
 from .bidi import balance_bidi
 from .notes import resolve_notes
@@ -228,6 +228,7 @@ class Composer:
             out += self.section(section, f"annex-{index}")
         out += backmatter.glossary(report, self.style)
         out = resolve_notes(out, report, self.style)  # every table and figure is numbered by now
+        out = [_unlinked_glance(block) if isinstance(block, GlanceTable) else block for block in out]
         contents = Contents(self.label("contents"), tuple(_contents_entries(out)))
         return (contents, *out)
 
@@ -308,6 +309,25 @@ def _metadata_title(title: str, subject: str) -> str:
 
 def _text(value: str) -> Inlines:
     return (Text(value),)
+
+
+def _unlinked_glance(table: GlanceTable) -> GlanceTable:
+    """A glance row links to its question as a whole, so a link or cross-reference in a title is
+    its words there (one link may not hold another; at the question's heading it still links)."""
+    return replace(table, rows=tuple(replace(row, content=_unlinked(row.content)) for row in table.rows))
+
+
+def _unlinked(content: Inlines) -> Inlines:
+    """`content` with its links and cross-references as their words alone."""
+    out: list = []
+    for node in content:
+        if isinstance(node, (Link, RefLink)):
+            out.extend(_unlinked(node.children))
+        elif isinstance(node, (Strong, Emph)):
+            out.append(replace(node, children=_unlinked(node.children)))
+        else:
+            out.append(node)
+    return tuple(out)
 
 
 def _contents_entries(body: list[Block]):

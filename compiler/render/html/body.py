@@ -173,10 +173,10 @@ class BodyWriter:
 
     def _glance_row(self, row: blocks.GlanceRow) -> str:
         number = f'<span class="number">{text(row.number_text)}</span> ' if row.number else ""
-        label = inlines(row.content)
+        label = inlines(row.content)  # (link-free: layout makes the row one link to its question)
         target = self.ids.get(row.anchor)
         if target:
-            label = f'<a href="#{text(target)}">{inlines(row.content, links=False)}</a>'
+            label = f'<a href="#{text(target)}">{label}</a>'
         kind = "pillar" if row.level <= 1 else "question"
         return (f'<tr class="{kind}"><th scope="row">{number}{label}</th>'
                 f"<td>{badge(row.badge) if row.badge else ''}</td></tr>")

@@ -229,21 +229,6 @@ class MarkupWriter:
                 f'<onDraw name="{LINK_END}" label="{label}"/>')
 
 
-def unlinked(content: Inlines) -> Inlines:
-    """`content` with its links and cross-references as their words alone: for text that is a
-    link as a whole (a glance table row), since a link may not hold another (the HTML edition's
-    `inlines(links=False)`)."""
-    out: list[Inline] = []
-    for node in content:
-        if isinstance(node, (Link, RefLink)):
-            out.extend(unlinked(node.children))
-        elif isinstance(node, (Strong, Emph)):
-            out.append(type(node)(unlinked(node.children)))
-        else:
-            out.append(node)
-    return tuple(out)
-
-
 def text_runs(content: Inlines, bold: bool = False, italic: bool = False) -> Iterator[tuple[str, bool, bool]]:
     """(text, bold, italic) for every run, for checking glyph coverage per face."""
     for node in content:

@@ -25,7 +25,7 @@ from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, LinkedPara
                         TaggedParagraph)
 from .keeping import WithPrevious, is_heading, keep_headings_with_next
 from .fonts import FontSet, GlyphCheck
-from .markup import MarkupWriter, text_markup, text_runs, unlinked
+from .markup import MarkupWriter, text_markup, text_runs
 from .styles import Typography
 from .notes import note_destinations, notes_block
 from .charts import chart
@@ -295,8 +295,8 @@ class StoryBuilder:
                 # The number hangs, as in the contents, so a wrapped question lines up with itself.
                 style = self._hanging(style, numbers)
                 bullet = row.number_text
-            if row.anchor in self.destinations:  # the whole row's text links to its question
-                markup, frags = self.markup.paragraph_source(unlinked(row.content), style)
+            if row.anchor in self.destinations:  # the whole row links to its question (no link inside: layout)
+                markup, frags = self.markup.paragraph_source(row.content, style)
                 link = self.structure.add("Link", row_header)
                 cell: Flowable = LinkedParagraph(TaggedParagraph(markup, style, bulletText=bullet, frags=frags),
                                                  row.anchor, text, link)
