@@ -6,10 +6,10 @@ stage (layout, renderers, the review round trip) can point back at the writer's 
 from __future__ import annotations
 
 import unicodedata
-from functools import lru_cache
-from operator import attrgetter
 from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
+from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterator, Union
 
@@ -419,8 +419,9 @@ class _Children(dict):
     """Per node type: a function giving a node's field values, in field order, as a tuple."""
 
     def __missing__(self, kind: type) -> Callable[[object], tuple]:
-        getter = attrgetter(*node_fields(kind))
-        children = self[kind] = getter if len(node_fields(kind)) > 1 else (lambda node: (getter(node),))
+        names = node_fields(kind)
+        getter = attrgetter(*names)
+        children = self[kind] = getter if len(names) > 1 else (lambda node: (getter(node),))
         return children
 
 
