@@ -95,15 +95,22 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
     return Rendered(buffer.getvalue(), setup.pages, MappingProxyType(dict(setup.anchor_pages)))
 
 
+_renders_begun = 0  # in this process: the first render has no earlier report's garbage to collect
+
+
 @contextmanager
 def _long_lived_objects_frozen() -> Iterator[None]:
     """Layout allocates millions of short-lived objects; each collection of the oldest generation
     would rescan everything made before the render (modules, fonts, the layout document) again.
     Frozen, those are left out of every scan; they are handed back to the collector after.
-    Collected first: a process building many reports (a batch with --jobs 1) would otherwise
-    freeze each report's cyclic garbage with the rest, where no collection looks for it (the
-    43-report batch peaked at 278 MiB without, 66 MiB with; a single long report gains 30 ms)."""
-    gc.collect()
+    Collected first, from the second render of a process on: a process building many reports (a
+    batch with --jobs 1) would otherwise freeze each report's cyclic garbage with the rest, where
+    no collection looks for it (the 43-report batch peaked at 278 MiB without, 66 MiB with). A
+    process's first render has none, and its collection cost the typical report 10 ms."""
+    global _renders_begun
+    if _renders_begun:
+        gc.collect()
+    _renders_begun += 1
     gc.freeze()
     try:
         yield
