@@ -9,11 +9,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings, strategies as st
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from compiler.diagnostics import Diagnostics
 from compiler.model import Emph, Link, Strong, Text
 from compiler.render.pdf.fonts import register_fonts
-from compiler.render.pdf.markup import LinkStyle, LinkTable, MarkupWriter
+from compiler.render.pdf.markup import LinkStyle, LinkTable, MarkupWriter, _white_space_cleaned
 from compiler.render.pdf.tagging import Structure
 from compiler.style.types import FallbackFont, Fonts
 
@@ -26,7 +27,7 @@ STYLE = ParagraphStyle("body", fontName=FONTS.regular, fontSize=11, leading=15, 
 
 # White space of every kind reportlab treats apart (tab, newline, no-break, thin and ideographic
 # spaces), what markup would escape, and characters only the fallback font has (★, ✓, Armenian).
-PIECES = st.sampled_from(list("ab &<>;#\n\t\xa0\u2009\u3000\u2605\u2713\u0531") + ["&amp;", "  ", "<b>", "word"])
+PIECES = st.sampled_from(list("ab &<>;#\n\t\xa0\u200b\u2009\u3000\u2605\u2713\u0531") + ["&amp;", "  ", "<b>", "word"])
 TEXT = st.lists(PIECES, max_size=8).map("".join)
 INLINES = st.recursive(st.builds(Text, TEXT),
                        lambda inner: st.one_of(st.builds(Strong, st.lists(inner, max_size=3).map(tuple)),
@@ -130,3 +131,12 @@ def test_text_objects_write_what_reportlab_writes(lines):
         return text.getCode()
 
     assert code(TextObject) == code(PDFTextObject)
+
+
+# Every character either Python or reportlab takes for white space, and some that neither does
+SPACES = sorted({chr(code) for code in range(0x3001) if chr(code).isspace()} | set("\u200b\u205f\x00ab"))
+
+
+@given(st.lists(st.sampled_from(SPACES), max_size=30).map("".join))
+def test_white_space_is_cleaned_as_reportlab_cleans_it(text):
+    assert _white_space_cleaned(text) == cleanBlockQuotedText(text)
