@@ -121,6 +121,7 @@ class ReportCanvas(Canvas):
         super().__init__(filename, **kwargs)
         self._deferred: list[DeferredText] = []
         self._deferred_pages: list[list[int]] = [[]]  # per page: placeholder numbers on it
+        self._repeated: dict[object, list[str]] = {}  # see repeated
         self._begin_page()
 
     # ---- pages -------------------------------------------------------------------------
@@ -204,6 +205,21 @@ class ReportCanvas(Canvas):
         """Draws something that is not content (rules, marks, backgrounds)."""
         with self.artifact(DECORATION):
             draw()
+
+    def repeated(self, key, draw: Callable[[], None]) -> None:
+        """Draws what `draw` draws, and on any later page asked for the same `key`, writes the
+        same operators again without calling it: for the running header and footer, which
+        measuring, fitting and drawing anew took a long report 0.1 s. `draw` must leave the
+        graphics state as it found it (saveState ... restoreState) and draw nothing that depends
+        on the page; only an artifact is repeated, as marked content is numbered per page."""
+        code = self._repeated.get(key)
+        if code is not None:
+            self._code.extend(code)
+            return
+        start = len(self._code)
+        draw()
+        if self.setup.tagger.in_artifact():
+            self._repeated[key] = self._code[start:]
 
     def beginText(self, x=0, y=0, direction=None):
         return TextObject(self, x, y, direction=direction)

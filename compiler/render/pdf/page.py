@@ -214,14 +214,18 @@ class PagePainter:
             self._draw_running(canvas)
 
     def _draw_running(self, canvas: ReportCanvas) -> None:
-        running, colours = self.document.running, self.style.colours
-        size = self.typography.running_size
-        face = self.fonts.regular
-        header_y = self.top + RUNNING_GAP
-        footer_y = self.bottom - RUNNING_GAP - size
+        size, face = self.typography.running_size, self.fonts.regular
         page = canvas.getPageNumber()
-        template = running.page_x_of_y
+        template = self.document.running.page_x_of_y
         number_room = stringWidth(_page_x_of_y(template, page, Finished(9999, {})), face, size) + 12
+        # Everything but the page number is the same on every page whose number is as wide
+        canvas.repeated(("running", number_room), lambda: self._draw_running_texts(canvas, number_room))
+        canvas.draw_deferred(DeferredText(self.right, self.bottom - RUNNING_GAP - size, "right", face, size,
+                                          self.style.colours.muted, lambda done: _page_x_of_y(template, page, done)))
+
+    def _draw_running_texts(self, canvas: ReportCanvas, number_room: float) -> None:
+        colours, size, face = self.style.colours, self.typography.running_size, self.fonts.regular
+        header_y, footer_y = self.top + RUNNING_GAP, self.bottom - RUNNING_GAP - size
         left, right, footer = self._running_texts(number_room)
         canvas.saveState()
         canvas.setFillColor(HexColor(colours.muted))
@@ -231,8 +235,6 @@ class PagePainter:
         canvas.setStrokeColor(HexColor(colours.accent))
         canvas.setLineWidth(0.6)
         canvas.decoration(lambda: canvas.line(self.left, header_y - 2.2 * mm, self.right, header_y - 2.2 * mm))
-        canvas.draw_deferred(DeferredText(self.right, footer_y, "right", face, size, colours.muted,
-                                          lambda done: _page_x_of_y(template, page, done)))
         self.fonts.draw_text(canvas, self.left, footer_y, footer, face, size)
         canvas.restoreState()
 

@@ -119,6 +119,10 @@ class Tagger:
     def _current(self) -> Context:
         return self._stack[-1] if self._stack else _OUTSIDE
 
+    def in_artifact(self) -> bool:
+        """Whether what is drawn now is an artifact: marked without MCIDs, the same on any page."""
+        return self._current().element is None and not self._whole
+
     def new_page(self) -> None:
         self._page += 1
         self._page_mcids.append([])
