@@ -194,6 +194,20 @@ def test_both_formats_embed_the_same_clean_image(tmp_path, name):
     assert embedded.convert("RGB").tobytes() == reference.tobytes()
 
 
+def test_the_png_is_encoded_only_for_the_formats_that_embed_a_file_and_once(tmp_path, monkeypatch):
+    from compiler.style import images
+
+    encodings = []
+    encode = images.png_bytes
+    monkeypatch.setattr(images, "png_bytes", lambda image: encodings.append(image) or encode(image))
+    data, left, right, size = ACCEPTED["rotated.jpg"]
+    loaded = load(tmp_path, "rotated.jpg", data())
+    build_report(loaded, BuildOptions(Roots.at(tmp_path), tmp_path / "pdf", formats=("pdf",)))
+    assert (tmp_path / "pdf" / "r.pdf").exists() and encodings == []  # the PDF draws the pixels
+    build_report(loaded, BuildOptions(Roots.at(tmp_path), tmp_path / "all", formats=("pdf", "docx", "html")))
+    assert len(encodings) == 1
+
+
 def test_pillow_warnings_never_reach_the_output(tmp_path):
     # Pillow warned "Corrupt EXIF data" on stderr, between reportc's FILE:LINE:COL lines
     import warnings

@@ -1,7 +1,8 @@
-"""Images from styles: checked, decoded once by Pillow and re-encoded as a clean PNG.
+"""Images from styles and reports: checked, decoded once by Pillow and cleaned.
 
-Both renderers embed the same bytes, EXIF orientation is applied, transparency kept, CMYK and
-16-bit images converted. Hostile files are refused before Pillow decodes them: the declared size
+Every renderer shows the same pixels: EXIF orientation is applied, transparency kept, CMYK and
+16-bit images converted. The PDF draws them; the DOCX and HTML embed them as a PNG, encoded from
+them (`Image.png`). Hostile files are refused before Pillow decodes them: the declared size
 bounds memory, and a walk of the file's own structure (JPEG segments and scans, PNG chunks) bounds
 the decoding work, which a small file can otherwise multiply (100,000 empty progressive scans made
 a 1 MB JPEG take minutes). Whatever Pillow still raises becomes an error at the style's logo line.
@@ -61,7 +62,7 @@ class JpegLayout:
 
 
 def load_image(path: Path, alt: str, span: Span, diagnostics: Diagnostics) -> Image | None:
-    """The image at `path` as a clean PNG, or None with an error naming the file at `span`."""
+    """The image at `path` decoded and cleaned, or None with an error naming the file at `span`."""
     name = path.name
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
@@ -78,11 +79,31 @@ def load_image(path: Path, alt: str, span: Span, diagnostics: Diagnostics) -> Im
         decoded = _decode(data, name, span, diagnostics)
     if decoded is None:
         return None
-    png, width, height = decoded
-    return Image(png, width, height, alt)
+    pixels, mode, (width, height), icc_profile = decoded
+    return Image(pixels, mode, width, height, alt, icc_profile)
 
 
-def _decode(data: bytes, name: str, span: Span, diagnostics: Diagnostics) -> tuple[bytes, int, int] | None:
+def pillow_image(image: Image):
+    """The image's pixels as a Pillow image, for a renderer that draws pixels (the PDF's)."""
+    from PIL import Image as Pillow
+
+    return Pillow.frombytes(image.mode, (image.width_px, image.height_px), image.pixels)
+
+
+def png_bytes(image: Image) -> bytes:
+    """The image as a clean PNG: its pixels, and the colour profile its file named."""
+    pixels = pillow_image(image)
+    if image.icc_profile:
+        pixels.info["icc_profile"] = image.icc_profile
+    out = io.BytesIO()
+    pixels.save(out, format="PNG", optimize=False, compress_level=6)
+    return out.getvalue()
+
+
+def _decode(data: bytes, name: str, span: Span,
+            diagnostics: Diagnostics) -> tuple[bytes, str, tuple[int, int], bytes | None] | None:
+    """The picture in `data` decoded and cleaned: (pixels, mode, size, colour profile), or None
+    with an error."""
     scans, problem = _structure(data)
     if problem:
         diagnostics.error(span, f"image '{name}' {problem}")
@@ -103,7 +124,7 @@ def _decode(data: bytes, name: str, span: Span, diagnostics: Diagnostics) -> tup
         turn = _orientation(picture, name, span, diagnostics)
         try:
             clean = _for_print(_normalise(picture if turn is None else picture.transpose(turn)))
-            return _png_bytes(clean), clean.width, clean.height
+            return clean.tobytes(), clean.mode, clean.size, clean.info.get("icc_profile")
         except Exception as error:
             diagnostics.error(span, _undecodable(name, error))
             return None
@@ -267,8 +288,3 @@ def _normalise(picture):
         return picture.point(lambda v: v / 256).convert("L").convert("RGB")
     return picture.convert("RGB")
 
-
-def _png_bytes(picture) -> bytes:
-    out = io.BytesIO()
-    picture.save(out, format="PNG", optimize=False, compress_level=6)
-    return out.getvalue()

@@ -8,13 +8,13 @@ once however often they are drawn: reportlab names an image XObject by a digest 
 """
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING, Callable
 
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable
 
 from ...layout import blocks
+from ...style.images import pillow_image
 from .flowables import Tagged, TaggedParagraph
 from .keeping import WithPrevious
 from .tagging import Element
@@ -46,7 +46,7 @@ class FigureImage(Tagged, Flowable):
 
     def draw(self) -> None:
         canvas = self.canv
-        reader = ImageReader(io.BytesIO(self.image.png))
+        reader = ImageReader(pillow_image(self.image))
         canvas.drawImage(reader, 0, 0, self.width, self.height, mask="auto")
         record_box(canvas, self.element, self.width, self.height)
 

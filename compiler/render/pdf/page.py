@@ -10,7 +10,6 @@ pagination, the watermark a watermark.
 """
 from __future__ import annotations
 
-import io
 import math
 
 from reportlab.lib.colors import HexColor
@@ -23,6 +22,7 @@ from reportlab.platypus import Paragraph
 from ...diagnostics import Diagnostics, Span
 from ...layout import blocks
 from ...layout.ellipsis import shortened, shortened_keeping_end
+from ...style.images import pillow_image
 from .canvas import DeferredText, Finished, ReportCanvas
 from .flowables import Badge, BadgeLook
 from .fonts import FontSet
@@ -62,7 +62,7 @@ class PagePainter:
         self.top = self.height - page.margin_top_mm * mm
         self.bottom = page.margin_bottom_mm * mm
         logo = document.cover.logo
-        self._logo = ImageReader(io.BytesIO(logo.png)) if logo else None
+        self._logo = ImageReader(pillow_image(logo)) if logo else None
         self._fitted: dict[float, tuple[str, str, str]] = {}  # see _running_texts
 
     # ---- page hooks (reportlab calls these with the canvas and the doc template) ----------
