@@ -18,7 +18,7 @@ from PIL import Image
 
 from compiler.diagnostics import Diagnostics, Span
 from compiler.style.images import (MAX_JPEG_SCANS, MAX_JPEG_SEGMENTS, MAX_PNG_CHUNKS, MAX_SCAN_PIXELS,
-                                   load_image)
+                                   load_image, png_of)
 
 from .conftest import ROOT
 from .test_images import encoded, halves, load, png_chunk, project
@@ -181,7 +181,7 @@ def test_wrongly_typed_exif_tags_do_not_stop_the_logo(tmp_path, name, tag):
     data = encoded(halves("RGB", (255, 0, 0), (0, 0, 255)), "JPEG", exif=tiff([ORIENTATION_6, tag]), quality=95)
     loaded = load(tmp_path, name, data)
     assert loaded.ok and not loaded.diagnostics.items, [d.format() for d in loaded.diagnostics]
-    upright = Image.open(io.BytesIO(loaded.style.logo.png)).convert("RGB")
+    upright = Image.open(io.BytesIO(png_of(loaded.style.logo))).convert("RGB")
     assert upright.size == (32, 64)
     assert upright.getpixel((16, 4))[0] > 200 and upright.getpixel((16, 60))[2] > 200
 

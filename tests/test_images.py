@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from compiler.style.images import MAX_PIXELS
+from compiler.style.images import MAX_PIXELS, png_of
 from compiler.source.paths import Roots
 from compiler.build.load import load_all
 from compiler.build.report import BuildOptions, build_report
@@ -150,7 +150,7 @@ def test_accepted_images_are_decoded_once_into_a_clean_png(tmp_path, name):
     loaded = load(tmp_path, name, data())
     assert loaded.ok, [d.format() for d in loaded.diagnostics]
     logo = loaded.style.logo
-    clean = Image.open(io.BytesIO(logo.png))
+    clean = Image.open(io.BytesIO(png_of(logo)))
     assert clean.format == "PNG" and clean.mode in ("RGB", "RGBA")
     assert (logo.width_px, logo.height_px) == size
     check_pixels(clean, size, left, right)
@@ -168,7 +168,7 @@ def test_exif_rotation_is_applied():
 
 def test_transparency_is_kept(tmp_path):
     loaded = load(tmp_path, "palette.png", palette_with_transparency())
-    clean = Image.open(io.BytesIO(loaded.style.logo.png))
+    clean = Image.open(io.BytesIO(png_of(loaded.style.logo)))
     assert clean.mode == "RGBA"
     assert clean.getpixel((4, 16))[3] == 0 and clean.getpixel((60, 16)) == (255, 0, 0, 255)
 
@@ -183,14 +183,14 @@ def test_both_formats_embed_the_same_clean_image(tmp_path, name):
     logo = loaded.style.logo
     with zipfile.ZipFile(out / "r.docx") as docx:
         media = [docx.read(n) for n in docx.namelist() if n.startswith("word/media/")]
-    assert logo.png in media
+    assert png_of(logo) in media
     with pikepdf.open(out / "r.pdf") as pdf:
         cover = pdf.pages[0]
         images = [pikepdf.PdfImage(image) for image in cover.get_images().values()]
         [image] = [i for i in images if (i.width, i.height) == size]
         embedded = image.as_pil_image()
     check_pixels(embedded, size, left, right)
-    reference = Image.open(io.BytesIO(logo.png)).convert("RGB")
+    reference = Image.open(io.BytesIO(png_of(logo))).convert("RGB")
     assert embedded.convert("RGB").tobytes() == reference.tobytes()
 
 
@@ -228,7 +228,7 @@ def test_an_image_larger_than_print_needs_is_scaled_down_to_3000_pixels_a_side(t
     Image.new("RGB", (5000, 4000), (200, 30, 30)).save(path)
     image = load_image(path, "A red field", Span("r.yaml", 1, 1), Diagnostics())
     assert (image.width_px, image.height_px) == (PRINT_SIDE, 2400)
-    assert Image.open(io.BytesIO(image.png)).size == (PRINT_SIDE, 2400)
+    assert Image.open(io.BytesIO(png_of(image))).size == (PRINT_SIDE, 2400)
     small = tmp_path / "small.png"
     Image.new("RGB", (800, 600), (0, 0, 0)).save(small)
     assert load_image(small, "", Span("r.yaml", 1, 1), Diagnostics()).width_px == 800  # untouched

@@ -2,7 +2,7 @@
 
 Every renderer shows the same pixels: EXIF orientation is applied, transparency kept, CMYK and
 16-bit images converted. The PDF draws them; the DOCX and HTML embed them as a PNG, encoded from
-them (`Image.png`). Hostile files are refused before Pillow decodes them: the declared size
+them (`png_of`). Hostile files are refused before Pillow decodes them: the declared size
 bounds memory, and a walk of the file's own structure (JPEG segments and scans, PNG chunks) bounds
 the decoding work, which a small file can otherwise multiply (100,000 empty progressive scans made
 a 1 MB JPEG take minutes). Whatever Pillow still raises becomes an error at the style's logo line.
@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import re
 import warnings
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,6 +89,18 @@ def pillow_image(image: Image):
     from PIL import Image as Pillow
 
     return Pillow.frombytes(image.mode, (image.width_px, image.height_px), image.pixels)
+
+
+def png_of(image: Image) -> bytes:
+    """The image as a clean PNG, for the formats that embed an image file: encoded the first time
+    one asks, and kept while the image lives (the DOCX and the HTML embed the same bytes)."""
+    png = _PNGS.get(image)
+    if png is None:
+        png = _PNGS[image] = png_bytes(image)
+    return png
+
+
+_PNGS: "weakref.WeakKeyDictionary[Image, bytes]" = weakref.WeakKeyDictionary()
 
 
 def png_bytes(image: Image) -> bytes:

@@ -6,7 +6,6 @@ consumed by layout (labels, grades, colours) and by renderers (fonts, page, cove
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -16,9 +15,9 @@ from typing import Mapping
 class Image:
     """An image decoded once by Pillow and cleaned (EXIF orientation applied, transparency kept,
     CMYK and 16-bit converted, at most `images.PRINT_SIDE` pixels a side): its pixels, 8-bit RGB
-    or RGBA. The PDF draws the pixels; the formats that embed an image file take `png`, encoded
-    the first time one asks, once (a PDF alone never needs it, and encoding the default style's
-    logo took a typical report's PDF build 16 ms)."""
+    or RGBA. The PDF draws the pixels; the formats that embed an image file take it as a PNG
+    (`images.png_of`), encoded the first time one asks, once: a PDF alone never needs it, and
+    encoding the default style's logo took a typical report's PDF build 16 ms."""
 
     pixels: bytes = field(repr=False)
     mode: str  # "RGB" or "RGBA"
@@ -26,12 +25,6 @@ class Image:
     height_px: int
     alt: str
     icc_profile: bytes | None = field(default=None, repr=False)  # the colour profile the file named
-
-    @cached_property
-    def png(self) -> bytes:
-        from .images import png_bytes
-
-        return png_bytes(self)
 
 
 @dataclass(frozen=True)

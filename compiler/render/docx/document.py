@@ -30,6 +30,7 @@ from ...layout.blocks import (Badge, Block, Callout, ChartBlock, Contents, Cover
                              Image, ListBlock, ListEntry, NoteMark, Notes, PageBreak, Para, Quote, RefLink)
 from ...model import Emph, Inlines, Link, Strong, Text
 from ...style.glyphcoverage import fallback_runs
+from ...style.images import png_of
 from .. import Rendered, RenderOptions
 from .anchors import collect_anchors
 from .callout import fill_callout, gap_between_tables, space_after_box
@@ -417,7 +418,7 @@ class DocxBuilder:
         return p
 
     def picture_run(self, image: Image, width_mm: float, alt: str | None = None, name: str = "Logo") -> etree._Element:
-        inline = self.part.new_pic_inline(io.BytesIO(image.png), Mm(width_mm), None)
+        inline = self.part.new_pic_inline(io.BytesIO(png_of(image)), Mm(width_mm), None)
         doc_pr = inline.find(qn("wp:docPr"))
         doc_pr.set("descr", alt or image.alt)
         doc_pr.set("title", alt or image.alt)

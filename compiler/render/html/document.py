@@ -18,6 +18,7 @@ import base64
 
 from ...diagnostics import Diagnostics
 from ...layout.blocks import Contents, Cover, Document, Running
+from ...style.images import png_of
 from .. import Rendered, RenderOptions
 from .body import BodyWriter, badge, imprint
 from .css import css_string, stylesheet
@@ -72,7 +73,7 @@ def _header(cover: Cover, running: Running) -> str:
         parts.append(f'<p class="draft-banner">{text(running.watermark)}{version}</p>')
     parts.append('<div class="cover"><div class="page">')
     if cover.logo:
-        data = base64.b64encode(cover.logo.png).decode("ascii")
+        data = base64.b64encode(png_of(cover.logo)).decode("ascii")
         parts.append(f'<img class="logo" src="data:image/png;base64,{data}" alt="{text(cover.logo.alt)}" '
                      f'width="{cover.logo.width_px}" height="{cover.logo.height_px}">')
     parts.append(f"<h1>{text(cover.title)}</h1>")

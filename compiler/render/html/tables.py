@@ -10,6 +10,7 @@ import re
 
 from ...layout import blocks
 from ...model import plain_text
+from ...style.images import png_of
 from .inline import inlines, text
 
 CELL_ALIGN = {"right": ' class="right"', "center": ' class="center"'}  # left is the default
@@ -35,7 +36,7 @@ def source_line(source) -> str:
 
 def figure(block: blocks.FigureBlock) -> str:
     image = block.image
-    data = base64.b64encode(image.png).decode("ascii")
+    data = base64.b64encode(png_of(image)).decode("ascii")
     source = source_line(block.source) if block.source else ""
     return (f'<figure class="figure" id="{text(block.anchor)}"><figcaption>{inlines(block.caption)}</figcaption>'
             f'<img class="{width_class(block.width_percent)}" src="data:image/png;base64,{data}" '
