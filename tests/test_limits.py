@@ -20,11 +20,17 @@ HEAD = "title: T\nsubject: S\npillars:\n  - title: P\n    grade: good\n"
 MAX_SECONDS = 10
 MAX_MEGABYTES = 300
 
-# Run the command line in a child that reports its own peak memory (ru_maxrss, in kB on Linux).
+# Run the command line in a child that reports its own peak memory, in kB: VmHWM, the peak of
+# its own address space. Not ru_maxrss: Linux carries the parent's peak over a fork and exec into
+# the child's, so a child of a pytest worker that had grown to 370 MB reported 370 MB for itself.
 MEASURED = ("import resource, sys\n"
             "from compiler.cli import main\n"
             "code = main(sys.argv[1:])\n"
-            "print(f'maxrss={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}', file=sys.stderr)\n"
+            "try:\n"
+            "    peak = next(line.split()[1] for line in open('/proc/self/status') if line.startswith('VmHWM:'))\n"
+            "except OSError:  # not Linux: ru_maxrss is the process's own there\n"
+            "    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "print(f'maxrss={peak}', file=sys.stderr)\n"
             "sys.exit(code)\n")
 
 
