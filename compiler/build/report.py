@@ -60,13 +60,16 @@ def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
     document = compose_document(loaded, options.source_date)
     rendered = {}
     anchor_pages: dict[str, int] = {}
+    kept_boxes: frozenset = frozenset()
     print_marks = options.print_marks or loaded.style.print.crop_marks
     for fmt in FORMATS:  # render order: the PDF first, its page numbers feed the DOCX contents
         if fmt in options.formats:
             shown, author = _redline(loaded, document, options) if fmt == "docx" else (document, None)
-            render_options = RenderOptions(print_marks, anchor_pages, author, options.allow_missing_glyphs)
+            render_options = RenderOptions(print_marks, anchor_pages, author, options.allow_missing_glyphs,
+                                           kept_boxes)
             result = renderer_for(fmt)(shown, render_options, loaded.diagnostics)
             anchor_pages = dict(result.anchor_pages) or anchor_pages
+            kept_boxes = result.kept_boxes or kept_boxes
             rendered[fmt] = result
     if options.strict:
         loaded.diagnostics.promote_warnings()

@@ -140,11 +140,12 @@ def _render(loaded, fmt: str, source_date, print_marks: bool, allow_missing_glyp
     from .report import compose_document
 
     document = compose_document(loaded, source_date)
-    anchor_pages = {}
+    anchor_pages, kept_boxes = {}, frozenset()
     if fmt != PAGINATING_FORMAT and PAGINATING_FORMAT in RENDERERS:
         pages = renderer_for(PAGINATING_FORMAT)(document, RenderOptions(print_marks, {}), Diagnostics())
-        anchor_pages = dict(pages.anchor_pages)
-    options = RenderOptions(print_marks, anchor_pages, allow_missing_glyphs=allow_missing_glyphs)
+        anchor_pages, kept_boxes = dict(pages.anchor_pages), pages.kept_boxes
+    options = RenderOptions(print_marks, anchor_pages, allow_missing_glyphs=allow_missing_glyphs,
+                            kept_boxes=kept_boxes)
     return renderer_for(fmt)(document, options, loaded.diagnostics)
 
 

@@ -31,6 +31,7 @@ class RenderOptions:
     anchor_pages: Mapping[str, int] = field(default_factory=dict)  # from the PDF, for the DOCX contents
     redline_author: str | None = None  # the DOCX's tracked changes' author, for a redlined Document
     allow_missing_glyphs: bool = False  # --allow-missing-glyphs: a PDF may print empty boxes (a warning)
+    kept_boxes: frozenset = frozenset()  # from the PDF (Rendered.kept_boxes): the DOCX keeps them whole too
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,9 @@ class Rendered:
     data: bytes
     pages: int  # 0 when the format has no fixed pagination
     anchor_pages: Mapping[str, int] = field(default_factory=dict)  # heading anchor -> page number
+    # The boxes (Callout.role, Callout.span) laid out whole on one page, as short boxes are
+    # (render/pdf/keeping.KeptTogether): the formats that paginate alike keep the same ones.
+    kept_boxes: frozenset = frozenset()
 
 
 class Renderer(Protocol):

@@ -10,7 +10,7 @@ from lxml import etree
 
 from ...layout.blocks import Callout, DefinitionList, Quote
 from ...model import Text
-from .ooxml import el, paragraph_properties
+from .ooxml import set_keep_next
 
 if TYPE_CHECKING:
     from .document import DocxBuilder, _Target
@@ -52,7 +52,5 @@ def keep_with_next(element: etree._Element) -> None:
     table with what follows it)."""
     rows = element.findall(qn("w:tr"))
     for p in rows[-1].iter(qn("w:p")) if rows else [element]:
-        ppr = paragraph_properties(p)
-        if ppr.find(qn("w:keepNext")) is None:
-            # keepNext comes right after pStyle in w:pPr's sequence
-            ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, el("w:keepNext"))
+        set_keep_next(p)
+

@@ -1,5 +1,6 @@
 """A callout box as the PDF draws it (render/pdf/story.py, callout): shaded, a rule down its
-left, and free to break across pages between (and inside) the blocks it holds.
+left, kept whole on one page where the PDF kept it (a short box: every paragraph but the last
+kept with the next), else free to break across pages between (and inside) the blocks it holds.
 
 The box is a one-column table with a row per block: Word and LibreOffice both draw it round a
 lead-in and a numbered list, and a reader can comment on it like any text. One row per block
@@ -16,7 +17,7 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from ...layout.blocks import Block
-from .ooxml import paragraph, sub
+from .ooxml import paragraph, set_keep_next, sub
 from .spacing import add_space_before, set_space_before
 from .styles import BOX_MARGIN_EM
 
@@ -25,8 +26,9 @@ if TYPE_CHECKING:
 
 
 def fill_callout(builder: "DocxBuilder", table: etree._Element, blocks: Iterable[Block],
-                 into: Callable[[etree._Element], object]) -> None:
-    """A row per block in `table`; `into(cell)` is the builder's target for a cell."""
+                 into: Callable[[etree._Element], object], kept: bool = False) -> None:
+    """A row per block in `table`; `into(cell)` is the builder's target for a cell. `kept`: the
+    PDF laid the box out whole on one page (a short box), and so do Word and LibreOffice."""
     rows = []
     for block in list(blocks) or [None]:
         cell = next(builder.new_row(table, header=False, splits=True))
@@ -43,6 +45,15 @@ def fill_callout(builder: "DocxBuilder", table: etree._Element, blocks: Iterable
             sub(margins, "w:top", {"w:w": "0", "w:type": "dxa"})
         if index < len(rows) - 1:
             sub(margins, "w:bottom", {"w:w": "0", "w:type": "dxa"})
+    if kept:
+        keep_box_together(rows)
+
+
+def keep_box_together(cells: list[etree._Element]) -> None:
+    """Every paragraph of the box kept with the next, but its last: the box moves on whole."""
+    paragraphs = [p for cell in cells for p in cell.iter(qn("w:p"))]
+    for p in paragraphs[:-1]:
+        set_keep_next(p)
 
 
 def gap_between_tables(builder: "DocxBuilder") -> etree._Element:

@@ -213,7 +213,8 @@ class DocxBuilder:
         # A shaded table that breaks across pages as the PDF's panel does (callout.py).
         table = self.new_table(callout_style(self, block), (text_width_mm(self.document.style),),
                                caption=block.name, header_row=False, cell_margin_pt=self.document.style.fonts.size)
-        fill_callout(self, table, block.blocks, lambda cell: _Target(cell.append, 0))
+        fill_callout(self, table, block.blocks, lambda cell: _Target(cell.append, 0),
+                     kept=(block.role, block.span) in self.options.kept_boxes)
         self.emit_table(table, target)
         self._box_ended = True
 

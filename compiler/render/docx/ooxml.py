@@ -294,3 +294,11 @@ def _css_string(font: str) -> str:
 
 def shading(fill: str) -> etree._Element:
     return el("w:shd", {"w:val": "clear", "w:color": "auto", "w:fill": hex_colour(fill)})
+
+
+def set_keep_next(p: etree._Element) -> None:
+    """keepNext on a paragraph: Word and LibreOffice keep it on the page of the one after it."""
+    ppr = paragraph_properties(p)
+    if ppr.find(qn("w:keepNext")) is None:
+        # keepNext comes right after pStyle in w:pPr's sequence
+        ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, el("w:keepNext"))

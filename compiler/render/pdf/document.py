@@ -67,8 +67,9 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
     width, height = page.width_mm * mm, page.height_mm * mm
     column = width - (page.margin_left_mm + page.margin_right_mm) * mm
     glyphs = GlyphCheck(fonts, diagnostics, options.allow_missing_glyphs)
-    story = StoryBuilder(document, typography, fonts, markup, glyphs, TextFrame(column), names, structure,
-                         diagnostics).build()
+    builder = StoryBuilder(document, typography, fonts, markup, glyphs, TextFrame(column), names, structure,
+                           diagnostics)
+    story = builder.build()
     painter = PagePainter(document, fonts, typography, structure, diagnostics)
     _check_page_text(document, glyphs)
 
@@ -92,7 +93,8 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
     del story  # reportlab drops each flowable from `flowables` once laid out: nothing else may hold one
     with _long_lived_objects_frozen():
         template.build(flowables, canvasmaker=partial(ReportCanvas, setup=setup))
-    return Rendered(buffer.getvalue(), setup.pages, MappingProxyType(dict(setup.anchor_pages)))
+    return Rendered(buffer.getvalue(), setup.pages, MappingProxyType(dict(setup.anchor_pages)),
+                    frozenset(builder.kept_boxes))
 
 
 _renders_begun = 0  # in this process: the first render has no earlier report's garbage to collect

@@ -41,7 +41,9 @@ class KeepWithNext(CondPageBreak):
         if self.follower is not None:
             need += self.follower.getSpaceBefore() + self._follower_start(available_width, available_height)
         full = frame._aH if frame is not None else available_height
-        self.height = min(need, full * 0.6)
+        # A follower taller than this moves on alone: better than a page left mostly empty. A
+        # box kept whole is not: the heading goes with all of it.
+        self.height = min(need, full if getattr(self.follower, "kept", False) else full * 0.6)
         return super().wrap(available_width, available_height)
 
     def _space_above(self, frame) -> float:
@@ -53,7 +55,7 @@ class KeepWithNext(CondPageBreak):
         return self.headings[0].getSpaceBefore()
 
     def _follower_start(self, available_width: float, available_height: float) -> float:
-        height = self.follower.wrap(available_width, available_height)[1]
+        height = self.follower.wrapOn(self.canv, available_width, available_height)[1]
         inner = self.follower.inner if isinstance(self.follower, Shaded) else self.follower
         if isinstance(inner, Paragraph):
             lines = len(inner.blPara.lines)
@@ -101,6 +103,66 @@ class WithPrevious(Flowable):
     def drawOn(self, canvas, x, y, _sW=0):
         self.previous.drawOn(canvas, x, y + self.height - self.previous_height, _sW)
         self.follower.drawOn(canvas, x, y, _sW)
+
+
+# How much of a page a box may fill and still be kept whole. A cause of concern (a concern and
+# the recommendations that answer it, read as one) up to most of a page: the rest is room for its
+# question's heading, which goes along. Other boxes (areas for improvement, a `callout:`) up to
+# 40%, so moving one on never leaves much of a page empty.
+KEPT_SHARE = {"cause-of-concern": 0.8}
+KEPT_SHARE_OTHERWISE = 0.4
+
+
+def kept_share(role: str) -> float:
+    return KEPT_SHARE.get(role, KEPT_SHARE_OTHERWISE)
+
+
+class KeptTogether(Flowable):
+    """The slices of a box (`flowables.Shaded`) kept on one page when the box is short enough
+    (`kept_share`): a cause of concern a third of a page tall is read whole, never with its last
+    recommendation overleaf. A taller box splits between (and inside) its slices, where it is, its
+    headings kept with what follows them.
+
+    A short box that does not fit where it is moves on whole. A heading before it is kept with
+    all of it (`KeepWithNext` takes `start_height`), so the move never leaves the heading behind."""
+
+    def __init__(self, slices: list[Shaded], share: float, follower_room: float, key: object,
+                 kept_keys: set) -> None:
+        super().__init__()
+        self.slices = slices
+        self.share = share  # of the frame's height
+        self.follower_room = follower_room  # for the headings inside, once split (keep_headings_with_next)
+        self.key, self.kept_keys = key, kept_keys  # the box's key goes into kept_keys when it is kept
+        self.kept = True
+
+    def wrap(self, available_width, available_height):
+        self.heights = [piece.wrap(available_width, available_height)[1] for piece in self.slices]
+        self.width, self.height = available_width, sum(self.heights)
+        frame = self._doctemplateAttr("frame")  # (wrapped on a canvas: by the frame, or KeepWithNext)
+        self.kept = frame is None or self.height <= frame._aH * self.share
+        (self.kept_keys.add if self.kept else self.kept_keys.discard)(self.key)
+        return self.width, self.height
+
+    def start_height(self) -> float:
+        """What must fit below a heading for the box to stay with it: all of a short box."""
+        return self.height if self.kept else min(self.height, self.heights[0])
+
+    def getSpaceBefore(self):
+        return self.slices[0].getSpaceBefore()
+
+    def getSpaceAfter(self):
+        return self.slices[-1].getSpaceAfter()
+
+    def split(self, available_width, available_height):
+        if self.kept and not moved_on_in_vain(self):
+            return []  # moves on to the next page whole
+        return keep_headings_with_next(list(self.slices), self.follower_room)
+
+    def drawOn(self, canvas, x, y, _sW=0):
+        top = y + self.height
+        for piece, height in zip(self.slices, self.heights):
+            top -= height
+            piece.drawOn(canvas, x, top, _sW)
 
 
 def is_heading(flowable: Flowable) -> bool:

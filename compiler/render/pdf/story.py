@@ -23,7 +23,7 @@ from ...model import Inlines, Text, plain_text
 from ...layout import blocks
 from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, LinkedParagraph, OutlineEntry, Shaded,
                         TaggedParagraph)
-from .keeping import WithPrevious, is_heading, keep_headings_with_next
+from .keeping import KeptTogether, WithPrevious, is_heading, keep_headings_with_next, kept_share
 from .fonts import FontSet, GlyphCheck
 from .markup import MarkupWriter, text_markup, text_runs
 from .styles import Typography
@@ -82,6 +82,8 @@ class StoryBuilder:
         self.destinations = destinations
         self.badge_look = BadgeLook(fonts.bold, typography.badge_size)
         self.indent_step = self.style.fonts.size * 1.6
+        self.follower_room = typography["body"].leading * 2.2  # what a heading needs below it
+        self.kept_boxes: set = set()  # (role, span) of the boxes laid out whole (Rendered.kept_boxes)
         self._styles: dict[tuple, ParagraphStyle] = {}
         self._hanging_widths: dict[tuple, float] = {}
         self._outline_level = -1
@@ -91,7 +93,7 @@ class StoryBuilder:
 
     def build(self) -> list[Flowable]:
         flowables = self.imprint() + self.blocks(self.document.body, depth=0)
-        return keep_headings_with_next(flowables, follower_room=self.typography["body"].leading * 2.2)
+        return keep_headings_with_next(flowables, self.follower_room)
 
     def blocks(self, items: Iterable[blocks.Block], depth: int, parent: Element | None = None) -> list[Flowable]:
         """Flowables for `items`; their elements go under `parent`, or the open section when None."""
@@ -199,10 +201,11 @@ class StoryBuilder:
         fill, rule = panel_colours(callout.role, self.style.colours)
         if callout.fill:  # a `callout:` box in its kind's colour
             fill, rule = callout.fill, callout.rule or rule
-        return [Shaded(flowable, fill, rule, rule_width=3.5,
-                       padding=self.style.fonts.size, first=index == 0, last=index == len(inner) - 1,
-                       margin=self.style.fonts.size)
-                for index, flowable in enumerate(inner)]
+        return [KeptTogether([Shaded(flowable, fill, rule, rule_width=3.5,
+                                     padding=self.style.fonts.size, first=index == 0, last=index == len(inner) - 1,
+                                     margin=self.style.fonts.size)
+                              for index, flowable in enumerate(inner)],
+                             kept_share(callout.role), self.follower_room, (callout.role, callout.span), self.kept_boxes)]
 
     def quote(self, quote: blocks.Quote, parent: Element) -> list[Flowable]:
         """Indented behind a rule down its left; tagged BlockQuote, with the attribution a P after
