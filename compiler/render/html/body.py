@@ -164,9 +164,12 @@ class BodyWriter:
         caption_class = "" if captioned else ' class="visually-hidden"'
         area, grade = table.header
         rows = [self._glance_row(row) for row in table.rows]
-        # A wide table scrolls in its own box, which keyboard users can focus to scroll.
+        # A wide table scrolls in its own box, which keyboard users can focus to scroll: a region
+        # named by the title, unless the heading above (of the same words) names its section
+        # already, which would make two landmarks of one name.
+        region = f' role="region" aria-label="{text(table.title)}"' if captioned else ""
         self.out.append(
-            f'<div class="table-scroll" role="region" aria-label="{text(table.title)}" tabindex="0">'
+            f'<div class="table-scroll"{region} tabindex="0">'
             f'<table class="glance"><caption{caption_class}>{text(table.title)}</caption>'
             f'<thead><tr><th scope="col">{text(area)}</th><th scope="col">{text(grade)}</th></tr></thead>'
             f'<tbody>{"".join(rows)}</tbody></table></div>')

@@ -20,7 +20,10 @@ def chart_figure(block: blocks.ChartBlock, style: Style) -> str:
     return (f'<figure class="chart" id="{anchor}">{caption}'
             f'<div class="chart-scroll" role="region" aria-label="{text(plain_text(block.caption))}" tabindex="0">'
             f"{drawing}</div>{source}"
-            f'<details><summary>{text(summary)}</summary>{data_table(block)}</details></figure>')
+            f'<details><summary>{text(summary)}</summary>'
+            # (wider than a phone's screen with a few series: it scrolls in a box as other tables do)
+            f'<div class="table-scroll" role="region" aria-label="{text(summary)}" tabindex="0">'
+            f'{data_table(block)}</div></details></figure>')
 
 
 def svg(drawing: chartshapes.ChartDrawing, title: str, description: str, anchor: str) -> str:
