@@ -63,3 +63,33 @@ def test_only_artifacts_are_repeated():
         canvas.repeated("body", draw)
     assert len(calls) == 3  # each drawn anew, with its own marked-content number
     assert len(paragraph.kids) == 2
+
+
+def test_a_shortened_footer_is_the_same_on_every_page_and_in_the_docx(tmp_path):
+    import docx
+
+    from compiler.build.load import load_all
+    from compiler.build.report import BuildOptions, build_report
+    from compiler.source.paths import Roots
+
+    title = "Inspection of the Llanfairpwllgwyngyll Residential Care Home for Older People and Adults"
+    findings = "".join(f"          Paragraph {n} of the findings, long enough to fill a line or two of text.\n\n"
+                       for n in range(12))
+    questions = "".join(f"      - title: Question {n}?\n        grade: good\n        findings: |\n{findings}"
+                        for n in range(12))
+    (tmp_path / "sources").mkdir()
+    path = tmp_path / "sources" / "r.yaml"
+    path.write_text(f"title: {title}\nsubject: S\nstatus: draft\nversion: '0.2'\npublished: 2025-03-05\n"
+                    f"pillars:\n  - title: P\n    grade: good\n    questions:\n{questions}", encoding="utf-8")
+    [loaded] = load_all([path], Roots.at(tmp_path))
+    build_report(loaded, BuildOptions(Roots.at(tmp_path), tmp_path / "out", formats=("pdf", "docx")))
+    with pdfplumber.open(tmp_path / "out" / "r.pdf") as pdf:
+        assert len(pdf.pages) >= 10
+        footers = set()
+        for page in pdf.pages[1:]:
+            foot = page.crop((0, page.height - 60, page.width, page.height)).extract_text()
+            footers.add(" ".join(foot.split()).split(" Page ")[0])
+    [footer] = footers  # one text on pages 2 to 9 and from 10 on
+    assert "\u2026" in footer, footer  # it was shortened
+    word = docx.Document(tmp_path / "out" / "r.docx").sections[0].footer.paragraphs[0].text
+    assert " ".join(word.split("\t")[0].split()) == footer

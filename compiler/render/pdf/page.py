@@ -43,6 +43,7 @@ _COVER_OVERFLOW = ("the cover does not fit its page even with its title, subject
                    "cover band_height_mm, logo_width_mm or title_size smaller")
 MARKING_INSET = 9 * mm  # from the page edge to the marking's baseline
 RUNNING_GAP = 9 * mm  # from the text column to the header and footer baselines
+RUNNING_TEXT_GAP = 12  # points between a running line's left and right texts (render/docx/running.py)
 
 
 class PagePainter:
@@ -63,7 +64,7 @@ class PagePainter:
         self.bottom = page.margin_bottom_mm * mm
         logo = document.cover.logo
         self._logo = ImageReader(pillow_image(logo)) if logo else None
-        self._fitted: dict[float, tuple[str, str, str]] = {}  # see _running_texts
+        self._fitted: tuple[str, str, str] | None = None  # see _running_texts
 
     # ---- page hooks (reportlab calls these with the canvas and the doc template) ----------
 
@@ -191,23 +192,21 @@ class PagePainter:
 
     # ---- running header and footer ------------------------------------------------------------
 
-    def _fit(self, text: str, face: str, size: float, width: float) -> str:
-        """The text, shortened with an ellipsis when it would run past `width`."""
-        return shortened(text, lambda piece: self.fonts.width(piece, face, size), width)
-
-    def _running_texts(self, number_room: float) -> tuple[str, str, str]:
-        """The header's left and right texts and the footer's, fitted: the same on every page
-        whose number is as wide, so fitted once for each width (a long report has hundreds)."""
-        fitted = self._fitted.get(number_room)
-        if fitted is None:
+    def _running_texts(self) -> tuple[str, str, str]:
+        """The header's left and right texts and the footer's, fitted once for every page. The
+        footer leaves room for the widest page number ("Page 9999 of 9999"), as the DOCX's one
+        footer does (render/docx/running.py): the same text on every page, in both formats."""
+        if self._fitted is None:
             running, face, size = self.document.running, self.fonts.regular, self.typography.running_size
+            width = lambda piece: self.fonts.width(piece, face, size)  # noqa: E731
             column = self.right - self.left
-            right = self._fit(running.header_right, face, size, column * 0.45)
-            left = self._fit(running.header_left, face, size, column - self.fonts.width(right, face, size) - 12)
-            footer = shortened_keeping_end(running.footer_left, running.footer_kept,
-                                           lambda piece: self.fonts.width(piece, face, size), column - number_room)
-            fitted = self._fitted[number_room] = (left, right, footer)
-        return fitted
+            widest = _page_x_of_y(running.page_x_of_y, 9999, Finished(9999, {}))
+            right = shortened(running.header_right, width, column * 0.45)
+            left = shortened(running.header_left, width, column - width(right) - RUNNING_TEXT_GAP)
+            footer = shortened_keeping_end(running.footer_left, running.footer_kept, width,
+                                           column - stringWidth(widest, face, size) - RUNNING_TEXT_GAP)
+            self._fitted = (left, right, footer)
+        return self._fitted
 
     def draw_running(self, canvas: ReportCanvas) -> None:
         with canvas.artifact(PAGINATION):
@@ -217,16 +216,15 @@ class PagePainter:
         size, face = self.typography.running_size, self.fonts.regular
         page = canvas.getPageNumber()
         template = self.document.running.page_x_of_y
-        number_room = stringWidth(_page_x_of_y(template, page, Finished(9999, {})), face, size) + 12
-        # Everything but the page number is the same on every page whose number is as wide
-        canvas.repeated(("running", number_room), lambda: self._draw_running_texts(canvas, number_room))
+        # Everything but the page number is the same on every page: drawn once, written again
+        canvas.repeated("running", lambda: self._draw_running_texts(canvas))
         canvas.draw_deferred(DeferredText(self.right, self.bottom - RUNNING_GAP - size, "right", face, size,
                                           self.style.colours.muted, lambda done: _page_x_of_y(template, page, done)))
 
-    def _draw_running_texts(self, canvas: ReportCanvas, number_room: float) -> None:
+    def _draw_running_texts(self, canvas: ReportCanvas) -> None:
         colours, size, face = self.style.colours, self.typography.running_size, self.fonts.regular
         header_y, footer_y = self.top + RUNNING_GAP, self.bottom - RUNNING_GAP - size
-        left, right, footer = self._running_texts(number_room)
+        left, right, footer = self._running_texts()
         canvas.saveState()
         canvas.setFillColor(HexColor(colours.muted))
         canvas.setFont(face, size)
