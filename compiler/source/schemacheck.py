@@ -81,11 +81,23 @@ def _at_item(where: Where, index: int, item: Node) -> Where:
     if name is None:
         place, label = (where[:-1], f"{where[-1]} item {index + 1}") if keys else (where, f"item {index + 1}")
     else:  # the list's own key becomes the item's name; keys above it stay
-        place, label = where[:-1] + ((f"`{'.'.join(keys[:-1])}`",) if len(keys) > 1 else ()), f"{name} {index + 1}"
+        place, label = where[:-1] + ((f"`{'.'.join(keys[:-1])}`",) if len(keys) > 1 else ()), f"{name} {_number(item, index)}"
     title = item.get("title") if isinstance(item, Mapping) else None
     if isinstance(title, Scalar) and not title.is_null and title.value.strip():
         label += f" ({excerpt(' '.join(title.value.split()), _TITLE_IN_PLACE)})"
     return place + (label,)
+
+
+def _number(item: Node, index: int) -> str:
+    """An item's own `number:` (a question numbered 3 is "question 3" even when it is the second),
+    else its place in the list."""
+    number = item.get("number") if isinstance(item, Mapping) else None
+    if isinstance(number, Scalar) and _QUESTION_NUMBER.fullmatch(number.value):
+        return number.value
+    return str(index + 1)  # (a number that is itself wrong is reported at itself, not used here)
+
+
+_QUESTION_NUMBER = re.compile("[1-9][0-9]{0,3}")
 
 
 def _check_mapping(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: Where) -> None:
