@@ -488,3 +488,53 @@ def test_html_chart_keeps_legible_text_on_a_phone_and_scrolls_in_its_own_box(bro
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # not the page
     assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
     page.close()
+
+
+def _bar_block(categories):
+    style = StyleLoader(Roots.at(ROOT)).load("hmicfrs", ROOT, Span("t", 1, 1), Diagnostics())
+    span = Span("t", 1, 1)
+    series = (Series("Ashcombe Primary", tuple(60.0 + n for n in range(len(categories))), span),)
+    return chart_block(Chart(None, "bar", (), tuple(categories), series, "%", None, None, span), 1, (), "f", None,
+                       style), style
+
+
+BAR_CATEGORIES = ["2019", "2022", "2023", "2024", "Local authority average 2024", "England average 2024"]
+
+
+def test_a_docx_bar_chart_puts_its_plot_where_layout_has_it_with_the_names_layout_shows():
+    """Word and LibreOffice left the names a narrow strip: "Local authority average 2024" went
+    onto four lines and LibreOffice hid the names of the bars beside it."""
+    from compiler.render.docx.chartpart import chart_xml
+
+    block, style = _bar_block(BAR_CATEGORIES)
+    part = etree.fromstring(chart_xml(block, style))
+    manual = part.find(f".//{C}plotArea/{C}layout/{C}manualLayout")
+    left, top, right, bottom = block.drawing.plot_box
+    assert manual.find(f"{C}layoutTarget").get("val") == "inner"
+    assert float(manual.find(f"{C}x").get("val")) == pytest.approx(left / block.drawing.width, abs=1e-4)
+    assert float(manual.find(f"{C}w").get("val")) == pytest.approx((right - left) / block.drawing.width, abs=1e-4)
+    assert float(manual.find(f"{C}h").get("val")) == pytest.approx((bottom - top) / block.drawing.height, abs=1e-4)
+    names = [v.text for v in part.findall(f".//{C}cat//{C}v")]
+    assert names == list(block.drawing.category_labels) == BAR_CATEGORIES  # room for each on one line
+
+
+def test_libreoffice_shows_every_name_of_a_docx_bar_chart(tmp_path):
+    from tests.docx_fixtures import convert_with_libreoffice, soffice
+
+    if not soffice():
+        pytest.skip("LibreOffice is not installed (CI installs libreoffice-writer-nogui)")
+    values = ", ".join(str(60 + n) for n in range(len(BAR_CATEGORIES)))
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "r.yaml").write_text(
+        "title: T\nsubject: S\nfront_matter:\n  - title: Phonics\n    body:\n      - chart:\n          type: bar\n"
+        "          caption: Year 1 pupils meeting the expected standard\n"
+        f"          categories: {json.dumps(BAR_CATEGORIES)}\n"
+        f"          series:\n            - {{name: Ashcombe Primary, values: [{values}]}}\n          unit: '%'\n"
+        "pillars:\n  - title: P\n    grade: good\n", encoding="utf-8")
+    result = run_reportc("build", "--format", "pdf,docx", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    convert_with_libreoffice([tmp_path / "out" / "r.docx"], tmp_path / "lo")
+    with pdfplumber.open(tmp_path / "lo" / "r.pdf") as pdf:
+        text = " ".join(" ".join((page.extract_text() or "") for page in pdf.pages).split())
+    for name in BAR_CATEGORIES:
+        assert name in text, name

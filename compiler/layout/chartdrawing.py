@@ -41,11 +41,11 @@ def draw_chart(kind: str, categories: tuple[str, ...], series: tuple[ChartSeries
     shapes: list[Shape] = []
     unnamed_single = len(series) == 1 and not series[0].name  # nothing for a legend to tell apart
     legend_bottom = _legend(shapes, kind, series, looks, frame) if series and not unnamed_single else 0.0
-    sides: tuple = ()
     if kind == "bar":
-        height = _bars(shapes, categories, series, looks, frame, legend_bottom)
-    else:
-        height, sides = _columns_or_lines(shapes, kind, categories, series, looks, frame, legend_bottom)
+        height, category_lines, plot_box = _bars(shapes, categories, series, looks, frame, legend_bottom)
+        return ChartDrawing(round(frame.width, 2), round(height, 2), tuple(shapes), plot_box=plot_box,
+                            category_labels=tuple("\n".join(lines) for lines in category_lines))
+    height, sides = _columns_or_lines(shapes, kind, categories, series, looks, frame, legend_bottom)
     return ChartDrawing(round(frame.width, 2), round(height, 2), tuple(shapes), label_sides=sides)
 
 
@@ -257,7 +257,8 @@ def _lines(shapes, series, looks, frame: Frame, scale: _Scale, left: float, band
 
 
 def _bars(shapes: list[Shape], categories: tuple[str, ...], series: tuple[ChartSeries, ...],
-          looks: tuple[SeriesLook, ...], frame: Frame, top: float) -> float:
+          looks: tuple[SeriesLook, ...], frame: Frame, top: float) -> tuple[float, list, tuple]:
+    """The drawing's height, each category's label lines, and where the plot is."""
     size, count = frame.size, max(len(series), 1)
     values = [v for entry in series for v in entry.values] or [0.0]
     ticks = nice_ticks(min(values), max(values), from_zero=True)
@@ -307,4 +308,5 @@ def _bars(shapes: list[Shape], categories: tuple[str, ...], series: tuple[ChartS
                 shapes.append(Label(round(x, 2), round(y + bar_height / 2 + size * 0.3, 2), text, anchor, size,
                                     frame.text))
     shapes.append(Line(((round(zero, 2), plot_top), (round(zero, 2), round(plot_bottom, 2))), frame.text, 1.0))
-    return plot_bottom + size * 2.0
+    plot_box = (round(left, 2), round(plot_top, 2), round(right, 2), round(plot_bottom, 2))
+    return plot_bottom + size * 2.0, category_lines, plot_box

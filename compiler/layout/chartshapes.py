@@ -75,6 +75,12 @@ class ChartDrawing:
     # A line chart's value labels, by series and category: "above", "below", "right" or "left"
     # of their point, for a format that places them itself (a Word chart)
     label_sides: tuple[tuple[str, ...], ...] = ()
+    # A bar chart's plot (left, top, right, bottom) and each category's name as the drawing shows
+    # it beside the plot (its lines joined by a line break; empty where only every n-th category
+    # is named): a Word chart is told to put its plot there and show those names, as it would
+    # otherwise leave the names a narrow strip, wrap them into tall blocks and hide their neighbours
+    plot_box: tuple[float, float, float, float] | None = None
+    category_labels: tuple[str, ...] = ()
 
     def labels(self) -> tuple[Label, ...]:
         return tuple(shape for shape in self.shapes if isinstance(shape, Label))

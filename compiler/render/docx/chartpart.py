@@ -48,7 +48,7 @@ def chart_xml(block: ChartBlock, style: Style) -> bytes:
     chart = _e(space, "c:chart")
     _val(chart, "c:autoTitleDeleted", 1)
     plot = _e(chart, "c:plotArea")
-    _e(plot, "c:layout")
+    _plot_layout(_e(plot, "c:layout"), block)
     # Where layout turned the value labels to read upwards (columns too thin for them across),
     # Word and LibreOffice turn theirs too.
     rotated = any(label.rotated for label in block.drawing.labels())
@@ -65,6 +65,23 @@ def chart_xml(block: ChartBlock, style: Style) -> bytes:
     _e(_e(outline, "a:ln"), "a:noFill")
     _text_properties(space, *text_look)
     return etree.tostring(space, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _plot_layout(layout: etree._Element, block: ChartBlock) -> None:
+    """A bar chart's plot where the drawing has it: Word and LibreOffice otherwise leave the
+    category names a narrow strip, wrap them into tall blocks and hide the names beside those."""
+    box = block.drawing.plot_box if block.drawing else None
+    if box is None or block.drawing.width <= 0 or block.drawing.height <= 0:
+        return  # where Word puts it
+    left, top, right, bottom = box
+    width, height = block.drawing.width, block.drawing.height
+    manual = _e(layout, "c:manualLayout")
+    _val(manual, "c:layoutTarget", "inner")
+    _val(manual, "c:xMode", "edge")
+    _val(manual, "c:yMode", "edge")
+    for tag, value in (("c:x", left / width), ("c:y", top / height), ("c:w", (right - left) / width),
+                       ("c:h", (bottom - top) / height)):
+        _val(manual, tag, f"{value:.4f}")
 
 
 def _plotted(plot: etree._Element, block: ChartBlock, rotated: tuple[str, str, str] | None) -> etree._Element:
@@ -116,7 +133,10 @@ def _series(kind: etree._Element, block: ChartBlock, index: int, rotated: tuple[
         _val(ser, "c:invertIfNegative", 0)
     _labels(ser, block, index, index == _highest(block), rotated)
     rows = len(block.categories) + 1
-    _strings(_e(_e(ser, "c:cat"), "c:strRef"), f"Sheet1!$A$2:$A${rows}", block.categories)
+    # The names as the other formats show them, wrapped or shortened to fit: Word and LibreOffice
+    # wrap full names their own way, and hide the neighbours of a name that grew too tall
+    shown = block.drawing.category_labels if block.drawing and block.drawing.category_labels else block.categories
+    _strings(_e(_e(ser, "c:cat"), "c:strRef"), f"Sheet1!$A$2:$A${rows}", shown)
     numbers = _e(_e(ser, "c:val"), "c:numRef")
     _e(numbers, "c:f").text = f"Sheet1!${column}$2:${column}${rows}"
     cache = _e(numbers, "c:numCache")
