@@ -5,6 +5,7 @@ writer sees every problem of a run at once; exceptions are reserved for bugs and
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterator, Literal
@@ -186,3 +187,14 @@ def _as_errors(counts: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]
     for (file, _), count in counts.items():
         merged[(file, "error")] = merged.get((file, "error"), 0) + count
     return merged
+
+
+def internal_error(error: Exception, doing: str) -> str:
+    """The message for a bug in reportc met while `doing` (building, checking) one source: said
+    briefly, as an error of that source; REPORTC_DEBUG=1 prints the traceback too."""
+    if os.environ.get("REPORTC_DEBUG"):
+        import traceback
+
+        traceback.print_exc()
+    return (f"internal error while {doing} ({type(error).__name__}: {error}); please report it "
+            "(REPORTC_DEBUG=1 shows details)")

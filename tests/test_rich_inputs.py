@@ -152,3 +152,47 @@ def test_csv_files_python_cannot_parse_say_where_and_how_to_fix_them(tmp_path):
         'data/open.csv:2:1: error: a quoted cell that starts on this row is never closed; add its closing double '
         'quote (") or remove the opening one',
         "data/wide.csv:1:1: error: the CSV file is saved as UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)"]
+
+
+def test_a_figure_width_that_is_no_whole_number_is_one_error_at_its_line(tmp_path):
+    """`width: 50.5` printed the schema's error and then a traceback (the builder read it with int())."""
+    from PIL import Image
+
+    from tests.conftest import run_reportc
+
+    (tmp_path / "sources").mkdir()
+    Image.new("RGB", (40, 30), "navy").save(tmp_path / "sources" / "map.png")
+    widths = ["50.5", "1e9", ".nan", "abc", "0x20", "true", "'٥٠'"]
+    (tmp_path / "sources" / "r.yaml").write_text(
+        "title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n"
+        + "".join(f"      - figure: {{image: map.png, alt: A map, caption: Map, width: {width}}}\n" for width in widths),
+        encoding="utf-8")
+    for command in ("validate", "build"):
+        result = run_reportc(command, cwd=tmp_path)
+        errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+        assert result.returncode == 1 and "Traceback" not in result.stderr and "internal error" not in result.stderr
+        assert [error.split(":")[1] for error in errors] == [str(6 + n) for n in range(len(widths))], result.stderr
+        assert all("`figure.width`" in error for error in errors), errors
+
+
+def test_a_bug_met_while_checking_a_source_is_an_error_of_that_source(tmp_path, monkeypatch):
+    from compiler.build import load
+
+    (tmp_path / "sources").mkdir()
+    for name in ("a", "b"):
+        (tmp_path / "sources" / f"{name}.yaml").write_text("title: T\nsubject: S\npillars:\n  - title: P\n")
+    real = load.load_report
+
+    def failing(path, *args):
+        if path.name == "a.yaml":
+            raise ValueError("a bug")
+        return real(path, *args)
+
+    monkeypatch.setattr(load, "load_report", failing)
+    from compiler.source.paths import Roots
+
+    first, second = load.load_all([tmp_path / "sources" / "a.yaml", tmp_path / "sources" / "b.yaml"],
+                                  Roots.at(tmp_path))
+    [error] = [d.format() for d in first.diagnostics]
+    assert "internal error while checking (ValueError: a bug); please report it" in error
+    assert second.ok

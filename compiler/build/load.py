@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostics, Span
+from ..diagnostics import Diagnostics, Span, internal_error
 from ..source.paths import Roots, is_dir, is_file, resolve_file
 
 if TYPE_CHECKING:
@@ -134,9 +134,19 @@ def load_all(paths: list[Path], roots: Roots, strict: bool = False) -> list[Load
     from ..style.loader import StyleLoader
 
     styles = StyleLoader(roots)
-    loaded = [load_report(path, roots, styles, strict) for path in paths]
+    loaded = [_load_guarded(path, roots, styles, strict) for path in paths]
     check_id_clashes(loaded)
     return loaded
+
+
+def _load_guarded(path: Path, roots: Roots, styles: StyleLoader, strict: bool) -> Loaded:
+    """`load_report`, where a bug in reportc is an error of this source, never a traceback."""
+    try:
+        return load_report(path, roots, styles, strict)
+    except Exception as error:  # not the source's fault: said briefly, and the other sources go on
+        loaded = Loaded(path, str(path))
+        loaded.diagnostics.error(Span(loaded.file), internal_error(error, "checking"))
+        return loaded
 
 
 def peek_id(path: Path) -> str | None:

@@ -1,13 +1,12 @@
 """In a worker process: one job -> its source loaded, built and written -> a ReportResult."""
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, Span
+from ..diagnostics import Diagnostic, Span, internal_error
 from ..source.paths import Roots
 from . import cache as buildcache
 from .jobs import BUILT, FAILED, Job, ReportResult
@@ -45,7 +44,7 @@ def build_job(job: Job) -> ReportResult:
         result = _build_job(job)
     except Exception as error:  # a bug in reportc, not in the source: say so, briefly
         result = ReportResult(job.file, FAILED, job.expected_id, diagnostics=(
-            Diagnostic("error", Span(job.file), _internal_error(error)),))
+            Diagnostic("error", Span(job.file), internal_error(error, "building")),))
     return replace(result, reason=job.reason, seconds=time.perf_counter() - started)
 
 
@@ -87,11 +86,3 @@ def _write(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
         loaded.diagnostics.error(Span(loaded.file), f"cannot write the output: {error.strerror or error}")
     return []
 
-
-def _internal_error(error: Exception) -> str:
-    if os.environ.get("REPORTC_DEBUG"):
-        import traceback
-
-        traceback.print_exc()
-    return (f"internal error while building ({type(error).__name__}: {error}); please report it "
-            "(REPORTC_DEBUG=1 shows details)")

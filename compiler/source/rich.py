@@ -145,7 +145,7 @@ class RichBlocks:
         if image is None:
             return None
         return Figure(name=self.builder.text(node.get("name")), image=image, alt=alt, caption=self.inline(caption),
-                      source=self.inline(node.get("source")), width_percent=int(self.builder.text(node.get("width")) or 100),
+                      source=self.inline(node.get("source")), width_percent=_width_percent(self.builder.text(node.get("width"))),
                       span=node.span, caption_span=_span(caption))
 
     def image(self, node: Scalar, alt: str):
@@ -223,3 +223,9 @@ def _span(node: Node | None) -> Span | None:
 
 def _literal(text: str) -> Inlines:
     return (Text(text),) if text else ()
+
+
+def _width_percent(written: str | None) -> int:
+    """A figure's `width:`; 100 when it is not written, or not a whole number (which the schema
+    check reports at the value, so the report is not built)."""
+    return int(written) if written is not None and written.isascii() and written.isdigit() else 100
