@@ -9,17 +9,17 @@ The merged Document has the current report's metadata, running text and style; i
 A renderer that supports tracked changes maps these; accepting every change gives the current
 report, rejecting every change gives the old one.
 
-Blocks are aligned by difflib: first on their kind and plain text, so unchanged blocks match
-even when questions are inserted before them (anchors are positional, so they cannot be the key);
-then, among what did not match, on their kind alone, so an edited paragraph is paired with its
-old version and diffed word by word. (v2) A note mark or a cross-reference is one word of its own;
-a table, figure, chart or quotation that changed is replaced whole; the notes of both versions are
-one Notes block at the end, paired by number as their marks are.
+Blocks are aligned by difflib (in bounded time, layout/diffing.py): first on their kind and
+plain text, so unchanged blocks match even when questions are inserted before them (anchors are
+positional, so they cannot be the key); then, among what did not match, on their kind alone, so
+an edited paragraph is paired with its old version and diffed word by word. (v2) A note mark or a
+cross-reference is one word of its own; a table, figure, chart or quotation that changed is
+replaced whole; the notes of both versions are one Notes block at the end, paired by number as
+their marks are.
 """
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 from dataclasses import replace
 from typing import Callable, Sequence
@@ -28,6 +28,7 @@ from ..model import Emph, Inlines, Link, Strong, Text
 from .blocks import (Badge, Block, Callout, ChartBlock, Contents, ContentsEntry, Cover, DataTable, DefinitionList,
                      Document, FigureBlock, GlanceRow, GlanceTable, Heading, Imprint, ListBlock, ListEntry, NoteEntry,
                      NoteMark, Notes, Para, Quote, RefLink)
+from .diffing import opcodes
 from .tracked import DELETE, INSERT, BadgeChange, Change, Tracked
 
 _WORD = re.compile(r"\w+|\s+|[^\w\s]")  # words, runs of white space, single punctuation marks
@@ -57,8 +58,7 @@ def _aligned(old: Sequence, new: Sequence, key: Callable, kind: Callable, merge:
     """Both sequences merged: pairs merged, the rest Tracked. Matched first on `key` (kind and
     text), then, inside each stretch that did not match, on `kind` alone."""
     merged: list = []
-    matcher = difflib.SequenceMatcher(None, [key(b) for b in old], [key(b) for b in new], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([key(b) for b in old], [key(b) for b in new]):
         if tag == "equal":
             merged += _merged_pairs(old[i1:i2], new[j1:j2], merge)
         else:
@@ -68,8 +68,7 @@ def _aligned(old: Sequence, new: Sequence, key: Callable, kind: Callable, merge:
 
 def _paired_by_kind(old: Sequence, new: Sequence, kind: Callable, merge: Callable) -> list:
     merged: list = []
-    matcher = difflib.SequenceMatcher(None, [kind(b) for b in old], [kind(b) for b in new], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes([kind(b) for b in old], [kind(b) for b in new]):
         if tag == "equal":
             merged += _merged_pairs(old[i1:i2], new[j1:j2], merge)
         else:  # deletions first: rejecting keeps the old order, accepting the new
@@ -230,8 +229,7 @@ def words(old: Inlines, new: Inlines) -> tuple:
     Change(INSERT); a word whose formatting changed counts as changed."""
     before, after = _tokens(old), _tokens(new)
     merged: list = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    for tag, i1, i2, j1, j2 in opcodes(before, after):
         if tag == "equal":
             merged += _inlines(after[j1:j2])
             continue
