@@ -161,6 +161,18 @@ def test_a_double_quoted_scalar_escapes_quotes_and_backslashes(project):
     assert changed_lines(project) == [('      - title: "How \\"well\\"?"', '      - title: "How \\"well\\" \\"x\\" \\\\ y?"')]
 
 
+def test_a_line_separator_or_a_tab_is_listed_and_written_as_an_escape(project):
+    """A raw U+2028 in the source reads as a line break in editors and split the --dry-run diff's
+    line; the listing showed it, and an inserted tab, as a plain space."""
+    reviewed(project, ("Heading 2", '1.\tHow "well"?', "?", "\u2028now?"), (None, "Plain text", "Plain", "\tPlain"))
+    listing = run_reportc("review", "reviewed.docx", cwd=project)
+    assert 'insert "\\u2028now"' in listing.stdout or 'with "\\u2028now?"' in listing.stdout, listing.stdout
+    assert '"\\tPlain"' in listing.stdout, listing.stdout
+    assert apply(project).returncode == 0
+    assert ('      - title: "How \\"well\\"?"', '      - title: "How \\"well\\"\\u2028now?"') in changed_lines(project)
+    assert "\u2028" not in source(project)
+
+
 def test_a_single_quoted_scalar_doubles_quotes(project):
     reviewed(project, ("Heading 2", "2.\tFolded", "Folded", "Bent's"))
     assert apply(project).returncode == 0

@@ -112,7 +112,9 @@ def describe(remark: Remark) -> str:
 
 
 def _shorten(text: str) -> str:
-    text = one_line(text)
+    """A change's text, shortened. Only runs of spaces are squeezed: a tab or a line separator
+    the change inserts is part of it, and shows escaped (`\\t`, `\\u2028`), as `--apply` writes it."""
+    text = re.sub("  +", " ", text)
     return text if len(text) <= _ANCHOR_LIMIT else text[: _ANCHOR_LIMIT - 1] + "\u2026"
 
 

@@ -102,7 +102,7 @@ def spliced(scalar: "Scalar", edits: list[ValueEdit]) -> str | None:
 def written_as(text: str, scalar: "Scalar", source: str, at: int) -> str:
     """`text` as the scalar's style writes it at source index `at`."""
     if scalar.style == '"':
-        return "".join(_DOUBLE_ESCAPES.get(char, char) for char in text)
+        return _double_quoted(text)
     if scalar.style == "'":
         return text.replace("'", "''")
     if scalar.style in ("|", ">") and "\n" in text:
@@ -117,15 +117,24 @@ def written_as(text: str, scalar: "Scalar", source: str, at: int) -> str:
 
 def requoted(value: str) -> str:
     """`value` as one double-quoted scalar."""
+    return '"' + _double_quoted(value) + '"'
+
+
+def _double_quoted(text: str) -> str:
+    """`text` as a double-quoted scalar's source holds it: `"` and `\\` escaped, and every control
+    character and the line and paragraph separators as escapes (written raw, editors show those
+    as line breaks, and a diff of the file splits its line there)."""
     escaped = []
-    for char in value:
+    for char in text:
         if char in _DOUBLE_ESCAPES:
             escaped.append(_DOUBLE_ESCAPES[char])
         elif ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F:
             escaped.append(f"\\x{ord(char):02x}")
+        elif char in "\u2028\u2029":
+            escaped.append(f"\\u{ord(char):04x}")
         else:
             escaped.append(char)
-    return '"' + "".join(escaped) + '"'
+    return "".join(escaped)
 
 
 def edited_value(value: str, edits: list[ValueEdit]) -> str:
