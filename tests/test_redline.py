@@ -275,6 +275,15 @@ def test_no_old_version_builds_plainly_with_a_warning(built, tmp_path):
 
 # ---- in LibreOffice itself: Accept All and Reject All, as a reviewer would ----------------------
 
+def test_a_redline_from_a_path_that_does_not_exist_is_a_usage_error(built):
+    """A mistyped checkout path built plainly with a warning and exit 0, dropping the redline in CI."""
+    result = run_reportc("build", "--format", "docx", "--out", "typo", "--redline-from", "../no-such-checkout",
+                         cwd=built, env=EPOCH)
+    assert result.returncode == 2
+    assert "--redline-from ../no-such-checkout: no such file or folder" in result.stderr
+    assert not (built / "typo").exists()
+
+
 def test_libreoffice_accept_all_and_reject_all_give_the_new_and_the_old_report(versions, tmp_path):
     """The whole documents, contents included, paragraph by paragraph: text and style."""
     import json

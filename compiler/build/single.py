@@ -38,6 +38,9 @@ def usage_problem(args) -> str | None:
     """Why the build options cannot go together, as a usage error; None when they can."""
     if args.command != "build":
         return None
+    if args.redline_from is not None and not args.redline_from.exists():  # a mistyped path: no silent plain build
+        return (f"--redline-from {_named(args.redline_from)}: no such file or folder; name the old version's "
+                "source file, or a folder of its sources (such as a checkout of the last release)")
     given = {dest for dest, default in args.build_defaults.items() if getattr(args, dest) is not default}
     if args.output is None:
         return _out_problem(args.out) if "out" in given else None
