@@ -436,7 +436,7 @@ def _verify(args) -> int:
     # DIR is the build folder, or else the manifest itself (read() refuses a FIFO or device)
     named_file = os.path.lexists(args.folder) and not os.path.isdir(args.folder)
     path = args.folder if named_file else args.folder / manifest.MANIFEST_NAME
-    found = manifest.read(path, diagnostics)
+    found = manifest.read(path, diagnostics, follow=named_file)  # the one in DIR is never a link reportc wrote
     checked = manifest.verify(path.parent, found, diagnostics) if found else 0
     _print(diagnostics, args.quiet)
     if diagnostics.has_errors:

@@ -69,8 +69,21 @@ def test_a_manifest_that_is_no_regular_file_is_refused_unread(tmp_path, kind):
     for args in (["verify", str(out)], ["manifest", "merge", str(target), "-o", str(tmp_path / "m.json")]):
         result = run_bounded(*args, cwd=tmp_path)
         assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
-        assert f"{target}:1:1: error: not a regular file" in result.stderr
+        refused = "is a symbolic link" if kind.startswith("symlink") and args[0] == "verify" else "not a regular file"
+        assert f"{target}:1:1: error: {refused}" in result.stderr
     assert not (tmp_path / "m.json").exists()
+
+
+def test_verify_never_reads_the_folder_s_manifest_through_a_symlink(tmp_path, capsys):
+    """A build folder's manifest.json linking to a file elsewhere (outside the project) was read
+    and its artefacts reported as matching; an artefact that is a link was already refused."""
+    out = folder_with(tmp_path, manifest_text(record()))
+    elsewhere = tmp_path / "elsewhere.json"
+    (out / "manifest.json").rename(elsewhere)
+    (out / "manifest.json").symlink_to(elsewhere)
+    assert main(["verify", str(out)]) == 1
+    assert "manifest.json:1:1: error: is a symbolic link" in capsys.readouterr().err
+    assert main(["verify", str(out / "manifest.json")]) == 0  # named itself: the user's own choice
 
 
 def test_a_manifest_over_the_size_limit_is_refused(tmp_path, capsys):

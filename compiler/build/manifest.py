@@ -75,13 +75,15 @@ def _plain(record: Record) -> dict:
             "size": record.size, "pages": record.pages, "sha256": record.sha256}
 
 
-def read(path: Path, diagnostics: Diagnostics) -> Manifest | None:
+def read(path: Path, diagnostics: Diagnostics, follow: bool = True) -> Manifest | None:
     """A manifest file, or None with every reason in `diagnostics`. The file is hostile until
     checked: it is read only if it is a regular file of at most MAX_MANIFEST_BYTES, parsed
-    without recursion or huge-number failures, and every field is checked against bounds."""
+    without recursion or huge-number failures, and every field is checked against bounds.
+    `follow`: a symbolic link is read through (a file the user named), else refused (the one
+    a build folder holds, which reportc writes as a regular file, as it writes the artefacts)."""
     file = str(path)
     try:
-        body = _parse(_read_bounded(path))
+        body = _parse(_read_bounded(path, follow))
     except FileNotFoundError:
         diagnostics.error(Span(file), "no manifest here; build first (reportc build writes it)")
         return None
@@ -114,13 +116,16 @@ class _Refused(Exception):
     """A manifest file refused before its contents are looked at; the message says why."""
 
 
-def _read_bounded(path: Path) -> bytes:
+def _read_bounded(path: Path, follow: bool) -> bytes:
     """The bytes of a regular file of at most MAX_MANIFEST_BYTES (a FIFO is never waited on,
     /dev/zero never read: see safefile)."""
     if "\0" in str(path):  # os.stat() would raise ValueError, not OSError
         raise _Refused("the file name holds a NUL character")
+    if not follow and path.is_symlink():
+        raise _Refused("is a symbolic link; reportc writes the manifest as a regular file, so this is not "
+                       "what it built (not followed)")
     try:
-        data = read_regular(path, MAX_MANIFEST_BYTES, follow=True)
+        data = read_regular(path, MAX_MANIFEST_BYTES, follow=follow)
     except NotRegularFile:
         raise _Refused("not a regular file (a folder, FIFO or device?); a manifest is a JSON file") from None
     if data is None:
