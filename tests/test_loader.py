@@ -54,9 +54,11 @@ def test_raw_control_characters_are_each_reported_and_parsing_goes_on():
     assert messages[2].startswith("r.yaml:4:1: error: invalid YAML")
 
 
-def test_escaped_surrogate_is_an_error_with_position():
-    assert diagnose(b'title: "\\uD800"\n') == [
-        "r.yaml:1:11: error: invalid YAML: escaped lone surrogates (such as \\uD800) are not allowed"]
+def test_escaped_surrogate_or_code_past_unicode_is_an_error_with_position():
+    for escape in (b"\\uD800", b"\\U00110000"):
+        assert diagnose(b'title: "' + escape + b'"\n') == [
+            "r.yaml:1:11: error: invalid YAML: this escape is no Unicode character (a lone surrogate such as "
+            "\\uD800, or a code past \\U0010FFFF); write the character itself"]
 
 
 def test_tab_indentation_gets_a_hint():

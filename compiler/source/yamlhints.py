@@ -25,7 +25,9 @@ _COMMENT_LIKE_TEXT = re.compile(r"\s+#[^\s#]")  # ` #5`, ` #1D70B8`: a comment, 
 
 # Wordings fixed in full; the rules below cover the rest.
 _FIXED = {
-    "found invalid Unicode character escape code": "escaped lone surrogates (such as \\uD800) are not allowed",
+    # (libyaml says this of a lone surrogate and of a code past U+10FFFF alike)
+    "found invalid Unicode character escape code": "this escape is no Unicode character (a lone surrogate such as "
+                                                   "\\uD800, or a code past \\U0010FFFF); write the character itself",
     "found unknown escape character": "inside double quotes a backslash starts an escape such as \\n; "
                                       "write \\\\ for a backslash, or use single quotes",
     "block sequence entries are not allowed in this context": "a list item ('- ') cannot follow a key on "
