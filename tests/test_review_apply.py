@@ -173,6 +173,26 @@ def test_a_line_separator_or_a_tab_is_listed_and_written_as_an_escape(project):
     assert "\u2028" not in source(project)
 
 
+def test_a_change_that_joins_two_paragraphs_is_applied_to_neither(project):
+    """A reviewer selected from the end of one paragraph into the next and typed: Word and
+    LibreOffice save the first paragraph's mark as deleted and the rest as changes in the second,
+    whose half alone was written back (duplicating its text, or leaving "the service" lowercase)."""
+    word = docx.Document(str(project / "build" / "r.docx"))
+    first = find(word, "First line of the literal block")
+    properties = first._p.get_or_add_pPr()
+    mark = properties.find(qn("w:rPr"))
+    if mark is None:
+        mark = OxmlElement("w:rPr")
+        properties.append(mark)
+    mark.append(_revision("del", 700))
+    track(find(word, "Another paragraph here"), "Another", "another", 710)
+    word.save(project / "reviewed.docx")
+    result = apply(project)
+    joined = [line for line in result.stderr.splitlines() if "paragraph split, joined" in line]
+    assert len(joined) == 2, result.stderr
+    assert source(project) == SOURCE
+
+
 def test_a_single_quoted_scalar_doubles_quotes(project):
     reviewed(project, ("Heading 2", "2.\tFolded", "Folded", "Bent's"))
     assert apply(project).returncode == 0

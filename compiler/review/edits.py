@@ -72,6 +72,7 @@ def paragraph_edits(package: Package) -> Iterator[ParagraphEdits]:
 
 def _story_edits(root: "etree._Element", marks: dict) -> Iterator[ParagraphEdits]:
     open_marks: dict[str, str] = {}  # bookmark id -> mark name, in start order
+    joined = False
     in_text_boxes = set(_TEXT_BOX_PARAGRAPHS(root))  # read with the paragraph holding the box
     for node in root.iter(w("p"), w("bookmarkStart"), w("bookmarkEnd")):
         if node.tag == w("bookmarkStart") and node.get(w("name"), "") in marks:
@@ -81,6 +82,9 @@ def _story_edits(root: "etree._Element", marks: dict) -> Iterator[ParagraphEdits
         elif node.tag == w("p") and node not in in_text_boxes:
             mark = _own_mark(node, marks) or (marks[next(reversed(open_marks.values()))] if open_marks else None)
             found = _read_paragraph(node, mark)
+            if joined:  # the paragraph before ends in a deleted (or inserted) mark: this one is in the join
+                _problem(found, _JOINED)
+            joined = _JOINED in found.problems and _mark_changed(node)
             if found.edits or found.problems:
                 yield found
 
@@ -111,8 +115,7 @@ class _ParagraphReader:
         if node.tag in _FORMAT_CHANGES:
             _problem(self.result, "a formatting change (only text can be written back to the source)")
         elif node.tag in _CHANGES and node.getparent().tag == _RPR:
-            _problem(self.result, "a paragraph split, joined, added or removed (only text inside one "
-                                  "paragraph can be written back; edit the source by hand)")
+            _problem(self.result, _JOINED)
         elif node.tag in _CHANGES:
             self.changes.append(node)
             self.open[_kind(node)] += 1
@@ -178,6 +181,17 @@ def _read_paragraph(p: "etree._Element", mark: "Mark | None") -> ParagraphEdits:
         else:
             reader.enter(node)
     return reader.finish()
+
+
+_JOINED = ("a paragraph split, joined, added or removed (only text inside one paragraph can be written back; "
+           "edit the source by hand)")
+
+
+def _mark_changed(p: "etree._Element") -> bool:
+    """Whether the paragraph's own mark (its end) is a tracked deletion or insertion: the next
+    paragraph is then joined to it, or split from it."""
+    marks = p.find(f"{w('pPr')}/{_RPR}")
+    return marks is not None and any(child.tag in _CHANGES for child in marks)
 
 
 def _kind(change: "etree._Element") -> str:
