@@ -158,6 +158,10 @@ class Table:
     span: Span
     source: Inlines | None = None  # (v2 `table:` block) printed as "Source: ..." under it
     notes: tuple["Block", ...] = ()  # (v2 `table:` block) block text under it
+    # Where the caption and the source were written (the table's own span when not known): a
+    # draft marks each paragraph with its own, so a reviewer's change finds its own field
+    caption_span: Span | None = field(default=None, compare=False)
+    source_span: Span | None = field(default=None, compare=False)
 
     @property
     def items(self) -> tuple[TableCell, ...]:

@@ -153,6 +153,9 @@ class DataTable:
     source: Inlines | None = None  # "Source: ..." (the `source` label filled in), under the table
     notes: tuple["Block", ...] = ()  # block text under the table (role "table-note" paragraphs)
     cell_spans: tuple[tuple[Span, ...], ...] = field(default=(), compare=False)  # each body cell's, for drafts
+    header_spans: tuple[Span, ...] = field(default=(), compare=False)  # each header cell's, for drafts
+    caption_span: Span | None = field(default=None, compare=False)  # for drafts; None: the table's
+    source_span: Span | None = field(default=None, compare=False)
 
     def body_cell_spans(self) -> tuple[tuple[Span, ...], ...]:
         """Each body cell's source position: its own where known (a CSV cell's is in the CSV

@@ -25,7 +25,9 @@ class Numbering:
                          tuple(cell.content for cell in table.header), table.align, rows, table.span,
                          tuple(row[0].span if row else table.span for row in table.rows),
                          source=self.source(table.source), notes=notes,
-                         cell_spans=tuple(tuple(cell.span for cell in row) for row in table.rows))
+                         cell_spans=tuple(tuple(cell.span for cell in row) for row in table.rows),
+                         header_spans=tuple(cell.span for cell in table.header),
+                         caption_span=table.caption_span, source_span=table.source_span)
 
     def figure(self, figure: Figure) -> FigureBlock:
         self.figures += 1

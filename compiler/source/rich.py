@@ -83,7 +83,8 @@ class RichBlocks:
             return None
         return Table(caption=self.inline(node.get("caption")), name=self.builder.text(node.get("name")),
                      header=header, align=self.align(node.get("align"), len(header)), rows=body, span=node.span,
-                     source=self.inline(node.get("source")), notes=self.notes(node.get("notes")))
+                     source=self.inline(node.get("source")), notes=self.notes(node.get("notes")),
+                     caption_span=_span(node.get("caption")), source_span=_span(node.get("source")))
 
     def cells(self, node: Node | None) -> tuple[TableCell, ...]:
         if not isinstance(node, Sequence):

@@ -54,7 +54,7 @@ def parse_table(lines: Lines, index: int, inline: InlineParser,
         diagnostics.error(header_span, f"this table has {width} columns; at most {MAX_TABLE_COLUMNS} are "
                                        "allowed (split it into several tables)")
         width = MAX_TABLE_COLUMNS
-    header = tuple(_cell(text, offset, header_span, inline) for offset, text in header_cells[:width])
+    header = tuple(_cell(text, offset, lines.span_at(index, offset), inline) for offset, text in header_cells[:width])
     delimiter_offset, delimiter_line = lines.stripped(index + 1)
     delimiter = _cells(delimiter_line, delimiter_offset)
     if len(delimiter) != len(header_cells):
@@ -70,8 +70,10 @@ def parse_table(lines: Lines, index: int, inline: InlineParser,
         if row is not None:
             rows.append(row)
         end += 1
+    caption_span = lines.span_at(end, lines.stripped(end)[0]) if end < len(lines.texts) else None
     caption, name, end = _caption(lines, end, inline)
-    return Table(caption, name, header, align, tuple(rows), header_span), end
+    return Table(caption, name, header, align, tuple(rows), header_span,
+                 caption_span=caption_span if caption else None), end
 
 
 def _row(lines: Lines, index: int, width: int, header_count: int, inline: InlineParser,
@@ -88,7 +90,8 @@ def _row(lines: Lines, index: int, width: int, header_count: int, inline: Inline
         diagnostics.error(span, f"this table row has {len(cells)} cells but the header has {header_count}; "
                                 f"give every row {header_count} (an empty cell is `| |`, a bar inside a "
                                 "cell is written `\\|`)")
-    made = [_cell(text, cell_offset, span, inline) for cell_offset, text in cells[:width]]
+    # each cell at its own column: a reviewer's change to "400" in `| 2023 | 400 | 400 |` is found in its cell
+    made = [_cell(text, cell_offset, lines.span_at(index, cell_offset), inline) for cell_offset, text in cells[:width]]
     made += [TableCell((), span)] * (width - len(made))
     return tuple(made)
 

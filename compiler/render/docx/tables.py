@@ -29,7 +29,7 @@ CELL_MARGIN_PT = 5.4  # the Data Table style's left and right cell margins (108 
 
 def add_data_table(builder: "DocxBuilder", block: DataTable, target: "_Target") -> None:
     caption = caption_paragraph(builder, block.caption, block.number, block.anchor, "Table")
-    builder.emit(caption, target, block.span, "table caption")
+    builder.emit(caption, target, block.caption_span or block.span, "table caption")
     fit = column_widths(block, builder.document.style)
     widths = tuple(width / PT_PER_MM for width in fit.widths)
     table = builder.new_table(builder.styles.id("Data Table"), widths, caption=plain_text(block.caption),
@@ -47,7 +47,8 @@ def add_data_table(builder: "DocxBuilder", block: DataTable, target: "_Target") 
     table.find(qn("w:tblPr")).find(qn("w:tblW")).attrib.update(
         {qn("w:w"): str(round(sum(widths) * PT_PER_MM * 20)), qn("w:type"): "dxa"})
     table.find(qn("w:tblPr")).find(qn("w:tblLook")).set(qn("w:noHBand"), "0")  # stripes, as in the PDF
-    _fill_row(builder, builder.new_row(table, header=True), block.header, block.align, header_style, block.span)
+    _fill_row(builder, builder.new_row(table, header=True), block.header, block.align, header_style,
+              block.header_spans or block.span)
     style = builder.document.style
     half_page = style.page.text_height_mm * PT_PER_MM / 2
     measure, line_pt = _measure(style), style.fonts.size * TABLE_TEXT_SCALE * fit.scale * 1.2  # single spacing
@@ -59,7 +60,7 @@ def add_data_table(builder: "DocxBuilder", block: DataTable, target: "_Target") 
         _fill_row(builder, builder.new_row(table, header=False, splits=splits), row, block.align, text_style, spans)
     builder.emit_table(table, target)
     if block.source:
-        add_source_line(builder, block.source, block.span, target)
+        add_source_line(builder, block.source, block.source_span or block.span, target)
     for note in block.notes:
         builder.add_block(note, target)
 
