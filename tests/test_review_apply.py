@@ -193,6 +193,23 @@ def test_a_change_that_joins_two_paragraphs_is_applied_to_neither(project):
     assert source(project) == SOURCE
 
 
+def test_text_edited_without_tracking_beside_a_tracked_change_is_warned_about(project):
+    """A paragraph's tracked change is written back; an edit beside it made with tracking off
+    (or another reviewer's change accepted in the draft) was lost without a word."""
+    word = docx.Document(str(project / "build" / "r.docx"))
+    paragraph = find(word, "First line of the literal block")
+    first = next(t for t in paragraph._p.iter(qn("w:t")) if "First" in t.text)
+    first.text = first.text.replace("First", "Opening")  # with tracking off
+    track(paragraph, "second", "later", 720)
+    word.save(project / "reviewed.docx")
+    result = apply(project)
+    assert result.returncode == 0, result.stderr
+    assert "also differs from the source where no tracked change shows it" in result.stderr
+    assert changed_lines(project) == [("          with a second line.", "          with a later line.")]
+    # Headings (numbered by the draft) and clean paragraphs get no such warning
+    assert result.stderr.count("no tracked change shows it") == 1
+
+
 def test_a_single_quoted_scalar_doubles_quotes(project):
     reviewed(project, ("Heading 2", "2.\tFolded", "Folded", "Bent's"))
     assert apply(project).returncode == 0

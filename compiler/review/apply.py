@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Iterator
 
 from ..diagnostics import Diagnostic, Diagnostics, Span
 from .edits import ParagraphEdits, paragraph_edits
-from .locate import NotFound, locate, normalized
+from .locate import NotFound, differs_beyond_changes, locate, normalized
 from .splice import ValueEdit, edited_value, requoted, spliced
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ def _plan_paragraph(plan: Plan, paragraph: ParagraphEdits, span: Span, root: Pat
         return f"{described}: {plan.broken[span.file]}"
     if paragraph.mark.kind in GRADE_KINDS:
         return _plan_grade(source, paragraph, span, described)
-    return _plan_text(source, paragraph, span, described)
+    return _plan_text(plan, source, paragraph, span, described)
 
 
 def _describe(paragraph: ParagraphEdits) -> str:
@@ -117,7 +117,7 @@ def _plan_grade(source: SourceFile, paragraph: ParagraphEdits, span: Span, descr
     return None
 
 
-def _plan_text(source: SourceFile, paragraph: ParagraphEdits, span: Span, described: str) -> str | None:
+def _plan_text(plan: Plan, source: SourceFile, paragraph: ParagraphEdits, span: Span, described: str) -> str | None:
     why = "the text in the draft is not in the source (was the source edited since the draft?)"
     for scalar in _candidates(source, span):
         try:
@@ -126,8 +126,18 @@ def _plan_text(source: SourceFile, paragraph: ParagraphEdits, span: Span, descri
             why = str(problem)
             continue
         _add(source, scalar, edits, span)
+        if paragraph.mark.kind in _SOURCE_TEXT_KINDS and differs_beyond_changes(paragraph.before, scalar.value):
+            plan.warnings.append(Diagnostic("warning", span, _UNTRACKED))
         return None
     return f"{described}: {why}"
+
+
+# Paragraphs whose text is all source text: a difference from the source beyond their tracked
+# changes is a reviewer's, not a number or label the draft adds (a heading's number, "Table 2: ")
+_SOURCE_TEXT_KINDS = ("body", "summary", "list item", "table cell", "footnote", "table-note")
+_UNTRACKED = ("this paragraph also differs from the source where no tracked change shows it (text edited with "
+              "change tracking off, or a change accepted in the draft): only its tracked changes are written "
+              "back; make the rest by hand")
 
 
 def _add(source: SourceFile, scalar: "Scalar", edits: list[ValueEdit], span: Span) -> None:

@@ -16,7 +16,7 @@ import difflib
 from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostics, Span
-from ..model import Text
+from ..model import CrossRef, Text
 from ..source.markup import parse_inline
 from .edits import Edit
 from .splice import ValueEdit
@@ -74,6 +74,24 @@ def rendered(value: str) -> tuple[str, list[int]]:
         offsets.extend(range(at, at + len(leaf)))
         cursor = at + len(leaf)
     return normalized("".join(chars), offsets)
+
+
+def differs_beyond_changes(before: str, value: str) -> bool:
+    """Whether a paragraph that is all source text (no number or label the draft adds) differs
+    from its value where no tracked change shows it: its text before the changes is not in the
+    value. A value with cross-references is not compared: the draft prints them as "Table 2"."""
+    paragraph = normalized(before, range(len(before)))[0].strip()
+    return bool(paragraph) and paragraph not in rendered(value)[0] and not _has_cross_reference(value)
+
+
+def _has_cross_reference(value: str) -> bool:
+    pending = list(parse_inline(value, Span("", 1, 1), Diagnostics()))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, CrossRef):
+            return True
+        pending += getattr(node, "children", ())
+    return False
 
 
 def locate(before: str, edits: list[Edit], value: str, distance: Callable[[int], int]) -> list[ValueEdit]:
