@@ -321,3 +321,16 @@ def test_a_killed_html_write_is_cleaned_up_like_the_others(tmp_path):
     keep.write_bytes(b"x")
     remove_leftovers(tmp_path)
     assert not leftover.exists() and keep.exists()
+
+
+def test_every_scroll_box_tab_stop_says_what_it_is(html_build):
+    """A box a keyboard user can focus to scroll is a named region, or a named group where the
+    heading above already names its section: the glance table's box was an unnamed tab stop."""
+    import re
+
+    for name, html in pages(html_build).items():
+        boxes = re.findall(r'<div class="(?:table|chart)-scroll[^"]*"[^>]*>', html)
+        assert boxes, name
+        for box in boxes:
+            assert 'tabindex="0"' in box, box
+            assert re.search(r'role="(region|group)"', box) and re.search(r'aria-label="[^"]+"', box), (name, box)

@@ -164,10 +164,10 @@ class BodyWriter:
         caption_class = "" if captioned else ' class="visually-hidden"'
         area, grade = table.header
         rows = [self._glance_row(row) for row in table.rows]
-        # A wide table scrolls in its own box, which keyboard users can focus to scroll: a region
-        # named by the title, unless the heading above (of the same words) names its section
-        # already, which would make two landmarks of one name.
-        region = f' role="region" aria-label="{text(table.title)}"' if captioned else ""
+        # A wide table scrolls in its own box, which keyboard users can focus to scroll, named by
+        # the title: a region, unless the heading above (of the same words) names its section
+        # already (two landmarks of one name), where it is a named group, a tab stop that says what it is.
+        region = f' role="{"region" if captioned else "group"}" aria-label="{text(table.title)}"'
         self.out.append(
             f'<div class="table-scroll"{region} tabindex="0">'
             f'<table class="glance"><caption{caption_class}>{text(table.title)}</caption>'
