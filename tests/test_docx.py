@@ -190,6 +190,24 @@ def test_headings_carry_outline_levels_for_the_navigation_pane(built):
         assert node.get(f"{{{W}}}val") == str(level - 1)
 
 
+def test_headings_kept_out_of_the_contents_are_still_headings_in_the_navigation_pane(built):
+    """"Questions for Effectiveness" and a `###` at those levels had outline level 9 (body text) to
+    keep them out of the contents: screen readers and the navigation pane did not see them as
+    headings. The contents field is built from the Heading 1 and 2 styles instead."""
+    document, styles = (part_xml(built["northshire-peel-2021"][1], name)
+                        for name in ("word/document.xml", "word/styles.xml"))
+    outline = {}
+    for style in styles.findall("w:style", NS):
+        level = style.find("w:pPr/w:outlineLvl", NS)
+        outline[style.get(f"{{{W}}}styleId")] = None if level is None else level.get(f"{{{W}}}val")
+    unlisted = [p for p in document.iter(f"{{{W}}}p") if "".join(p.itertext()).startswith("Questions for ")]
+    assert unlisted
+    for paragraph in unlisted:
+        style = paragraph.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val")
+        assert style not in ("Heading1", "Heading2") and outline[style] in ("0", "1"), (style, outline[style])
+    assert all(value != "9" for name, value in outline.items() if name.startswith(("Heading", "Subheading"))), outline
+
+
 def test_no_direct_formatting_where_a_style_belongs(built):
     for key, (_, data) in built.items():
         body = part_xml(data, "word/document.xml")
@@ -292,7 +310,7 @@ def test_contents_is_a_toc_field_with_cached_entries_and_pdf_page_numbers():
     data = render_docx(document, pages)
     body = part_xml(data, "word/document.xml")
     instructions = [t.text.strip() for t in body.iter(f"{{{W}}}instrText")]
-    assert instructions[0] == 'TOC \\o "1-2" \\h \\z \\u'
+    assert instructions[0] == 'TOC \\h \\z \\t "Heading 1,1,Heading 2,2"'
     word = open_docx(data)
     toc = [p.text for p in paragraphs(word) if p.style.name.startswith("toc ")]
     expected = [f"{e.number}.\t{e.text}\t{pages[e.anchor]}" if e.number else f"{e.text}\t{pages[e.anchor]}"

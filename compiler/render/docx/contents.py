@@ -20,7 +20,11 @@ from .ooxml import bookmark_name, field_end, field_runs, field_start, internal_l
 if TYPE_CHECKING:
     from .document import DocxBuilder, _Target
 
-TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
+# Built from the two styles the contents lists (pillars, sections and annexes in Heading 1,
+# questions in Heading 2), not from outline levels: the headings kept out of the contents
+# ("Questions for ...", a `###` at those levels) keep their outline levels, so Word's navigation
+# pane and screen readers see them as headings, and "Update field" still gives the cached list
+TOC_INSTRUCTION = 'TOC \\h \\z \\t "Heading 1,1,Heading 2,2"'
 
 
 def add_contents(builder: DocxBuilder, block: Contents, target: _Target) -> None:

@@ -187,20 +187,24 @@ class StyleSheet:
         return style_id(name)
 
     def unlisted_heading(self, role: str, level: int) -> str:
-        """A heading that looks like Heading N but has no outline level: kept out of the contents;
-        at its role's size in every format (layout/design.py)."""
+        """A heading that looks like Heading N and has its outline level (a heading in Word's
+        navigation pane and to screen readers), but another style, so the contents field (built
+        from Heading 1 and 2 only: contents.TOC_INSTRUCTION) leaves it out; at its role's size in
+        every format (layout/design.py)."""
         role = heading_role(role, level)
         scale = HEADING_SCALES.get(role)
         # (no hanging indent: Heading 2 has one for question numbers, which these headings lack)
         return self._add(StyleDef("paragraph", role_style_name(role), based_on=f"Heading {level}",
-                                  next="Body Text", ppr=(el("w:ind", {"w:left": "0", "w:hanging": "0"}), value("outlineLvl", "9")),
+                                  next="Body Text", ppr=(el("w:ind", {"w:left": "0", "w:hanging": "0"}),
+                                                         value("outlineLvl", str(level - 1))),
                                   rpr=tuple(size(self.style.fonts.size * scale)) if scale else ()))
 
     def subheading(self, level: int) -> str:
         """A `###` in running text: bold, at body size, in the text colour, as the PDF and the HTML
-        set it. It keeps a heading's keep-with-next and outline level (levels 1 and 2 stay out of
-        the contents), but not Heading 2's hanging indent, which is there for question numbers."""
-        outline = (value("outlineLvl", "9" if level < 3 else str(level - 1)),) if level < 3 or level > 4 else ()
+        set it. It keeps a heading's keep-with-next and outline level (out of the contents all the
+        same: contents.TOC_INSTRUCTION), but not Heading 2's hanging indent, which is there for
+        question numbers."""
+        outline = (value("outlineLvl", str(min(level, 9) - 1)),) if level < 3 or level > 4 else ()
         body = self.style.fonts.size  # the PDF's subheading: 1.02 of it, its spacing (pdf/styles.py)
         return self._add(StyleDef("paragraph", f"Subheading {level}", based_on=f"Heading {min(max(level, 3), 4)}",
                                   next="Body Text",
