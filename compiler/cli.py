@@ -249,6 +249,10 @@ def _shown(path: Path) -> str:
                   excerpt(os.fspath(path), 80))
 
 
+_OUT_OF_RANGE = ("reportc: error: SOURCE_DATE_EPOCH is out of range: give the seconds since 1970 of a date "
+                 "from year 1 to 9999 (as `date +%s` gives)")
+
+
 def _setup(args):
     """(roots, source date), or an exit code for a usage error."""
     from .source.paths import Roots
@@ -257,8 +261,13 @@ def _setup(args):
     root = (args.root or Path.cwd())
     try:
         source_date = source_date_from_env()
-    except (ValueError, OverflowError, OSError):
-        print("reportc: error: SOURCE_DATE_EPOCH must be a whole number of seconds", file=sys.stderr)
+    except ValueError as error:
+        # int() refuses text; a date past year 9999 (or before year 1) is refused as a range too
+        print(_OUT_OF_RANGE if "year" in str(error) else "reportc: error: SOURCE_DATE_EPOCH must be a whole "
+              "number of seconds since 1970 (as `date +%s` gives)", file=sys.stderr)
+        return EXIT_USAGE
+    except (OverflowError, OSError):
+        print(_OUT_OF_RANGE, file=sys.stderr)
         return EXIT_USAGE
     return Roots.at(root), source_date
 

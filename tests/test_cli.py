@@ -144,3 +144,14 @@ def test_sources_that_cannot_be_loaded_are_counted_as_refused(tmp_path):
     assert result.stderr.splitlines()[-1].startswith("reportc: 0 built, 0 skipped, 0 failed, 2 refused;")
     summary = json.loads(run_reportc("build", "--jobs", "1", "--json", cwd=tmp_path).stdout)
     assert summary["refused"] == 2
+
+
+def test_a_source_date_epoch_that_is_no_date_says_which_way_it_is_wrong(tmp_path):
+    """-99999999999 is a whole number: it was called "not a whole number" (it is out of range)."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "r.yaml").write_text("title: T\nsubject: S\npillars:\n  - title: P\n")
+    for value, problem in (("abc", "must be a whole number of seconds since 1970"),
+                           ("-99999999999", "is out of range: give the seconds since 1970 of a date from year 1"),
+                           ("9" * 30, "is out of range")):
+        result = run_reportc("validate", cwd=tmp_path, env={"SOURCE_DATE_EPOCH": value})
+        assert result.returncode == 2 and f"SOURCE_DATE_EPOCH {problem}" in result.stderr, result.stderr
