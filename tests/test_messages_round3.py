@@ -46,7 +46,12 @@ def test_o_naming_a_folder_with_an_extension_does_not_offer_out(project, capsys)
 
 def test_o_naming_no_folder_still_asks_for_an_extension(project, capsys):
     assert main(["build", "sources/harbour.yaml", "-o", "release"]) == 2
-    assert "-o release: has no extension; the extension picks the format" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "-o release: has no extension; the extension picks the format" in err
+    assert "to build into a folder release, use --out instead of -o" in err
+    # a path is named whole (`-o /tmp/x/o1/` was named "o1")
+    assert main(["build", "sources/harbour.yaml", "-o", str(project / "deep" / "o1")]) == 2
+    assert f"-o {project / 'deep' / 'o1'}: has no extension" in capsys.readouterr().err
 
 
 # ---- 2. a font file that is not TrueType -------------------------------------------------------

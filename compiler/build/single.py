@@ -86,7 +86,8 @@ def _extension_problem(output: Path) -> str:
 
     known = ", ".join(f".{fmt}" for fmt in RENDERERS)
     has = f"{_named(output.suffix)} is no format reportc writes" if output.suffix else "has no extension"
-    return f"-o {_named(output.name)}: {has}; the extension picks the format: {known}"
+    folder = "" if output.suffix else f"; to build into a folder {_named(output)}, use --out instead of -o"
+    return f"-o {_named(output)}: {has}; the extension picks the format: {known}{folder}"
 
 
 def _out_problem(out: Path) -> str | None:
