@@ -249,27 +249,16 @@ def _shown(path: Path) -> str:
                   excerpt(os.fspath(path), 80))
 
 
-_OUT_OF_RANGE = ("reportc: error: SOURCE_DATE_EPOCH is out of range: give the seconds since 1970 of a date "
-                 "from year 1 to 9999 (as `date +%s` gives)")
-
-
 def _setup(args):
     """(roots, source date), or an exit code for a usage error."""
     from .source.paths import Roots
-    from .build.load import source_date_from_env
+    from .build.load import source_date_from_env, source_date_problem
 
-    root = (args.root or Path.cwd())
-    try:
-        source_date = source_date_from_env()
-    except ValueError as error:
-        # int() refuses text; a date past year 9999 (or before year 1) is refused as a range too
-        print(_OUT_OF_RANGE if "year" in str(error) else "reportc: error: SOURCE_DATE_EPOCH must be a whole "
-              "number of seconds since 1970 (as `date +%s` gives)", file=sys.stderr)
+    problem = source_date_problem()
+    if problem:
+        print(f"reportc: error: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    except (OverflowError, OSError):
-        print(_OUT_OF_RANGE, file=sys.stderr)
-        return EXIT_USAGE
-    return Roots.at(root), source_date
+    return Roots.at(args.root or Path.cwd()), source_date_from_env()
 
 
 def _run(args) -> int:

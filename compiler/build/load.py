@@ -53,6 +53,20 @@ def source_date_from_env(environ=os.environ) -> date | None:
     return datetime.fromtimestamp(int(value), tz=timezone.utc).date()
 
 
+def source_date_problem(environ=os.environ) -> str | None:
+    """Why SOURCE_DATE_EPOCH is no date a build can use, or None."""
+    out_of_range = ("SOURCE_DATE_EPOCH is out of range: give the seconds since 1970 of a date from year 1 to "
+                    "9999 (as `date +%s` gives)")
+    try:
+        source_date_from_env(environ)
+    except ValueError as error:  # int() refuses text; a date before year 1 or past 9999 is a range error
+        return out_of_range if "year" in str(error) else \
+            "SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (as `date +%s` gives)"
+    except (OverflowError, OSError):
+        return out_of_range
+    return None
+
+
 def discover_sources(arguments: list[str], roots: Roots, diagnostics: Diagnostics) -> list[Path]:
     """Source files named on the command line: files, or folders of `*.yaml` and `*/report.yaml`."""
     found: list[Path] = []
