@@ -206,6 +206,8 @@ def test_headings_kept_out_of_the_contents_are_still_headings_in_the_navigation_
         style = paragraph.find("w:pPr/w:pStyle", NS).get(f"{{{W}}}val")
         assert style not in ("Heading1", "Heading2") and outline[style] in ("0", "1"), (style, outline[style])
     assert all(value != "9" for name, value in outline.items() if name.startswith(("Heading", "Subheading"))), outline
+    callout = styles.find("w:style[@w:styleId='CalloutHeading']", NS)
+    assert callout is not None and callout.find("w:pPr/w:outlineLvl", NS) is None  # Heading 4's level, inherited
 
 
 def test_no_direct_formatting_where_a_style_belongs(built):

@@ -158,7 +158,7 @@ class DocxBuilder:
         level = min(max(block.level, 1), 4)
         if block.role == "subheading":  # a `####` inside an area for improvement's detail is level 5
             return self.styles.subheading(min(max(block.level, 1), 5))
-        if block.role == "callout-heading":  # a box's title: out of the contents and navigation
+        if block.role == "callout-heading":  # a box's title: out of the contents, one level under its heading
             return self.styles.id("Callout Heading")
         if block.in_outline or level > 2:
             return self.styles.id(f"Heading {level}")

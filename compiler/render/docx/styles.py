@@ -447,10 +447,10 @@ def base_styles(s: Style) -> list[StyleDef]:
         # A glossary (the PDF's "term" and "definition" roles): the term kept with its definition.
         StyleDef("paragraph", "Glossary Term", "Body Text", ppr=(flag("keepNext"), spacing(4, 0)), rpr=(*bold(),)),
         StyleDef("paragraph", "Glossary Definition", "Body Text", ppr=(indent(8),)),
-        # (v2) rich blocks: a `callout:` box's title (out of the contents), a figure's picture, and
-        # the small lines under a table or figure, as the PDF sets them (render/pdf/styles.py).
-        StyleDef("paragraph", "Callout Heading", "Heading 4", "Body Text", ppr=(value("outlineLvl", "9"),),
-                 rpr=(*size(size_pt * 1.05),)),
+        # (v2) rich blocks: a `callout:` box's title (a heading of Heading 4's outline level, out
+        # of the contents, which lists Heading 1 and 2 only), a figure's picture, and the small
+        # lines under a table or figure, as the PDF sets them (render/pdf/styles.py).
+        StyleDef("paragraph", "Callout Heading", "Heading 4", "Body Text", rpr=(*size(size_pt * 1.05),)),
         # No keepNext: it chained a chart to the next figure's caption and on, longer than a page
         # (a source line under it sets its own, tables.add_source_line)
         StyleDef("paragraph", "Figure", "Normal", ppr=(spacing(0, 4, 1.0),)),
