@@ -6,10 +6,28 @@ advance widths read by `style.metrics`): the same text then loses the same end i
 """
 from __future__ import annotations
 
-from typing import Callable
+import re
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from .blocks import Running
 
 ELLIPSIS = "\u2026"
 Measure = Callable[[str], float]  # a text's width, in whatever unit `room` is given in
+RUNNING_GAP_PT = 12  # between a running line's left and right texts
+RIGHT_SHARE = 0.45  # the most of the column the header's right text may take
+
+
+def fitted_running(running: "Running", width_of: Measure, column_pt: float) -> tuple[str, str, str]:
+    """The header's left and right texts and the footer's left text, each on one line of a
+    column `column_pt` wide. The footer leaves room for the widest page number ("Page 9999 of
+    9999"), so it reads the same on every page, in the PDF and in the DOCX's one footer."""
+    right = shortened(running.header_right, width_of, column_pt * RIGHT_SHARE)
+    left = shortened(running.header_left, width_of, column_pt - width_of(right) - RUNNING_GAP_PT)
+    widest = re.sub(r"\{pages?\}", "9999", running.page_x_of_y)
+    footer = shortened_keeping_end(running.footer_left, running.footer_kept, width_of,
+                                   column_pt - width_of(widest) - RUNNING_GAP_PT)
+    return left, right, footer
 
 
 def shortened(text: str, width_of: Measure, room: float) -> str:

@@ -46,7 +46,7 @@ from .ooxml import (HyperlinkTargets, bookmark_around, bookmark_name, el, extern
 from .package import finish_package
 from .redline import Tracker, each
 from .sourcemap import SourceMap
-from .running import RunningFit
+from .running import running_texts
 from .styles import BADGE_SCALE, StyleSheet, text_width_mm
 from .figures import add_figure, callout_style
 from .tables import add_data_table
@@ -448,9 +448,7 @@ class DocxBuilder:
         section = self.word.sections[0]
         section.different_first_page_header_footer = True
         marking = [_line(self.styles.id("Marking"), [text_run(running.marking)])] if running.marking else []
-        fit = RunningFit(self.document.style)  # one line each, shortened as the PDF shortens them
-        left, right = fit.header(running.header_left, running.header_right)
-        footer = fit.footer(running.footer_left, running.footer_kept, running.page_x_of_y)
+        left, right, footer = running_texts(running, self.document.style)  # one line each, as in the PDF
         # The cover (first page) shows only the marking and the watermark.
         self.fill_running(section.header, marking + [_line(self.styles.id("Header"),
                                                            [text_run(left), tab_run(), text_run(right)])])

@@ -16,12 +16,11 @@ from reportlab.lib.colors import HexColor
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph
 
 from ...diagnostics import Diagnostics, Span
 from ...layout import blocks
-from ...layout.ellipsis import shortened, shortened_keeping_end
+from ...layout.ellipsis import fitted_running
 from ...style.images import pillow_image
 from .canvas import DeferredText, Finished, ReportCanvas
 from .flowables import Badge, BadgeLook
@@ -43,7 +42,6 @@ _COVER_OVERFLOW = ("the cover does not fit its page even with its title, subject
                    "cover band_height_mm, logo_width_mm or title_size smaller")
 MARKING_INSET = 9 * mm  # from the page edge to the marking's baseline
 RUNNING_GAP = 9 * mm  # from the text column to the header and footer baselines
-RUNNING_TEXT_GAP = 12  # points between a running line's left and right texts (render/docx/running.py)
 
 
 class PagePainter:
@@ -193,19 +191,12 @@ class PagePainter:
     # ---- running header and footer ------------------------------------------------------------
 
     def _running_texts(self) -> tuple[str, str, str]:
-        """The header's left and right texts and the footer's, fitted once for every page. The
-        footer leaves room for the widest page number ("Page 9999 of 9999"), as the DOCX's one
-        footer does (render/docx/running.py): the same text on every page, in both formats."""
+        """The header's left and right texts and the footer's, fitted once for every page (as
+        the DOCX fits its one header and footer: layout.ellipsis.fitted_running)."""
         if self._fitted is None:
-            running, face, size = self.document.running, self.fonts.regular, self.typography.running_size
-            width = lambda piece: self.fonts.width(piece, face, size)  # noqa: E731
-            column = self.right - self.left
-            widest = _page_x_of_y(running.page_x_of_y, 9999, Finished(9999, {}))
-            right = shortened(running.header_right, width, column * 0.45)
-            left = shortened(running.header_left, width, column - width(right) - RUNNING_TEXT_GAP)
-            footer = shortened_keeping_end(running.footer_left, running.footer_kept, width,
-                                           column - stringWidth(widest, face, size) - RUNNING_TEXT_GAP)
-            self._fitted = (left, right, footer)
+            face, size = self.fonts.regular, self.typography.running_size
+            self._fitted = fitted_running(self.document.running, lambda piece: self.fonts.width(piece, face, size),
+                                          self.right - self.left)
         return self._fitted
 
     def draw_running(self, canvas: ReportCanvas) -> None:
