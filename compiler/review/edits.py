@@ -84,7 +84,7 @@ def _story_edits(root: "etree._Element", marks: dict) -> Iterator[ParagraphEdits
             found = _read_paragraph(node, mark)
             if joined:  # the paragraph before ends in a deleted (or inserted) mark: this one is in the join
                 _problem(found, _JOINED)
-            joined = _JOINED in found.problems and _mark_changed(node)
+            joined = _mark_changed(node)
             if found.edits or found.problems:
                 yield found
 

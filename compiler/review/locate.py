@@ -16,7 +16,7 @@ import difflib
 from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostics, Span
-from ..model import CrossRef, Text
+from ..model import CrossRef, Text, walk_nodes
 from ..source.markup import parse_inline
 from .edits import Edit
 from .splice import ValueEdit
@@ -85,13 +85,7 @@ def differs_beyond_changes(before: str, value: str) -> bool:
 
 
 def _has_cross_reference(value: str) -> bool:
-    pending = list(parse_inline(value, Span("", 1, 1), Diagnostics()))
-    while pending:
-        node = pending.pop()
-        if isinstance(node, CrossRef):
-            return True
-        pending += getattr(node, "children", ())
-    return False
+    return any(isinstance(node, CrossRef) for node in walk_nodes(parse_inline(value, Span("", 1, 1), Diagnostics())))
 
 
 def locate(before: str, edits: list[Edit], value: str, distance: Callable[[int], int]) -> list[ValueEdit]:

@@ -9,6 +9,8 @@ so the documentation an editor shows is the value reportc uses.
 """
 from __future__ import annotations
 
+import re
+
 import copy
 from typing import Any
 
@@ -16,6 +18,7 @@ from .richschema import RICH_ITEM
 
 SCHEMA_ID = "https://reportc.dev/schema/report-v1.json"
 ID_PATTERN = "^[a-z0-9][a-z0-9-]*$"
+QUESTION_NUMBER = re.compile("[1-9][0-9]{0,3}")  # a `number:` as written: 1 to 9999, digits only
 ISO_DATE = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 # `x-hint` says in words what a `pattern` asks for: a value that does not match is refused with it.
 LANGUAGE = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from ..diagnostics import Diagnostics, Span, excerpt, nearest
+from .schema import QUESTION_NUMBER
 from .yamltree import Mapping, Node, Scalar, Sequence, describe
 
 _INTEGER = re.compile(r"(0|[1-9][0-9]*)\Z")
@@ -92,12 +93,9 @@ def _number(item: Node, index: int) -> str:
     """An item's own `number:` (a question numbered 3 is "question 3" even when it is the second),
     else its place in the list."""
     number = item.get("number") if isinstance(item, Mapping) else None
-    if isinstance(number, Scalar) and _QUESTION_NUMBER.fullmatch(number.value):
+    if isinstance(number, Scalar) and QUESTION_NUMBER.fullmatch(number.value):
         return number.value
     return str(index + 1)  # (a number that is itself wrong is reported at itself, not used here)
-
-
-_QUESTION_NUMBER = re.compile("[1-9][0-9]{0,3}")
 
 
 def _check_mapping(node: Node, schema: dict[str, Any], diagnostics: Diagnostics, where: Where) -> None:

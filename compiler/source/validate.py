@@ -18,7 +18,7 @@ from .rich import RichBlocks, SourceFiles
 from ..diagnostics import Diagnostics, Span, excerpt, nearest
 from ..model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
                     Question, Report, Section, SubHeading, plain_text, text_parts)
-from .schema import ID_PATTERN, MAX_TITLE
+from .schema import ID_PATTERN, MAX_TITLE, QUESTION_NUMBER
 from ..style.types import Style
 from .yamltree import Mapping, Node, Scalar, Sequence
 
@@ -330,7 +330,7 @@ class ReportBuilder:
                 break
             number_node = item.get("number")
             written = self.text(number_node)
-            explicit = written is not None and re.fullmatch(r"[1-9][0-9]{0,3}", written) is not None
+            explicit = written is not None and QUESTION_NUMBER.fullmatch(written) is not None
             number = int(written) if explicit else previous + 1
             if written is None or explicit:  # an invalid number is reported once, by the schema check
                 self.check_number(number, previous, number_node.span if explicit else item.span, seen)

@@ -53,4 +53,3 @@ def keep_with_next(element: etree._Element) -> None:
     rows = element.findall(qn("w:tr"))
     for p in rows[-1].iter(qn("w:p")) if rows else [element]:
         set_keep_next(p)
-

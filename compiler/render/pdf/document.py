@@ -97,7 +97,7 @@ def render_pdf(document: Document, options: RenderOptions, diagnostics: Diagnost
                     frozenset(builder.kept_boxes))
 
 
-_renders_begun = 0  # in this process: the first render has no earlier report's garbage to collect
+_rendered_before = False  # in this process: the first render has no earlier report's garbage to collect
 
 
 @contextmanager
@@ -109,10 +109,10 @@ def _long_lived_objects_frozen() -> Iterator[None]:
     batch with --jobs 1) would otherwise freeze each report's cyclic garbage with the rest, where
     no collection looks for it (the 43-report batch peaked at 278 MiB without, 66 MiB with). A
     process's first render has none, and its collection cost the typical report 10 ms."""
-    global _renders_begun
-    if _renders_begun:
+    global _rendered_before
+    if _rendered_before:
         gc.collect()
-    _renders_begun += 1
+    _rendered_before = True
     gc.freeze()
     try:
         yield
