@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable, Iterator, Literal
+
+from .records import dataclass
 
 Severity = Literal["error", "warning"]
 

@@ -1,12 +1,12 @@
 """The document model: what a report says, resolved and validated, with no rendering logic.
 
-Standard library and the style's plain `Image` only. Every node keeps the span of the source it came from, so any later
+Standard library, `records.dataclass` and the style's plain `Image` only. Every node keeps the span of the source it came from, so any later
 stage (layout, renderers, the review round trip) can point back at the writer's line.
 """
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import field, fields, is_dataclass
 from datetime import date
 from functools import lru_cache
 from operator import attrgetter
@@ -15,6 +15,7 @@ from typing import Callable, Iterator, Union
 
 from .diagnostics import Span
 from .style.types import Image
+from .records import dataclass
 
 # ---- inline text: a closed union -------------------------------------------------------
 

@@ -8,7 +8,7 @@ The stage order of one report is in `worker` (load, then `report`: compose, rend
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -22,6 +22,7 @@ from .safefile import lstat_regular, sha256_regular
 from .report import BuildOptions
 from .shard import Shard, select
 from .worker import build_job, init_worker
+from ..records import dataclass
 
 @dataclass(frozen=True)
 class BatchOptions:

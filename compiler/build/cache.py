@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Iterable, Mapping
@@ -28,6 +28,7 @@ from ..diagnostics import excerpt
 from ..source.paths import SHIPPED_STYLES, Roots
 from . import cachecheck
 from .safefile import lstat_regular, read_regular, sha256_regular
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from ..style.types import Style

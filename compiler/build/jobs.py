@@ -2,12 +2,13 @@
 picklable data)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostic
 from . import cache, manifest
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from .report import BuildOptions

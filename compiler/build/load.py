@@ -11,12 +11,13 @@ reads the build cache and hashes a few files, and must not pay for them.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostics, Span, internal_error
 from ..source.paths import Roots, is_dir, is_file, resolve_file
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from datetime import date

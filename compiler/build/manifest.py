@@ -10,7 +10,6 @@ import json
 import os
 import re
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
@@ -18,6 +17,7 @@ from .. import __version__
 from ..diagnostics import Diagnostics, Span, excerpt
 from ..render import FORMATS
 from .safefile import NotRegularFile, UntrustedJSON, parse_json, read_regular
+from ..records import dataclass
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1

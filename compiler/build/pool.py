@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import os
 import signal
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Sequence
+
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from concurrent.futures import Future

@@ -1,7 +1,6 @@
 """One report: Report + Style -> layout Document -> bytes per format -> files, written atomically."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +9,7 @@ from ..render import DEFAULT_FORMATS, FORMATS
 from ..source.paths import Roots
 from .cache import sha256_bytes
 from .output import write_atomic
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from datetime import date

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import Sequence, TypeVar
 
 from ..diagnostics import excerpt
+from ..records import dataclass
 
 T = TypeVar("T")
 # ASCII digits only: \d would take Arabic-Indic or fullwidth digits, which no CI matrix writes

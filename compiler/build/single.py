@@ -7,11 +7,12 @@ an output folder; it writes the one file, atomically, and nothing at all for an 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..diagnostics import Diagnostics, Span, escape_untrusted, excerpt
+from ..records import dataclass
 
 if TYPE_CHECKING:  # the parser imports this module for every command: keep it light
     from datetime import date

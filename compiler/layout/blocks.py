@@ -9,13 +9,14 @@ Roles name the paragraph styles in both formats ("question-heading" -> "Question
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from datetime import date
 from typing import Iterable, Iterator, Union
 
 from ..diagnostics import Span
 from ..model import Inlines
 from ..style.types import Image, Style  # noqa: F401  (Image is part of this vocabulary)
+from ..records import dataclass
 
 
 def number_text(number: str | None) -> str | None:

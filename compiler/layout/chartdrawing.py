@@ -6,13 +6,14 @@ each series' hatch or marker. Points, y down (see `chartshapes`).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable
 
 from . import chartlabels
 from .blocks import ChartSeries
 from .chartscale import Measure, SeriesLook, nice_ticks, wrapped
 from .chartshapes import ChartDrawing, Label, Line, Marker, Rect, Shape
+from ..records import dataclass
 
 GRID = "#D9DCDE"  # gridlines: a guide, not content
 HATCH_GAP = 4.0

@@ -6,10 +6,10 @@ to the data table and the alt text. Lines: see `line_labels`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable, Sequence
 
 from .chartshapes import Label, Rect, Shape
+from ..records import dataclass
 
 ASCENT, DESCENT = 0.75, 0.25  # of a label's size: its box around the baseline
 LINE = 1.1  # of a label's size: the step between labels stacked under one point

@@ -3,13 +3,13 @@ least, WCAG 1.4.11) and what else tells them apart, and text measured in the sty
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Callable
 
 from ..style.metrics import advances
 from ..style.types import Style
 from .colour import WHITE, contrast
 from .ellipsis import ELLIPSIS, shortened
+from ..records import dataclass
 
 NON_TEXT_CONTRAST = 3.0  # WCAG 1.4.11
 NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)

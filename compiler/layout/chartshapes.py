@@ -4,7 +4,7 @@ each renderer only maps them onto its library, so a chart is the same picture in
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from ..records import dataclass
 
 Point = tuple[float, float]
 

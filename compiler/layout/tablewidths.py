@@ -13,10 +13,10 @@ bold face (the wider one), other body cells in the regular face.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable, Collection, Sequence
 
 from ..model import Inlines, Strong, plain_text, walk_nodes
+from ..records import dataclass
 
 MEASURED_CHARACTERS = 400  # a cell longer than this wraps anyway: measuring more changes nothing
 SMALLEST_SCALE = 0.75  # of the table's text size: 11 pt cells go down to 8.25 pt, no smaller

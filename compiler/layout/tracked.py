@@ -9,11 +9,12 @@ Apart from the diff itself, so a report's build never imports the diff's code.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Sequence
 
 from ..model import Inlines
 from .blocks import Badge, Callout, ListBlock, NoteEntry, Notes
+from ..records import dataclass
 
 INSERT, DELETE = "insert", "delete"
 

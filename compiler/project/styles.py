@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, Span, escape_untrusted
 from ..source.paths import SHIPPED_STYLES, Roots, is_dir, resolve_style
+from ..records import dataclass
 
 PROJECT, SHIPPED = "project", "shipped"
 # A styles/ folder is read whole; past this many files the rest are counted, not loaded, so a

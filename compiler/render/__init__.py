@@ -7,9 +7,11 @@ python-docx.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Mapping, Protocol
+
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from ..diagnostics import Diagnostics

@@ -12,7 +12,7 @@ project root is read or written.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostic, Diagnostics, Span
 from .edits import ParagraphEdits, paragraph_edits
 from .locate import NotFound, differs_beyond_changes, locate, normalized
 from .splice import ValueEdit, edited_value, requoted, spliced
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from ..source.yamltree import Node, Scalar

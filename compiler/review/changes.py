@@ -10,13 +10,14 @@ before it, with a warning: it is never dropped.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Iterator
 
 from ..diagnostics import Span
 from .limits import MAX_ANCHOR
 from .package import FALLBACK, Package, day, one_line, shown_text
 from .wordml import w
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from lxml import etree

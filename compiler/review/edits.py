@@ -10,11 +10,12 @@ Only lxml, like the rest of the review side.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Iterator
 
 from .package import Package
 from .wordml import MC, W, w
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from lxml import etree

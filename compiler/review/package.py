@@ -9,7 +9,6 @@ import io
 import posixpath
 import re
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ from ..diagnostics import excerpt
 from .limits import (MAX_BOOKMARKS, MAX_CHANGE_NESTING, MAX_COMMENT_TEXT, MAX_COMMENTS, MAX_REVISIONS, ZIP_ERRORS,
                      MalformedPart, PartReader, ReviewError, count, read_docx, too_many, unreadable)
 from .wordml import MC, W, w
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from lxml import etree

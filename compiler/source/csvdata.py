@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from pathlib import Path
 
 from .richschema import MAX_DATA_FILE_BYTES, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
 from .yamltree import utf16_byte_order
 from ..diagnostics import Diagnostics, Span, counted
+from ..records import dataclass
 
 Cell = tuple[str, Span]  # the text as written and where
 

@@ -7,11 +7,12 @@ A piece is (line index, offset in the text parsed, stripped text), as markup use
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable
 
 from ..diagnostics import Diagnostics, Span
 from ..model import Block, BulletList, Inlines, ListItem, NumberedList, Paragraph, Quotation
+from ..records import dataclass
 
 MAX_LIST_DEPTH = 3  # levels of lists inside list items, the outer list included
 NEST_INDENT = 2  # spaces further than the item above that start a list inside that item

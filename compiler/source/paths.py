@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import excerpt, nearest
+from ..records import dataclass
 
 SHIPPED_STYLES = (Path(__file__).resolve().parent.parent / "style" / "shipped").resolve()
 _BARE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*\Z")

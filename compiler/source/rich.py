@@ -8,7 +8,7 @@ of the style), and reads the files a block names (a CSV, an image) after the pat
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +17,7 @@ from .paths import Roots, resolve_file
 from .yamltree import Mapping, Node, Scalar, Sequence
 from ..diagnostics import Diagnostics, Span, counted, nearest
 from ..model import Block, Boxed, Chart, Figure, Inlines, Series, Table, TableCell, Text
+from ..records import dataclass
 
 if TYPE_CHECKING:
     from .validate import ReportBuilder

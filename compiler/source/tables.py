@@ -7,11 +7,11 @@ this module), so there is no import cycle. Everything is linear in the table's t
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from ..diagnostics import Diagnostics, Span
 from ..model import Inlines, Table, TableCell
+from ..records import dataclass
 
 from .richschema import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS  # one limit for every kind of table
 _DELIMITER_CELL = re.compile(r":?-+:?\Z")

@@ -9,10 +9,10 @@ words are the last resort. The position reported stays libyaml's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Callable
 
 from ..diagnostics import excerpt
+from ..records import dataclass
 
 Position = tuple[int, int]  # 1-based line and column
 _EXAMPLE_CHARACTERS = 50  # of a value quoted back in an example

@@ -14,7 +14,7 @@ import bisect
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import accumulate
 from pathlib import Path
 from typing import Union
@@ -24,6 +24,7 @@ import yaml
 from . import textpositions
 from ..diagnostics import Diagnostics, Span, excerpt
 from . import yamlhints
+from ..records import dataclass
 
 try:  # libyaml is ~30x faster and still gives positions
     from yaml import CSafeLoader as _Loader

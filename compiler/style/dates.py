@@ -8,8 +8,9 @@ about a day and are formatted here, the same everywhere.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+
+from ..records import dataclass
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")

@@ -13,11 +13,11 @@ import io
 import re
 import warnings
 import weakref
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, Span, excerpt
 from .types import Image
+from ..records import dataclass
 
 MAX_PIXELS = 25_000_000
 MAX_SIDE = 10_000

@@ -5,10 +5,12 @@ consumed by layout (labels, grades, colours) and by renderers (fonts, page, cove
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
+
+from ..records import dataclass
 
 
 @dataclass(frozen=True)

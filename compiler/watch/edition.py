@@ -9,13 +9,14 @@ reportc built, never a file it finds on disk.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 
 from ..build.cache import sha256_bytes
 from ..build.jobs import BUILT, SKIPPED, ReportResult
 from ..build.safefile import read_regular
 from ..diagnostics import Diagnostic, Span
+from ..records import dataclass
 
 # An edition over this is not held in memory (a typical report is under 600 KB; reportc's
 # inputs are capped far below this, so only a file swapped behind our back could reach it).

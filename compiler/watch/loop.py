@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import sys
 import threading
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..build.batch import BatchOptions, build_batch
@@ -26,6 +25,7 @@ from ..build.report import BuildOptions
 from ..source.paths import Roots
 from .edition import Edition, changed_reports, next_edition
 from .server import PreviewServer, open_server
+from ..records import dataclass
 
 STEP_MS = 50  # a save is acted on once the folder has been quiet this long
 DEBOUNCE_MS = 400  # at most this long gathering one batch of saves (a checkout writing many files)

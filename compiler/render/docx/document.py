@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import docx
@@ -50,6 +49,7 @@ from .running import running_texts
 from .styles import BADGE_SCALE, StyleSheet, text_width_mm
 from .figures import add_figure, callout_style
 from .tables import add_data_table
+from ...records import dataclass
 
 _PT_PER_MM = 72 / 25.4
 GLANCE_CELL_MARGIN_PT = 5.4  # the Judgments Table style's left cell margin (Normal Table's 108 twentieths)

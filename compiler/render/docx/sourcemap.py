@@ -18,12 +18,12 @@ without python-docx.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lxml import etree
 
 from ...diagnostics import Span
+from ...records import dataclass
 
 if TYPE_CHECKING:
     from ...layout.blocks import Document

@@ -9,7 +9,6 @@ every style per paragraph).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from docx.oxml.ns import qn
@@ -18,6 +17,7 @@ from lxml import etree
 from ...layout.design import HEADING_SCALES, heading_role
 from ...style.types import Style
 from .ooxml import el, half_points, hex_colour, twips
+from ...records import dataclass
 
 # Below a callout box, in body sizes: the PDF's margin under its panel (one body size) plus what
 # its bottom padding has over the DOCX cell's (story.py, callout; measured in LibreOffice).

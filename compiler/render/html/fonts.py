@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import struct
 import zlib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from ...diagnostics import Diagnostics, Span
 from ...style.glyphcoverage import fallback_runs
 from ...style.types import Fonts
 from .css import css_string
+from ...records import dataclass
 
 WOFF_SIGNATURE = b"wOFF"
 ZLIB_LEVEL = 9  # fixed: the same input always gives the same bytes

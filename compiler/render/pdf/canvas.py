@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Callable, Iterator, Mapping
 
 from reportlab.lib.colors import HexColor
@@ -31,6 +31,7 @@ from reportlab.pdfgen.textobject import PDFTextObject
 from .fonts import FontSet, SubsetFont
 from .markup import LINK_END, LINK_START, LinkTable, LinkTarget
 from .tagging import DECORATION, Context, Element, Tagger, XmpFacts
+from ...records import dataclass
 
 # NUL never survives into a content stream otherwise: reportlab writes text as escaped
 # string literals, so a raw NUL can only be one of these placeholders.

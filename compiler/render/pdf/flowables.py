@@ -7,7 +7,6 @@ and shading are artifacts (see tagging).
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from reportlab.lib.colors import HexColor
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -18,6 +17,7 @@ from .canvas import DeferredText
 from .linebreak import simple_lines
 from .markup import LinkTarget
 from .tagging import Context, Element
+from ...records import dataclass
 
 
 class Tagged:

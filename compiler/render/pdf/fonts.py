@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Iterable
 from functools import lru_cache
 from pathlib import Path
@@ -25,6 +25,7 @@ from ...style.glyphcoverage import (FORMAT_CONTROLS, FallbackRuns, is_drawn, is_
                                     is_right_to_left_message, missing_glyph_message, reported_character,
                                     right_to_left_message)
 from ...style.types import Fonts
+from ...records import dataclass
 
 
 @dataclass(frozen=True)

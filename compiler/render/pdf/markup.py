@@ -16,7 +16,6 @@ parsing it again (issue 18); tests/test_pdf_fragments.py holds the two ways equa
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Iterator
 
 from reportlab.lib.styles import ParagraphStyle
@@ -27,6 +26,7 @@ from ...layout.blocks import NoteMark, RefLink
 from ...model import Emph, Inline, Inlines, Link, Strong, Text, plain_text
 from .fonts import FontSet
 from .tagging import Element, Structure
+from ...records import dataclass
 
 LINK_SCHEME = "rcl:"
 

@@ -10,7 +10,7 @@ glance table is Table > THead/TBody > TR > TH/TD; the contents are TOC > TOCI > 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Callable, Iterable, Mapping
 
 from reportlab.lib.colors import HexColor
@@ -32,6 +32,7 @@ from .charts import chart
 from .figures import figure
 from .tables import data_table, grid_commands
 from .tagging import Element, Structure
+from ...records import dataclass
 
 HEADING_ROLES_BOLD = True  # every heading style is set in the bold face
 GLANCE_BADGE_SHARE = 0.35  # of the frame width, at most, for the glance table's grade column

@@ -5,7 +5,6 @@ the PDF and the DOCX share one vocabulary of styles.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Mapping
 
@@ -16,6 +15,7 @@ from reportlab.lib.styles import ParagraphStyle
 from ...layout.design import HEADING_SCALES, heading_role
 from ...style.types import Style
 from .fonts import FontSet
+from ...records import dataclass
 
 
 @dataclass(frozen=True)

@@ -16,13 +16,14 @@ identification.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Iterator
 from xml.sax.saxutils import escape as xml_escape
 
 from reportlab.pdfbase.pdfdoc import (PDFDictionary, PDFName, PDFObject, PDFObjectReference, PDFPage, PDFStream,
                                       PDFString)
+
+from ...records import dataclass
 
 # Artifact kinds, written as the property list of the artifact's marked-content sequence.
 PAGINATION = "/Artifact <</Type /Pagination>> BDC"
