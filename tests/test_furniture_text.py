@@ -182,3 +182,30 @@ def test_pdf_tags_nested_lists_subheadings_and_the_blockquote(out):
     result = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(out["pdf"])],
                             capture_output=True, text=True)
     assert json.loads(result.stdout)["summary"]["findings"] == 0, result.stdout
+
+
+def test_a_text_starting_with_four_hashes_skips_no_heading_level(tmp_path):
+    """`#### ` is one level below `### `, but never more than one below the heading before it: a
+    summary that opens with `#### ` sits one below the pillar heading in every format."""
+    from tests.docx_fixtures import compose
+    from compiler.layout.blocks import Heading
+
+    source = tmp_path / "levels.yaml"
+    source.write_text("title: Levels\nsubject: S\nlanguage: en-GB\npillars:\n  - title: Effectiveness\n"
+                      "    grade: good\n    summary: |\n      #### Opening\n\n      Text.\n\n      ### Middle\n\n"
+                      "      #### Under middle\n\n      Text.\n    questions: []\n")
+    document = compose(source)
+    headings = [(block.level, plain_text(block.content)) for block in _walk_blocks(document.body)
+                if isinstance(block, Heading)]
+    subheadings = [pair for pair in headings if pair[1] in ("Opening", "Middle", "Under middle")]
+    pillar = next(level for level, text in headings if text.startswith("Effectiveness"))
+    assert subheadings == [(pillar + 1, "Opening"), (pillar + 1, "Middle"), (pillar + 2, "Under middle")]
+
+
+def _walk_blocks(blocks):
+    for block in blocks:
+        yield block
+        for child in ("body", "blocks", "children"):
+            inner = getattr(block, child, None)
+            if isinstance(inner, tuple):
+                yield from _walk_blocks(inner)

@@ -152,6 +152,8 @@ def test_pdf_tags_the_table_with_caption_header_cells_and_data_cells(built):
     assert "Table1:Casesreviewedbyyear" in tree.text(table.children("Caption")[0]).replace(" ", "")
     header_cells = [n for n in table.walk() if n.role == "TH"]
     assert len(header_cells) == 3 and all(n.attributes.get("Scope") == "Column" for n in header_cells)
+    # Read once: the header repeated on the table's later pages is a pagination artifact there
+    assert [tree.text(n).replace(" ", "") for n in header_cells] == ["Year", "Whatwefound", "Cases"]
     assert len([n for n in table.walk() if n.role == "TD"]) == 3 * ROWS
     result = subprocess.run([sys.executable, "-m", "pdfua", "check", "--format", "json", str(output(built, "pdf"))],
                             capture_output=True, text=True, timeout=120)

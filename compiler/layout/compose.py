@@ -78,12 +78,15 @@ class Composer:
         if text is None:
             return []
         out: list[Block] = []
+        above = level - 1  # the level of the heading before: the one this text is under, to start
         for block in text.blocks:
             if isinstance(block, Paragraph):
                 out.append(Para("body", block.content, block.span))
-            elif isinstance(block, SubHeading):  # `#### ` (level 2) one level below `### `
-                out.append(Heading(level + block.level - 1, "subheading", None, block.content, None, None, False,
-                                   block.span))
+            elif isinstance(block, SubHeading):
+                # `#### ` is one level below `### `, but never more than one below the heading
+                # before it (a text may start with `#### `): no level is skipped.
+                above = min(level + block.level - 1, above + 1)
+                out.append(Heading(above, "subheading", None, block.content, None, None, False, block.span))
             elif isinstance(block, (BulletList, NumberedList)):
                 out.append(_list_block(block))
             elif isinstance(block, Quotation):

@@ -107,7 +107,8 @@ class Tagger:
         """Enters a context; returns the operator opening it when it is one whole sequence."""
         opening = None
         if context.whole and not self._whole:
-            opening = self._open(context.element)
+            # A table's header row repeated on a later page is drawn again, not read again.
+            opening = PAGINATION if self._repeated(context.element) else self._open(context.element)
         self._stack.append(context)
         self._whole += context.whole
         return opening
@@ -157,11 +158,15 @@ class Tagger:
         element = context.element
         if element is None:
             return None
-        if element.repeatable and element.first_page is not None and element.first_page != self._page:
+        if self._repeated(element):
             return None  # a repeated table header: its text is already in the structure
         if context.label is not None and not context.label.kids:
             return context.label
         return element
+
+    def _repeated(self, element: Element) -> bool:
+        """Whether `element` (a table header cell) is drawn again on a later page."""
+        return element.repeatable and element.first_page is not None and element.first_page != self._page
 
     def text(self, code: str, tx) -> str:
         """A text object's code, marked: content inside BT/ET so link sequences nest in it."""
