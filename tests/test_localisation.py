@@ -54,3 +54,19 @@ def test_docx_prints_no_english_fixed_string(welsh_build):
     assert not leaked
     assert 'w:val="cy-GB"' in xml or "cy-GB" in zipfile.ZipFile(welsh_build / "heddlu.docx").read(
         "word/styles.xml").decode()
+
+
+def test_a_welsh_report_on_an_english_style_takes_the_welsh_grade_labels_it_prints(tmp_path):
+    """hmicfrs is written in English; a report in Welsh prints its grades as "Da", "Angen gwella":
+    those are grades of the report too (spec: a grade key or label), and messages name them."""
+    (tmp_path / "sources").mkdir()
+    source = ("title: Arolygiad\nsubject: Heddlu\nstyle: hmicfrs\nlanguage: cy-GB\npillars:\n"
+              "  - title: Effeithiolrwydd\n    grade: {grade}\n    questions: []\n")
+    (tmp_path / "sources" / "report.yaml").write_text(source.format(grade="Angen gwella"), encoding="utf-8")
+    result = run_reportc("build", "--out", str(tmp_path / "out"), "--format", "pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (tmp_path / "sources" / "report.yaml").write_text(source.format(grade="Dda"), encoding="utf-8")
+    result = run_reportc("validate", cwd=tmp_path)
+    assert result.returncode == 1
+    assert ("sources/report.yaml:7:12: error: unknown grade 'Dda'; did you mean 'Da'? the style 'hmicfrs' has: "
+            "Rhagorol, Da, Digonol, Angen gwella, Annigonol") in result.stderr

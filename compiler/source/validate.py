@@ -19,7 +19,8 @@ from ..diagnostics import Diagnostics, Span, excerpt, nearest
 from ..model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
                     Question, Report, Section, SubHeading, plain_text, text_parts)
 from .schema import ID_PATTERN, MAX_TITLE, QUESTION_NUMBER
-from ..style.types import Style
+from ..style.labels import localised
+from ..style.types import Grade, Style
 from .yamltree import Mapping, Node, Scalar, Sequence
 
 WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", "clock$",
@@ -169,6 +170,14 @@ class ReportBuilder:
         self.glyphs = SourceGlyphs(style.fonts, diagnostics)  # characters the fonts lack
         self.grades = {normalise_grade(g.key): g.key for g in style.grades}
         self.grades.update({normalise_grade(g.label): g.key for g in style.grades})
+        self.scale: tuple[Grade, ...] = style.grades  # the labels messages name
+
+    def read_in(self, language: str) -> None:
+        """A report in another language than its style's prints that language's grade labels
+        (`style.labels.localised`): a writer may use them, and messages name them."""
+        self.scale = localised(self.style, language).grades
+        for grade in self.scale:
+            self.grades.setdefault(normalise_grade(grade.label), grade.key)
 
     # ---- scalars -------------------------------------------------------------------------
 
@@ -256,7 +265,7 @@ class ReportBuilder:
             return None
         key = self.grades.get(normalise_grade(text))
         if key is None:
-            labels = ", ".join(g.label for g in self.style.grades)
+            labels = ", ".join(g.label for g in self.scale)
             self.diagnostics.error(node.span, f"unknown grade '{excerpt(text)}'; {self.nearest_grade(text)}"
                                               f"the style '{self.style.name}' has: {labels}")
             return UNGRADED
@@ -265,7 +274,8 @@ class ReportBuilder:
     def nearest_grade(self, text: str) -> str:
         """"did you mean 'Good'? " for a near miss of a grade's key or label, else ""."""
         close = nearest(normalise_grade(text), self.grades)
-        return f"did you mean '{self.style.grade(self.grades[close]).label}'? " if close else ""
+        labels = {grade.key: grade.label for grade in self.scale}
+        return f"did you mean '{labels.get(self.grades[close], close)}'? " if close else ""
 
     def link(self, node: Node | None) -> str | None:
         text = self.text(node)
@@ -394,13 +404,15 @@ class ReportBuilder:
         if not self.budget.text_fits(root):
             return None
         status = self.text(root.get("status")) or "final"
+        language = self.text(root.get("language")) or self.style.language
+        self.read_in(language)
         report = Report(
             id=report_id,
             title=self.inline(root.get("title")),
             subject=self.inline(root.get("subject")),
             programme=self.inline(root.get("programme")),
             published=self.date(root.get("published")),
-            language=self.text(root.get("language")) or self.style.language,
+            language=language,
             status=status,
             marking=self.free_text(root.get("marking")),
             version=self.version(root.get("version")),
