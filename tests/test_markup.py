@@ -43,14 +43,31 @@ def test_unsafe_link_scheme_is_reported():
 
 
 def test_block_text_shapes():
-    text = "Intro line\ncontinues.\n\n### Heading\n- one\n- two\n  more\n\n3. three\n4. four\nAfter.\n"
+    text = "Intro line\ncontinues.\n\n### Heading\n- one\n- two\n  more\n\n3. three\n4. four\n\nAfter.\n"
     blocks = parse_blocks(text, lambda i: Span("r.yaml", 10 + i, 7), Diagnostics())
     kinds = [type(b) for b in blocks]
     assert kinds == [Paragraph, SubHeading, BulletList, NumberedList, Paragraph]
     assert plain_text(blocks[0].content) == "Intro line continues."
     assert [plain_text(i.content) for i in blocks[2].items] == ["one", "two more"]
     assert blocks[3].start == 3 and blocks[2].items[1].span.line == 15
-    assert blocks[4].span.line == 20
+    assert blocks[4].span.line == 21
+
+
+def test_wrapped_lines_stay_in_their_paragraph_or_item():
+    """As in Markdown: a line right after a list item continues it, indented or not (a blank line
+    ends the list); a numbered line inside a paragraph is its text wrapped unless it is `1. `,
+    which starts a list after a lead-in line."""
+    text = ("The home moved to a new building in\n2019. It has 48 beds.\n\n"
+            "- 7 of the 18 records had gaps, and on 3 we could\nnot be sure people had their medicines;\n"
+            "- the rest were complete.\n\nAfter the list.\nThe force should:\n1. act\n2. report\n")
+    blocks = parse_blocks(text, lambda i: Span("r.yaml", 1 + i, 1), Diagnostics())
+    assert [type(b) for b in blocks] == [Paragraph, BulletList, Paragraph, NumberedList]
+    assert plain_text(blocks[0].content) == "The home moved to a new building in 2019. It has 48 beds."
+    assert [plain_text(item.content) for item in blocks[1].items] == [
+        "7 of the 18 records had gaps, and on 3 we could not be sure people had their medicines;",
+        "the rest were complete."]
+    assert plain_text(blocks[2].content) == "After the list. The force should:"
+    assert [plain_text(item.content) for item in blocks[3].items] == ["act", "report"]
 
 
 no_markup = st.text(alphabet=st.characters(blacklist_characters="*[", blacklist_categories=("Cs",)))

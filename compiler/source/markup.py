@@ -296,15 +296,18 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
             level = 2 if heading.re is _SUBSUBHEADING else 1
             blocks.append(SubHeading(inline([_part(index, offset, line, heading.start(1))]),
                                      span_of((index, offset, line)), level))
-        elif bullet or numbered:
+        elif (bullet or numbered) and not (numbered and paragraph and int(numbered.group(1)) != 1):
+            # (A numbered line other than `1. ` inside a paragraph is its text wrapped: "in\n2019. It")
             flush_paragraph()
             content_start = bullet.start(1) if bullet else numbered.start(2)
             # an item is located at its `- ` or `1. `
             lists.item(nesting.indent_of(raw), "bullet" if bullet else "number",
                        int(numbered.group(1)) if numbered else 1,
                        _part(index, offset, line, content_start), span_of((index, offset, line)))
-        elif lists.open and raw[:1] in (" ", "\t"):
-            lists.continue_item((index, offset, line))  # an indented line continues the list item
+        elif lists.open and not _NOTE_DEFINITION.match(line):
+            # A line right after an item, indented or not, continues it (as in Markdown): a blank
+            # line ends the list.
+            lists.continue_item((index, offset, line))
         else:
             lists.close()
             if _NOTE_DEFINITION.match(line):  # a note's text starts a paragraph of its own
