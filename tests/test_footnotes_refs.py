@@ -281,3 +281,40 @@ def test_a_reviewers_change_in_any_note_is_traced_after_a_libreoffice_save(tmp_p
     applied = run_reportc("review", "reviewed.docx", "--apply", cwd=tmp_path)
     assert applied.returncode == 0, applied.stderr
     assert "See the inspection framework. Read it first." in (tmp_path / "notes.yaml").read_text(encoding="utf-8")
+
+
+CELL_NOTE_SOURCE = """\
+title: Notes in cells
+subject: Care home
+pillars:
+  - title: Safe
+    grade: good
+    questions:
+      - title: Medicines
+        grade: good
+        findings: |
+          | Check | Result |
+          |:--|--:|
+          | Signatures[^cell] | 7 of 18 records had gaps in the signatures for the medicines given to people living in the home over the period we looked at in detail during the inspection visit |
+
+          Table: Audit
+
+          [^cell]: Signatures on the administration records.
+"""
+
+
+def test_a_note_mark_in_a_table_cell_is_measured_with_its_word(tmp_path):
+    """A column as narrow as its longest word leaves room for that word's note mark: the mark
+    prints on the word's line, not wrapped under it alone."""
+    import pdfplumber
+
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "cells.yaml").write_text(CELL_NOTE_SOURCE, encoding="utf-8")
+    result = run_reportc("build", "--out", str(tmp_path / "out"), "--format", "pdf", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(tmp_path / "out" / "cells.pdf") as pdf:
+        words = [word for page in pdf.pages for word in page.extract_words(extra_attrs=["size"])]
+    at = next(index for index, word in enumerate(words) if word["text"] == "Signatures")
+    word, mark = words[at], words[at + 1]
+    assert mark["text"] == "1" and mark["size"] < word["size"]
+    assert word["top"] - 6 < mark["top"] <= word["top"] and mark["x0"] >= word["x1"] - 0.5

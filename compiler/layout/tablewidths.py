@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from typing import Callable, Collection, Sequence
 
-from ..model import Inlines, Strong, plain_text, walk_nodes
+from ..model import Inlines, Strong, Text, walk_nodes
 from ..records import dataclass
+from .blocks import NoteMark
 
 MEASURED_CHARACTERS = 400  # a cell longer than this wraps anyway: measuring more changes nothing
 SMALLEST_SCALE = 0.75  # of the table's text size: 11 pt cells go down to 8.25 pt, no smaller
@@ -57,7 +58,14 @@ def table_cells(header: Sequence[Inlines], rows: Sequence[Sequence[Inlines]]) ->
     cells = [list(header), *map(list, rows)]
     strong = {(number, index) for number, row in enumerate(cells) if number
               for index, content in enumerate(row) if any(isinstance(node, Strong) for node in walk_nodes(content))}
-    return [[plain_text(content) for content in row] for row in cells], strong
+    return [[_measured_text(content) for content in row] for row in cells], strong
+
+
+def _measured_text(content: Inlines) -> str:
+    """A cell's text as it prints: with its note marks' numbers, which cling to the word before
+    them ("Signatures⁷" is one word to fit)."""
+    return "".join(str(node.number) if isinstance(node, NoteMark) else
+                   node.text if isinstance(node, Text) else _measured_text(node.children) for node in content)
 
 
 def fitted_widths(rows: Sequence[Sequence[str]], frame_width: float, measure: Measure, padding: float,
