@@ -334,3 +334,31 @@ def test_every_scroll_box_tab_stop_says_what_it_is(html_build):
         for box in boxes:
             assert 'tabindex="0"' in box, box
             assert re.search(r'role="(region|group)"', box) and re.search(r'aria-label="[^"]+"', box), (name, box)
+
+
+def test_a_note_marked_several_times_links_back_to_every_mark(tmp_path):
+    """The notes list linked back to a note's first mark only; a second mark, in the same section
+    or a later one (after the notes), had no way back."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "notes.yaml").write_text(
+        "title: T\nsubject: S\nfront_matter:\n  - title: Scope\n    body: |\n"
+        "      What we looked at[^scope] and how[^how], and why[^scope].\n\n"
+        "      [^scope]: The scope of the inspection.\n\n      [^how]: Interviews.\n"
+        "  - title: Method\n    body: |\n      Within the scope again[^scope].\n"
+        "pillars:\n  - title: P\n    grade: good\n", encoding="utf-8")
+    result = run_reportc("build", "--format", "html", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    root, _ = parse((tmp_path / "out" / "notes.html").read_text(encoding="utf-8"))
+    marks = [a for a in root.iter("a") if a.attrs.get("role") == "doc-noteref"]
+    assert [(a.attrs["href"], a.attrs["id"]) for a in marks] == [
+        ("#note-1", "note-ref-1"), ("#note-2", "note-ref-2"), ("#note-1", "note-ref-1-2"), ("#note-1", "note-ref-1-3")]
+    for note in (node for node in root.iter("li") if node.attrs.get("id", "").startswith("note-")):
+        backs = [a for a in note.iter("a") if a.attrs.get("role") == "doc-backlink"]
+        wanted = [a.attrs["id"] for a in marks if a.attrs["href"] == f"#{note.attrs['id']}"]
+        assert [a.attrs["href"][1:] for a in backs] == wanted, note.attrs  # one per mark, in reading order
+        names = [a.attrs["aria-label"] for a in backs]
+        assert len(set(names)) == len(names) and all(name.startswith("Back to where note") for name in names)
+    [first] = [node for node in root.iter("li") if node.attrs.get("id") == "note-1"]
+    assert [a.text() for a in first.iter("a")] == ["\u21a9", "\u21a9 2", "\u21a9 3"]  # (text() splits at the no-break space)
+    assert [a.attrs["aria-label"] for a in first.iter("a")] == [
+        "Back to where note 1 is marked", "Back to where note 1 is marked (2)", "Back to where note 1 is marked (3)"]

@@ -129,6 +129,89 @@ def test_focus_is_visible_and_the_skip_link_comes_first(browser, html_pages):
     page.close()
 
 
+def test_the_skip_links_target_gets_no_focus_highlight(browser, html_pages):
+    """After the skip link, `main` (tabindex -1) has focus: it matched the highlight for focused
+    controls, and its links were #1D70B8 on yellow (3.8:1) and a yellow badge vanished. The next
+    link a keyboard user moves to is highlighted still."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    for name, path in html_pages.items():
+        page = _open(browser, path, 1280)
+        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        main = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            return {tag: e.tagName, bg: s.backgroundColor, shadow: s.boxShadow, outline: s.outlineStyle,
+                    colour: s.color, body: getComputedStyle(document.body).color}; }""")
+        assert main["tag"] == "MAIN", name
+        assert main["bg"] == "rgba(0, 0, 0, 0)" and main["shadow"] == "none" and main["outline"] == "none", (name, main)
+        assert main["colour"] == main["body"], (name, main)
+        results = Axe().run(page, options={"runOnly": {"type": "rule", "values": ["color-contrast"]},
+                                           "resultTypes": ["violations"]})
+        assert not results.response["violations"], (name, json.dumps(results.response["violations"])[:1000])
+        page.keyboard.press("Tab")
+        moved = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            return {tag: e.tagName, bg: s.backgroundColor, outline: s.outlineStyle}; }""")
+        assert ((moved["tag"] == "A" and moved["bg"] == "rgb(255, 221, 0)")  # a link, or a scroll box
+                or (moved["tag"] == "DIV" and moved["outline"] == "solid")), (name, moved)
+        page.close()
+
+
+def _hex(rgb: str) -> str:
+    return "#" + "".join(f"{int(part):02X}" for part in rgb[rgb.index("(") + 1:-1].split(",")[:3])
+
+
+def test_printing_keeps_table_headers_readable_without_background_graphics(browser, html_pages):
+    """Browsers print without backgrounds by default: a data table's header, white on the brand
+    colour, printed white on white (#ABABAB as antialiased). It keeps its fill, or is dark text."""
+    from compiler.layout.colour import WCAG_AA, WHITE, contrast
+
+    headers = 0
+    for name, path in html_pages.items():
+        page = _open(browser, path, 1280)
+        page.emulate_media(media="print")
+        cells = page.evaluate("""[...document.querySelectorAll('table thead th')].map(th => {
+            const s = getComputedStyle(th); return [th.textContent, s.printColorAdjust, s.color]; })""")
+        for text, adjust, colour in cells:
+            assert adjust == "exact" or contrast(_hex(colour), WHITE) >= WCAG_AA, (name, text, adjust, colour)
+        headers += len(cells)
+        page.close()
+    assert headers
+
+
+def test_printing_never_leaves_a_figures_caption_alone_at_a_page_foot(browser, tmp_path):
+    """Whatever comes above a figure, its caption prints on the page of its image: "Figure 1" was
+    left alone at the foot of a page, the image on the next."""
+    from io import BytesIO
+
+    from PIL import Image
+    from pypdf import PdfReader
+
+    (tmp_path / "sources").mkdir()
+    Image.new("RGB", (400, 200), (30, 90, 160)).save(tmp_path / "sources" / "map.png")
+    (tmp_path / "sources" / "r.yaml").write_text(
+        "title: T\nsubject: S\nfront_matter:\n  - title: Maps\n    body:\n      - Text above.\n"
+        "      - figure:\n          image: map.png\n          alt: A map of the force area\n"
+        "          caption: The force area\n          source: Force, 2022\n      - Text below.\n"
+        "pillars:\n  - title: P\n    grade: good\n", encoding="utf-8")
+    result = run_reportc("build", "--format", "html", "--out", str(tmp_path / "out"), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = _open(browser, tmp_path / "out" / "r.html", 1280)
+    page.emulate_media(media="print")
+    captions = 0
+    for height in range(0, 1000, 100):  # a page's height, in steps shorter than the figure's
+        page.evaluate("""height => { let spacer = document.getElementById('spacer');
+            if (!spacer) { spacer = document.createElement('div'); spacer.id = 'spacer';
+                           const figure = document.querySelector('figure.figure');
+                           figure.parentNode.insertBefore(spacer, figure); }
+            spacer.style.height = height + 'px'; }""", height)
+        for number, pdf_page in enumerate(PdfReader(BytesIO(page.pdf())).pages, 1):
+            if "Figure 1: The force area" in " ".join(pdf_page.extract_text().split()):
+                captions += 1
+                assert list(pdf_page.images), (height, number)
+    assert captions == 10
+    page.close()
+
+
 def test_hostile_text_shows_as_text_and_runs_nothing(browser, tmp_path):
     source = tmp_path / "sources" / "hostile.yaml"
     source.parent.mkdir()

@@ -1,9 +1,12 @@
 """Layout blocks -> the page's contents navigation and main content, in source order.
 
 Headings: the report title is the one `h1` (in the header); layout's level 1 (pillars, sections)
-becomes `h2`, level 2 (questions) `h3`, and so on, one level deeper than layout's, and never more
-than one level below the heading before it, so the outline never skips a level. Every heading in
-the outline opens a `<section>` labelled by it; a pillar's section holds its questions'.
+becomes `h2`, level 2 (questions) `h3`, and so on: every heading is one level below the heading it
+is under (the last one before it of a lower layout level), so the outline never skips a level. A
+box (a callout, the areas for improvement) is a scope: the headings in it sit under the box's own
+heading, and end with it, so a question's sub-heading after the box is the question's, not the
+box's. Every heading in the outline opens a `<section>` labelled by it; a pillar's section holds
+its questions'.
 
 A page break has no meaning on screen; it becomes `break-before: page` on the section it starts,
 for printing.
@@ -13,7 +16,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from ...layout import blocks
-from ...model import plain_text
+from ...model import plain_text, walk_nodes
 from .ids import CONTENTS_ID, CONTENTS_TITLE_ID
 from .inline import inlines, text
 from .charts import chart_figure
@@ -29,10 +32,14 @@ class BodyWriter:
         self.out: list[str] = []
         self._sections: list[int] = []  # the heading levels of the open <section>s
         self._section_title: str | None = None  # the text of the heading that opened the last one
-        self._last_heading = 1  # the h1 is the report title
+        # The headings the next one may be under, outermost first: (layout level, h level). The
+        # h1, the report title, is under none and above all.
+        self._open_headings: list[tuple[int, int]] = [(0, 1)]
         self._break_pending = False
         self._previous: blocks.Block | None = None
         self._boxes = 0  # `callout:` boxes so far, for their headings' ids
+        self._body: tuple[blocks.Block, ...] = ()
+        self._marks: dict[int, list[str]] | None = None  # each note's marks' ids, found at its first notes
 
     # ---- entry points ------------------------------------------------------------------------
 
@@ -61,6 +68,7 @@ class BodyWriter:
         return "".join(out)
 
     def main(self, body: Iterable[blocks.Block]) -> str:
+        self._body = body = tuple(body)
         for block in body:
             if not isinstance(block, blocks.Contents):
                 self.block(block)
@@ -100,7 +108,9 @@ class BodyWriter:
         elif isinstance(block, blocks.DefinitionList):
             self.out.append(definitions(block))
         elif isinstance(block, blocks.Notes):
-            self.out.append(notes(block, self._section_title))
+            if self._marks is None:  # (a later section may mark a note again: all of them, once)
+                self._marks = mark_ids(self._body)
+            self.out.append(notes(block, self._section_title, self._marks))
         else:
             raise TypeError(f"unknown block {block!r}")
         self._previous = block
@@ -115,8 +125,7 @@ class BodyWriter:
             self.out.append(f'<section{classes} aria-labelledby="{text(anchor_id)}">')
             self._sections.append(wanted)
             self._section_title = plain_text(heading.content)
-        level = min(wanted, self._last_heading + 1)  # never skip a level
-        self._last_heading = level
+        level = self._place(heading.level)
         number = f'<span class="number">{text(heading.number_text)}</span> ' if heading.number else ""
         id_attribute = f' id="{text(anchor_id)}"' if anchor_id else ""
         self.out.append(f'<h{level}{id_attribute} class="{text(heading.role)}">'
@@ -136,13 +145,15 @@ class BodyWriter:
         self.out.append(f"</{tag}>")
 
     def callout(self, callout: blocks.Callout) -> None:
+        scope = list(self._open_headings)  # the box's headings end with it
         if callout.kind is not None:
             self.boxed(callout)
-            return
-        self.out.append(f'<div class="callout {text(callout.role)}">')
-        for child in callout.blocks:
-            self.block(child)
-        self.out.append("</div>")
+        else:
+            self.out.append(f'<div class="callout {text(callout.role)}">')
+            for child in callout.blocks:
+                self.block(child)
+            self.out.append("</div>")
+        self._open_headings = scope
 
     def boxed(self, callout: blocks.Callout) -> None:
         """A `callout:` block: an `aside` named by its heading ("Innovative practice: Using
@@ -152,7 +163,10 @@ class BodyWriter:
         self.out.append(f'<aside class="callout {callout_class(callout.kind)}" aria-labelledby="{heading_id}">')
         for child in callout.blocks:
             if isinstance(child, blocks.Heading) and child.role == "callout-heading":
-                level = min(self._last_heading + 1, MAX_HEADING)  # one below the heading it is under
+                # One below the heading it is under, whatever its layout level: the box's
+                # sub-headings (layout levels below its own) go under it in turn.
+                level = min(self._open_headings[-1][1] + 1, MAX_HEADING)
+                self._open_headings.append((child.level, level))
                 self.out.append(f'<h{level} id="{heading_id}" class="callout-heading">{inlines(child.content)}</h{level}>')
             else:
                 self.block(child)
@@ -183,6 +197,16 @@ class BodyWriter:
         kind = "pillar" if row.level <= 1 else "question"
         return (f'<tr class="{kind}"><th scope="row">{number}{label}</th>'
                 f"<td>{badge(row.badge) if row.badge else ''}</td></tr>")
+
+    # ---- heading levels ------------------------------------------------------------------------
+
+    def _place(self, layout_level: int) -> int:
+        """The h level of a heading of `layout_level`: one below the heading it is under."""
+        while self._open_headings[-1][0] >= layout_level:  # (never the h1's 0)
+            self._open_headings.pop()
+        level = min(self._open_headings[-1][1] + 1, MAX_HEADING)
+        self._open_headings.append((layout_level, level))
+        return level
 
     # ---- sections ----------------------------------------------------------------------------
 
@@ -224,14 +248,35 @@ def quote(block: blocks.Quote) -> str:
             f'<figcaption class="attribution">\u2014 {inlines(block.attribution.content)}</figcaption></figure>')
 
 
-def notes(block: blocks.Notes, section: str | None) -> str:
-    """A section's notes: a numbered list, each note linking back to its first mark. Named by
+def mark_ids(body: Iterable[blocks.Block]) -> dict[int, list[str]]:
+    """Note number -> the ids of its marks (inline.py writes each mark's `ref_anchor`), in
+    reading order: layout's note entry knows only the first."""
+    marks: dict[int, list[str]] = {}
+    for node in walk_nodes(tuple(body)):
+        if isinstance(node, blocks.NoteMark):
+            marks.setdefault(node.number, []).append(node.ref_anchor)
+    return marks
+
+
+def notes(block: blocks.Notes, section: str | None, marks: Mapping[int, list[str]]) -> str:
+    """A section's notes: a numbered list, each note linking back to each of its marks. Named by
     the section they end ("Notes: Effectiveness"), as every section's notes are a landmark of their
     own; each link back is named, as "↩" alone says nothing to a screen reader."""
     items = "".join(f'<li id="{text(entry.anchor)}" value="{entry.number}">{inlines(entry.content)} '
-                    f'<a class="note-back" href="#{text(entry.back_anchor)}" role="doc-backlink" '
-                    f'aria-label="{text(entry.back_label)}">\u21a9</a></li>'
+                    f'{back_links(entry, marks.get(entry.number) or [entry.back_anchor])}</li>'
                     for entry in block.entries)
     name = f"{block.title}: {section}" if section else block.title
     return (f'<section class="notes" role="doc-endnotes" aria-label="{text(name)}">'
             f'<p class="notes-title">{text(block.title)}</p><ol>{items}</ol></section>')
+
+
+def back_links(entry: blocks.NoteEntry, ids: list[str]) -> str:
+    """One link back per mark: "↩", then "↩ 2", "↩ 3" for the later marks, each named by the
+    `note_back` label and, after the first, the mark's count ("(2)": the same in every language)."""
+    links = []
+    for count, mark in enumerate(ids, 1):
+        shown, name = ("\u21a9", entry.back_label) if count == 1 else (f"\u21a9\u00a0{count}",
+                                                                      f"{entry.back_label} ({count})")
+        links.append(f'<a class="note-back" href="#{text(mark)}" role="doc-backlink" '
+                     f'aria-label="{text(name)}">{shown}</a>')
+    return " ".join(links)

@@ -49,6 +49,8 @@ def _screen(style: Style, family: str) -> str:
     head_text = text_colour_for(c.primary)
     size = 1.125 * style.fonts.size / BASE_FONT_PT
     scales = HEADING_SCALES  # the PDF's and the DOCX's (layout/design.py)
+    # The yellow focus highlight is for what a keyboard user moves to; the skip link's target
+    # (`main`, tabindex -1) is focused for them, and in yellow its links fell to 3.8:1.
     return f"""
 *,*::before,*::after{{box-sizing:border-box}}
 html{{-webkit-text-size-adjust:100%;text-size-adjust:100%}}
@@ -57,8 +59,9 @@ color:{text};background:#FFFFFF;overflow-wrap:break-word}}
 .page{{max-width:48rem;margin:0 auto;padding:0 1rem}}
 a{{color:{link};text-decoration:underline;text-underline-offset:.15em}}
 a:hover{{text-decoration-thickness:.15em}}
-a:focus-visible,[tabindex]:focus-visible{{outline:3px solid transparent;color:{FOCUS_TEXT};
+a:focus-visible,[tabindex]:not([tabindex="-1"]):focus-visible{{outline:3px solid transparent;color:{FOCUS_TEXT};
 background:{FOCUS};box-shadow:0 -2px {FOCUS},0 4px {FOCUS_TEXT};text-decoration:none}}
+[tabindex="-1"]:focus{{outline:none;background:none;box-shadow:none}}
 .table-scroll:focus-visible{{background:none;box-shadow:none;outline:3px solid {FOCUS_TEXT};outline-offset:2px}}
 .skip-link{{position:absolute;left:-9999px;top:0;padding:.5rem 1rem;z-index:10}}
 .skip-link:focus{{position:static;display:inline-block;left:auto}}
@@ -184,7 +187,9 @@ def _rich_blocks(document: blocks.Document) -> str:
 
 def _print(document: blocks.Document, family: str) -> str:
     """Printing: no navigation chrome, the marking at the top and bottom of every page, page
-    numbers in the style's words, each pillar and section on a new page."""
+    numbers in the style's words, each pillar and section on a new page. Browsers print without
+    backgrounds by default: what has light text on a fill (badges, table header rows) keeps its
+    fill. A figure is not split from its caption ("Figure 2" alone at a page's foot)."""
     running = document.running
     face = f"font-family:{family},{FALLBACK_FAMILIES};font-size:9pt"
     boxes = []
@@ -202,10 +207,11 @@ body{{font-size:{document.style.fonts.size:g}pt;overflow-wrap:break-word}}
 .skip-link,nav.contents,.marking{{display:none}}
 .page{{max-width:none;padding:0}}
 .cover{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
-.badge,.glance thead th,.glance tr.pillar,.callout{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+.badge,.glance thead th,.data thead th,.glance tr.pillar,.callout{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 section.new-page{{break-before:page;border-top:0;margin-top:0}}
 h2,h3,h4,h5,h6{{break-after:avoid}}
-tr,li,.judgment{{break-inside:avoid}}
+tr,li,.judgment,figure.figure,figure.chart{{break-inside:avoid}}
+figure>figcaption:first-child{{break-after:avoid}}
 h2+.judgment,h3+.judgment,h4+.judgment,.keep-with-previous{{break-before:avoid}}
 p{{orphans:3;widows:3}}
 .table-scroll{{overflow:visible}}

@@ -50,7 +50,7 @@ def _inline(node: Inline, links: bool) -> str:
         inner = inlines(node.children, links=False)  # a link's own text holds no further links
         href = safe_href(node.target) if links else None
         return f'<a href="{text(href)}">{inner}</a>' if href else inner
-    if isinstance(node, NoteMark):  # the note's text links back to its first mark
+    if isinstance(node, NoteMark):  # the note's text links back to each mark by this id
         return (f'<sup class="note-mark"><a href="#{text(node.anchor)}" id="{text(node.ref_anchor)}" '
                 f'role="doc-noteref">{node.number}</a></sup>')
     if isinstance(node, RefLink):
