@@ -192,14 +192,15 @@ def test_a_text_starting_with_four_hashes_skips_no_heading_level(tmp_path):
 
     source = tmp_path / "levels.yaml"
     source.write_text("title: Levels\nsubject: S\nlanguage: en-GB\npillars:\n  - title: Effectiveness\n"
-                      "    grade: good\n    summary: |\n      #### Opening\n\n      Text.\n\n      ### Middle\n\n"
+                      "    grade: good\n    summary: |\n      #### Opening\n\n      #### Second\n\n      ### Middle\n\n"
                       "      #### Under middle\n\n      Text.\n    questions: []\n")
     document = compose(source)
     headings = [(block.level, plain_text(block.content)) for block in _walk_blocks(document.body)
                 if isinstance(block, Heading)]
-    subheadings = [pair for pair in headings if pair[1] in ("Opening", "Middle", "Under middle")]
+    subheadings = [pair for pair in headings if pair[1] in ("Opening", "Second", "Middle", "Under middle")]
     pillar = next(level for level, text in headings if text.startswith("Effectiveness"))
-    assert subheadings == [(pillar + 1, "Opening"), (pillar + 1, "Middle"), (pillar + 2, "Under middle")]
+    assert subheadings == [(pillar + 1, "Opening"), (pillar + 1, "Second"), (pillar + 1, "Middle"),
+                           (pillar + 2, "Under middle")]
 
 
 def _walk_blocks(blocks):

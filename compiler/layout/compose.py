@@ -78,15 +78,16 @@ class Composer:
         if text is None:
             return []
         out: list[Block] = []
-        above = level - 1  # the level of the heading before: the one this text is under, to start
+        under_three = False  # a `### ` came before in this text
         for block in text.blocks:
             if isinstance(block, Paragraph):
                 out.append(Para("body", block.content, block.span))
             elif isinstance(block, SubHeading):
-                # `#### ` is one level below `### `, but never more than one below the heading
-                # before it (a text may start with `#### `): no level is skipped.
-                above = min(level + block.level - 1, above + 1)
-                out.append(Heading(above, "subheading", None, block.content, None, None, False, block.span))
+                # `#### ` is one level below `### `; with no `### ` before it in this text, at
+                # the level a `### ` would have: no level is skipped.
+                under_three = under_three or block.level == 1
+                out.append(Heading(level + (block.level - 1 if under_three else 0), "subheading", None,
+                                   block.content, None, None, False, block.span))
             elif isinstance(block, (BulletList, NumberedList)):
                 out.append(_list_block(block))
             elif isinstance(block, Quotation):
