@@ -422,3 +422,25 @@ def test_a_paragraph_split_across_pages_stays_one_element(trees):
     assert "Sentence90ofthelongparagraph" in squash(tagged.text(paragraph))
     links = paragraph.children("Link")
     assert [squash(tagged.text(link)) for link in links] == [f"linknumber{n}" for n in range(7, 91, 7)]
+
+
+def _spaced(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_words_keep_their_spaces_where_lines_wrap_and_before_a_badge(trees, documents):
+    """Read through the structure (as a screen reader, copy and paste or reflow read it), a
+    wrapped paragraph keeps the space it was broken at, and a heading its space before its badge
+    ("Effectiveness Good", not "EffectivenessGood"); the pages look the same (the space is drawn
+    after each line's last glyph)."""
+    for report_id in ("northshire-peel-2021", "city-of-london-peel-2018"):
+        tagged, document = trees[report_id], documents[report_id]
+        read = {_spaced(tagged.text(node)) for node in tagged.nodes("P")}
+        paragraphs = [_spaced(plain_text(block.content)) for block in document.body
+                      if isinstance(block, blocks.Para) and block.role == "body" and not any(
+                          not isinstance(node, type(block.content[0])) for node in block.content)]
+        wrapped = [text for text in paragraphs if len(text) > 120]  # over a line of the text column
+        assert wrapped and all(text in read for text in wrapped), report_id
+        headings = [_spaced(tagged.text(node)) for node in tagged.root.walk() if node.role in ("H1", "H2")]
+        graded = [b for b in document.body if isinstance(b, blocks.Heading) and b.badge and b.role == "pillar-heading"]
+        assert graded and all(f"{plain_text(b.content)} {b.badge.label}" in headings for b in graded), report_id

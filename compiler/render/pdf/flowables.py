@@ -6,11 +6,14 @@ and shading are artifacts (see tagging).
 """
 from __future__ import annotations
 
+import copy
 import math
 
 from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_JUSTIFY
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.paragraph import _nbspCount
 
 from ...layout import blocks
 from .canvas import DeferredText
@@ -62,13 +65,63 @@ class TaggedParagraph(Tagged, Paragraph):
         return lines if lines is not None else super().breakLines(width)
 
     whole = False  # a table cell in a row kept on one page (tables.keep_rows_whole)
+    goes_on = False  # its text goes on after its last line: on the next page, or in a heading's badge
 
     def split(self, available_width, available_height):
         parts = [] if self.whole else super().split(available_width, available_height)
         for index, part in enumerate(parts):
             part.element = self.element
             part.label = self.label if index == 0 else None  # the bullet is drawn on the first part
+            part.goes_on = index < len(parts) - 1 or self.goes_on
         return parts
+
+    def draw(self):
+        # Each wrapped line ends with the space it was broken at, as text: a reader of the
+        # structure (a screen reader, copy and paste, reflow) gets "the force" not "theforce".
+        # Drawn after the line's last glyph, it moves nothing on the page.
+        laid_out = self.blPara
+        self.blPara = spaced_lines(laid_out, self.goes_on) if self.style.alignment != TA_JUSTIFY else laid_out
+        try:
+            super().draw()
+        finally:
+            self.blPara = laid_out
+
+
+_DRAWN_ALONG = ("link", "underline", "strike", "backColor", "cbDefn", "us_lines")  # would widen with a space
+
+
+def spaced_lines(laid_out, goes_on: bool):
+    """`laid_out` (a paragraph's `blPara`) with a space at the end of every line that a line
+    follows (and of its last one when `goes_on`), where the space adds no mark to the page."""
+    lines = laid_out.lines
+    ended = len(lines) if goes_on else len(lines) - 1
+    if ended <= 0:
+        return laid_out
+    if laid_out.kind == 0:
+        if any(getattr(laid_out, name, None) for name in _DRAWN_ALONG):
+            return laid_out
+        spaced = [(_same_word_space(extra, words), [*words, ""]) for extra, words in lines[:ended]]
+    else:
+        spaced = [_frag_line_spaced(line) for line in lines[:ended]]
+    return laid_out.clone(lines=spaced + list(lines[ended:]))
+
+
+def _same_word_space(extra: float, words: list[str]) -> float:
+    """A squeezed line's shortfall (negative) shared by one more space, so each of its spaces
+    shrinks as before and no glyph moves."""
+    spaces = len(words) + _nbspCount(" ".join(words)) - 1
+    return extra * (spaces + 1) / spaces if extra < 0 and spaces > 0 else extra
+
+
+def _frag_line_spaced(line):
+    words = getattr(line, "words", None)
+    last = words[-1] if words else None
+    if last is None or not isinstance(getattr(last, "text", None), str) or last.text.endswith(" ") or any(
+            getattr(last, name, None) for name in _DRAWN_ALONG):
+        return line
+    spaced = line.clone() if hasattr(line, "clone") else copy.copy(line)
+    spaced.words = [*words[:-1], last.clone(text=last.text + " ")]
+    return spaced
 
 
 @dataclass(frozen=True)

@@ -157,6 +157,7 @@ class StoryBuilder:
         # (a TaggedParagraph without an element: keep-with-next measures it at the width the frame does)
         paragraph = TaggedParagraph(text, style, bulletText=bullet, frags=frags)
         badge = Badge(heading.badge, self.badge_look) if heading.badge else None
+        paragraph.goes_on = badge is not None  # "Effectiveness Good", not "EffectivenessGood"
         return HeadingBlock(paragraph, badge, heading.anchor if heading.anchor in self.destinations else None,
                             self._outline(heading), element)
 
