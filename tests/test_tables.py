@@ -401,13 +401,13 @@ def test_a_table_never_leaves_a_lone_row_on_either_side_of_a_page_break(tmp_path
     parts = []
     for number in range(30):  # text of every length before each, so breaks fall at every row
         parts.append(f'      - "{"The force recorded more crime this year. " * (number + 1)}"')
-        rows = ", ".join(f"[t{number}r{row}, {row * 7}]" for row in range(8))
+        rows = ", ".join(f"[t{number}r{row}, {row * 7}]" for row in range(24))  # over a short table's height
         parts.append(f"      - table: {{caption: Table of {number}, source: Force data, columns: [Row, Count], "
                      f"rows: [{rows}]}}")
     pages = _pdf_pages(_findings_report(tmp_path / "lone", "\n".join(parts) + "\n"))
     split = 0
     for number in range(30):
-        counts = [len(re.findall(rf"\bt{number}r\d\b", page)) for page in pages]
+        counts = [len(re.findall(rf"\bt{number}r\d+\b", page)) for page in pages]
         counts = [count for count in counts if count]
         split += len(counts) > 1
         assert len(counts) == 1 or min(counts) >= 2, (number, counts)
@@ -453,3 +453,33 @@ def test_a_columns_least_width_is_its_widest_word_not_its_longest():
     fit = fitted_widths(rows, 95, lambda text, kind: widths.get(text, 6.0 * len(text)), 0)
     assert not fit.broken
     assert fit.widths[0] >= 30.0 * fit.scale + 1 - 1e-9 and fit.widths[1] >= 63.0 * fit.scale + 1 - 1e-9
+
+
+def _short_table_report(filler_lines: int) -> str:
+    filler = "".join(f"          Line {i} of filler text that is one short line.\n\n" for i in range(filler_lines))
+    return ("title: Kept tables\nsubject: S\npillars:\n  - title: Safe\n    grade: good\n    questions:\n"
+            "      - title: Medicines\n        grade: good\n        findings: |\n" + filler +
+            "          | Check | Result |\n          |:--|--:|\n" +
+            "".join(f"          | Row {row} check | {row} of 18 |\n" for row in range(1, 5)) +
+            "          Table: Audit\n\n          After the table.\n")
+
+
+def test_a_short_table_is_never_split_across_pages(tmp_path):
+    """A table no taller than a short box (keeping.kept_share) moves on whole where it would
+    split: wherever the text before it ends, its caption and four rows share a page."""
+    import io
+    from compiler.render import RenderOptions
+    from compiler.render.pdf.document import render_pdf
+    from tests.docx_fixtures import compose
+
+    placements = set()
+    for lines in range(12, 21):  # the table's start walks down a page and over its foot
+        source = tmp_path / f"short-{lines}.yaml"
+        source.write_text(_short_table_report(lines), encoding="utf-8")
+        rendered = render_pdf(compose(source), RenderOptions(), Diagnostics())
+        with pdfplumber.open(io.BytesIO(rendered.data)) as pdf:
+            texts = [page.extract_text() for page in pdf.pages]
+        caption = next(i for i, text in enumerate(texts) if "Table 1: Audit" in text)
+        assert "Row 4 check" in texts[caption], lines
+        placements.add(caption)
+    assert len(placements) == 2  # it did reach the foot of a page, and moved on

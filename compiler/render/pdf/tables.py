@@ -20,8 +20,8 @@ from ...layout.tablewidths import (BODY, HEADER, TableFit, broken_table_message,
                                   table_cells)
 from ...model import Inlines
 from .figures import source_line
-from .flowables import TaggedParagraph
-from .keeping import WithPrevious
+from .flowables import TaggedParagraph, moved_on_in_vain
+from .keeping import WithPrevious, kept_share
 from .tagging import Element
 
 if TYPE_CHECKING:
@@ -138,12 +138,23 @@ class CaptionFirst(Flowable):
         return self.table.getSpaceAfter()
 
     def start_height(self) -> float:
-        """The caption and the table's header and first row: what a heading above carries along."""
+        """What a heading above carries along: a short table whole, else its caption, header and
+        first row."""
+        if self._kept_whole():
+            return self.height
         grid = self.table.previous if isinstance(self.table, WithPrevious) else self.table
         rows = getattr(grid, "_rowHeights", None) or [0.0]
         return self.caption_height + self._gap() + sum(rows[:2])
 
+    def _kept_whole(self) -> bool:
+        """A table as short as a box kept whole (`keeping.kept_share`) is read on one page: a
+        four-row table split two and two moves on instead."""
+        frame = self._doctemplateAttr("frame")
+        return frame is not None and self.height <= frame._aH * kept_share("table")
+
     def split(self, available_width, available_height):
+        if self._kept_whole() and not moved_on_in_vain(self):
+            return []
         room = available_height - self.caption_height - self._gap()
         parts = self.table.split(available_width, room) if room > 0 else []
         if not parts:
