@@ -90,7 +90,8 @@ def data_table(builder: "StoryBuilder", table: blocks.DataTable, parent: Element
     keep_rows_whole(grid, data, builder.frame.width, builder.style.page.text_height_mm * mm / 2)
     if table.source:  # drawn with the table's last rows, never alone at the top of a page
         grid = WithPrevious(grid, source_line(builder, table.source, table.span, parent))
-    return [CaptionFirst(caption, grid), *builder.blocks(table.notes, 0, parent)]
+    return [CaptionFirst(caption, grid, ("table", table.span), builder.kept_boxes),
+            *builder.blocks(table.notes, 0, parent)]
 
 
 def keep_rows_whole(grid: Table, data: list[list[TaggedParagraph]], width: float, half_page: float) -> None:
@@ -118,9 +119,11 @@ class CaptionFirst(Flowable):
     the table does not fit where it falls, though it could split there; here the caption only
     needs the table's header and first row beside it, and the table splits as it would alone."""
 
-    def __init__(self, caption: Flowable, table: Flowable) -> None:
+    def __init__(self, caption: Flowable, table: Flowable, key: object = None, kept_keys: set | None = None) -> None:
         super().__init__()
         self.caption, self.table = caption, table
+        self.key, self.kept_keys = key, kept_keys  # the table's key goes into kept_keys when kept whole
+        self.kept = False
 
     def _gap(self) -> float:
         return max(self.caption.getSpaceAfter(), self.table.getSpaceBefore())
@@ -129,6 +132,9 @@ class CaptionFirst(Flowable):
         _, self.caption_height = self.caption.wrap(available_width, available_height)
         _, table_height = self.table.wrap(available_width, available_height)
         self.width, self.height = available_width, self.caption_height + self._gap() + table_height
+        self.kept = self._kept_whole()
+        if self.kept_keys is not None:  # the DOCX keeps the same tables whole (Rendered.kept_boxes)
+            (self.kept_keys.add if self.kept else self.kept_keys.discard)(self.key)
         return self.width, self.height
 
     def getSpaceBefore(self):
@@ -140,7 +146,7 @@ class CaptionFirst(Flowable):
     def start_height(self) -> float:
         """What a heading above carries along: a short table whole, else its caption, header and
         first row."""
-        if self._kept_whole():
+        if self.kept:
             return self.height
         grid = self.table.previous if isinstance(self.table, WithPrevious) else self.table
         rows = getattr(grid, "_rowHeights", None) or [0.0]
@@ -149,11 +155,11 @@ class CaptionFirst(Flowable):
     def _kept_whole(self) -> bool:
         """A table as short as a box kept whole (`keeping.kept_share`) is read on one page: a
         four-row table split two and two moves on instead."""
-        frame = self._doctemplateAttr("frame")
-        return frame is not None and self.height <= frame._aH * kept_share("table")
+        frame = self._doctemplateAttr("frame")  # (None: wrapped outside a frame, as KeptTogether)
+        return frame is None or self.height <= frame._aH * kept_share("table")
 
     def split(self, available_width, available_height):
-        if self._kept_whole() and not moved_on_in_vain(self):
+        if self.kept and not moved_on_in_vain(self):
             return []
         room = available_height - self.caption_height - self._gap()
         parts = self.table.split(available_width, room) if room > 0 else []
