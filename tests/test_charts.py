@@ -461,6 +461,44 @@ def test_a_currency_unit_goes_before_the_digits_in_layout_and_in_the_docx_format
     assert _number_format("£", 1) == '"£"#,##0.0' and _number_format("%", 0) == '#,##0"%"'
 
 
+@pytest.mark.parametrize("values,unit,axis,labels", [
+    ((800, 1000, 2500), " patients", '#,##0" patients"', '#,##0" patients"'),
+    ((0.2, 0.5, 0.9), "%", '#,##0.0"%"', '#,##0.0"%"'),
+    ((0.01, 0.04, 0.07), None, "#,##0.00", "#,##0.00"),
+    ((1200.5, 1000.25, 2500.75), "£", '"£"#,##0', '"£"#,##0.00')])
+def test_docx_axis_numbers_group_their_thousands_as_layout_prints_them(values, unit, axis, labels):
+    """The value axis's format was `General" patients"`: Word and LibreOffice printed "1000
+    patients" where the PDF and the HTML print "1,000 patients" (layout/charts.py, value_text).
+    Grouped digits, and as many decimals as the ticks need (one count for them all in Word)."""
+    from compiler.render.docx.chartpart import chart_xml
+
+    style = StyleLoader(Roots.at(ROOT)).load("hmicfrs", ROOT, Span("t", 1, 1), Diagnostics())
+    span = Span("t", 1, 1)
+    chart = Chart(None, "column", (), ("A", "B", "C"), (Series("S", values, span),), unit, None, None, span)
+    part = etree.fromstring(chart_xml(chart_block(chart, 1, (), "f", None, style), style))
+    assert part.find(f".//{C}valAx/{C}numFmt").get("formatCode") == axis
+    assert {node.get("formatCode") for node in part.iterfind(f".//{C}dLbls/{C}numFmt")} == {labels}
+
+
+def test_libreoffice_prints_the_docx_axis_with_grouped_thousands(tmp_path):
+    from tests.docx_fixtures import compose, convert_with_libreoffice, render_docx, soffice
+
+    if not soffice():
+        pytest.skip("LibreOffice is not installed (CI installs libreoffice-writer-nogui)")
+    source = tmp_path / "patients.yaml"
+    source.write_text("title: T\nsubject: S\nlanguage: en-GB\npillars:\n  - title: Effectiveness\n"
+                      "    findings:\n      - chart:\n          type: column\n          caption: Patients seen\n"
+                      "          categories: [\"2019\", \"2020\", \"2021\"]\n"
+                      "          series:\n            - {name: Unit, values: [800, 1000, 2500]}\n"
+                      "          unit: patients\n", encoding="utf-8")
+    (tmp_path / "patients.docx").write_bytes(render_docx(compose(source)))
+    convert_with_libreoffice([tmp_path / "patients.docx"], tmp_path)
+    with pdfplumber.open(tmp_path / "patients.pdf") as pdf:
+        text = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    assert "2,000 patients" in text and "1,000 patients" in text  # an axis tick, and a label and a tick
+    assert "2000 patients" not in text and "1000 patients" not in text
+
+
 @pytest.mark.parametrize("values,unit", [([1000000000000, 999999999999, 500000000000], "£"),
                                          ([10, 3, 7], " incidents per 1,000")])
 def test_long_tick_labels_of_a_bar_chart_thin_out_and_stay_in_the_drawing(values, unit):

@@ -602,6 +602,76 @@ def test_tables_and_boxes_stand_on_the_text_column_edge_as_in_the_pdf(built):
             continue
         style = table.find("w:tblPr/w:tblStyle", NS).get(f"{{{W}}}val")
         indents.setdefault(style, set()).add(table.find("w:tblPr/w:tblInd", NS).get(f"{{{W}}}w"))
-    assert indents["JudgmentsTable"] == {"108"}
+    assert indents["JudgmentsTable"] == {"120"}  # the PDF's 6 pt cell padding
     assert indents["AreasforImprovementBox"] == {size_twips}
-    assert indents.get("DataTable", {"108"}) <= {"108"} | {str(n) for n in range(60, 108)}  # scaled in wide tables
+    assert indents.get("DataTable", {"120"}) <= {str(n) for n in range(60, 121)}  # scaled in wide tables
+
+
+PADDED_TABLES = """title: Padding
+subject: S
+language: en-GB
+pillars:
+  - title: Efficiency
+    findings:
+      - table:
+          caption: Calls
+          columns: [Year, Emergency calls answered, Share]
+          rows:
+            - [2019, "12,400", 91%]
+      - table:
+          caption: Wide
+          columns: [Financial year of the report, Emergency calls answered, Non-emergency calls answered,
+                    Abandoned calls overall, Average answer time in seconds, Proportion within ten seconds,
+                    Staff on duty per shift]
+          rows:
+            - [2019, "12,400", "45,000", "1,200", "8.5", 91%, "42"]
+"""
+
+
+def test_table_cells_are_padded_as_the_pdf_pads_them_so_columns_and_wrapping_match(tmp_path):
+    """The PDF pads a data table's cells and the glance table's 6 pt either side (pdf/tables.py,
+    CELL_PADDING; pdf/story.py, glance) and 4 pt (5 pt) above and below. The DOCX padded 5.4 pt
+    (Word's default 108 twentieths) and fitted its columns with that: other widths, headings
+    wrapped elsewhere, and the contents' page numbers (the PDF's) drifted on long reports."""
+    from compiler.diagnostics import Diagnostics
+    from compiler.render.docx.styles import TABLE_TEXT_SCALE, text_width_mm
+    from compiler.render.pdf.fonts import register_fonts
+    from compiler.render.pdf.tables import CELL_PADDING, VERTICAL_PADDING, fitted_widths
+
+    source = tmp_path / "padding.yaml"
+    source.write_text(PADDED_TABLES, encoding="utf-8")
+    document = compose(source)
+    data = render_docx(document)
+    styles = part_xml(data, "word/styles.xml")
+    twentieths = {"DataTable": (("TableText", "TableHeader"), VERTICAL_PADDING),
+                  "JudgmentsTable": (("GlancePillar", "GlanceQuestion", "GlanceGrade"), 5)}  # the glance's vertical_pad
+    for table_style, (text_styles, vertical) in twentieths.items():
+        margins = {node.tag.split("}")[1]: int(node.get(f"{{{W}}}w")) for node in
+                   styles.find(f"w:style[@w:styleId='{table_style}']/w:tblPr/w:tblCellMar", NS)}
+        assert margins["left"] == margins["right"] == round(CELL_PADDING * 20), table_style
+        for text_style in text_styles:  # the cell's margin and its text's own space
+            space = styles.find(f"w:style[@w:styleId='{text_style}']/w:pPr/w:spacing", NS)
+            assert margins["top"] + int(space.get(f"{{{W}}}before")) == vertical * 20, text_style
+            assert margins["bottom"] + int(space.get(f"{{{W}}}after")) == vertical * 20, text_style
+    # Each table's columns as wide as the PDF's, and a wide table's smaller padding the PDF's too
+    style = document.style
+    fonts = register_fonts(style.fonts, Diagnostics(), style.files)
+    size = style.fonts.size * TABLE_TEXT_SCALE
+    blocks = [block for block in document.body if isinstance(block, DataTable)]
+    tables = [t for t in part_xml(data, "word/document.xml").iter(f"{{{W}}}tbl")
+              if t.find("w:tblPr/w:tblStyle", NS) is not None
+              and t.find("w:tblPr/w:tblStyle", NS).get(f"{{{W}}}val") == "DataTable"]
+    assert len(blocks) == len(tables) == 2
+    scales = []
+    for block, table in zip(blocks, tables):
+        fit = fitted_widths(block, text_width_mm(style) * 72 / 25.4, fonts, size, size)
+        columns = [int(col.get(f"{{{W}}}w")) / 20 for col in table.iterfind("w:tblGrid/w:gridCol", NS)]
+        assert columns == pytest.approx(list(fit.widths), abs=0.3), block.caption
+        scales.append(fit.scale)
+        if fit.scale != 1.0:
+            margins = {node.tag.split("}")[1]: int(node.get(f"{{{W}}}w"))
+                       for node in table.find("w:tblPr/w:tblCellMar", NS)}
+            assert margins["left"] == margins["right"] == round(fit.padding(CELL_PADDING) * 20)
+            text_space = int(styles.find("w:style[@w:styleId='TableText']/w:pPr/w:spacing", NS).get(f"{{{W}}}before"))
+            assert margins["top"] + text_space == pytest.approx(VERTICAL_PADDING * fit.scale * 20, abs=1)
+    assert scales[0] == 1.0 and scales[1] < 1.0

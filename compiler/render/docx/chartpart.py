@@ -15,7 +15,7 @@ import math
 from lxml import etree
 
 from ...layout.blocks import ChartBlock
-from ...layout.charts import CURRENCY_SIGNS
+from ...layout.charts import CURRENCY_SIGNS, decimal_places
 from ...layout.chartscale import DASHES, HATCHES, MARKERS, Measure, measure_for, nice_ticks
 from ...style.types import Style
 
@@ -201,10 +201,10 @@ def _number(value: float) -> str:
     return f"{value:.15g}"
 
 
-def _number_format(unit: str | None, decimals: int | None = None) -> str:
-    """Values as layout prints them (layout/charts.py, value_text): grouped digits and the chart's
-    decimals when given, else as they are (an axis's ticks); the unit after them."""
-    number = "General" if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
+def _number_format(unit: str | None, decimals: int = 0) -> str:
+    """Values as layout prints them (layout/charts.py, value_text): grouped digits ("1,000", where
+    Word's General printed "1000"), `decimals` decimals, the unit after them (a sign before)."""
+    number = "#,##0" + ("." + "0" * decimals if decimals else "")
     unit = (unit or "").strip()
     if not unit:
         return number
@@ -264,7 +264,7 @@ def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element, width_o
     _val(axis, "c:axPos", "b" if horizontal_bars else "l")
     _grid = _e(_e(axis, "c:majorGridlines"), "c:spPr")
     _fill(_e(_grid, "a:ln", w="6350"), "#D9DCDE")
-    _e(axis, "c:numFmt", formatCode=_number_format(block.unit), sourceLinked="0")
+    _e(axis, "c:numFmt", formatCode=_number_format(block.unit, _tick_decimals(ticks)), sourceLinked="0")
     _val(axis, "c:majorTickMark", "none")
     _val(axis, "c:minorTickMark", "none")
     _val(axis, "c:tickLblPos", "nextTo")
@@ -272,6 +272,13 @@ def _axes(plot: etree._Element, block: ChartBlock, kind: etree._Element, width_o
     _val(axis, "c:crosses", "max" if horizontal_bars else "autoZero")
     _val(axis, "c:crossBetween", "between")
     _val(axis, "c:majorUnit", _number(ticks[1] - ticks[0]) if len(ticks) > 1 else "1")
+
+
+def _tick_decimals(ticks: tuple[float, ...]) -> int:
+    """The decimals the axis's ticks need (layout prints each with its own: "0.5", "1"; a Word
+    format has one number of them for every tick, and `#,##0.#` prints "1,000.")."""
+    steps = [b - a for a, b in zip(ticks, ticks[1:])]
+    return max(decimal_places(round(value, 9)) for value in (*ticks, *steps))
 
 
 def _text_properties(parent: etree._Element, font_family: str, text_colour: str, language: str,

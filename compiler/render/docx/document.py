@@ -25,8 +25,7 @@ from lxml import etree
 
 from ...diagnostics import Diagnostics, Span
 from ...layout.blocks import (Badge, Block, Callout, ChartBlock, Contents, Cover, DataTable, DefinitionList, Document, FigureBlock,
-                             GlanceTable, Heading,
-                             Image, ListBlock, ListEntry, NoteMark, Notes, PageBreak, Para, Quote, RefLink)
+                             GlanceTable, Heading, Image, ListBlock, ListEntry, NoteMark, Notes, PageBreak, Para, Quote, RefLink)
 from ...model import Emph, Inlines, Link, Strong, Text
 from ...style.glyphcoverage import fallback_runs
 from ...style.images import png_of
@@ -45,14 +44,15 @@ from .ooxml import (HyperlinkTargets, bookmark_around, bookmark_name, el, extern
 from .package import finish_package
 from .redline import Tracker, each
 from .sourcemap import SourceMap
+from .spacing import set_outline_level
 from .running import running_texts
-from .styles import BADGE_SCALE, StyleSheet, text_width_mm
+from .styles import BADGE_SCALE, TABLE_CELL_MARGIN_PT, StyleSheet, text_width_mm
 from .figures import add_figure, callout_style
 from .tables import add_data_table
 from ...records import dataclass
 
 _PT_PER_MM = 72 / 25.4
-GLANCE_CELL_MARGIN_PT = 5.4  # the Judgments Table style's left cell margin (Normal Table's 108 twentieths)
+GLANCE_CELL_MARGIN_PT = TABLE_CELL_MARGIN_PT  # the Judgments Table style's left cell margin: the PDF's glance pad
 
 
 def render(document: Document, options: RenderOptions, diagnostics: Diagnostics) -> Rendered:
@@ -144,6 +144,8 @@ class DocxBuilder:
 
     def add_heading(self, block: Heading, target: _Target) -> None:
         p = self.new_paragraph(self.heading_style(block))
+        if block.role == "callout-heading":  # one outline level under its heading's, as layout sets it
+            set_outline_level(p, block.level)
         if block.number:
             p.append(text_run(block.number_text))
             p.append(tab_run())
@@ -156,8 +158,8 @@ class DocxBuilder:
 
     def heading_style(self, block: Heading) -> str:
         level = min(max(block.level, 1), 4)
-        if block.role == "subheading":  # a `####` inside an area for improvement's detail is level 5
-            return self.styles.subheading(min(max(block.level, 1), 5))
+        if block.role == "subheading":  # at layout's level (6 in a box in an area's detail), to Word's deepest, 9
+            return self.styles.subheading(min(max(block.level, 1), 9))
         if block.role == "callout-heading":  # a box's title: out of the contents, one level under its heading
             return self.styles.id("Callout Heading")
         if block.in_outline or level > 2:

@@ -447,9 +447,9 @@ def base_styles(s: Style) -> list[StyleDef]:
         # A glossary (the PDF's "term" and "definition" roles): the term kept with its definition.
         StyleDef("paragraph", "Glossary Term", "Body Text", ppr=(flag("keepNext"), spacing(4, 0)), rpr=(*bold(),)),
         StyleDef("paragraph", "Glossary Definition", "Body Text", ppr=(indent(8),)),
-        # (v2) rich blocks: a `callout:` box's title (a heading of Heading 4's outline level, out
-        # of the contents, which lists Heading 1 and 2 only), a figure's picture, and the small
-        # lines under a table or figure, as the PDF sets them (render/pdf/styles.py).
+        # (v2) rich blocks: a `callout:` box's title (Heading 4's look, its own outline level one under its
+        # heading's: document.add_heading; out of the contents, which lists Heading 1 and 2 only), a figure's
+        # picture, and the small lines under a table or figure, as the PDF sets them (render/pdf/styles.py).
         StyleDef("paragraph", "Callout Heading", "Heading 4", "Body Text", rpr=(*size(size_pt * 1.05),)),
         # No keepNext: it chained a chart to the next figure's caption and on, longer than a page
         # (a source line under it sets its own, tables.add_source_line)
@@ -465,6 +465,7 @@ LIST_INDENT_MM = 7.5
 RUNNING_SCALE = 0.75  # running header and footer size, relative to the body (the PDF's)
 TABLE_TEXT_SCALE = 0.92  # a data table's cells, relative to the body (the PDF's glance-2 and glance-header)
 BADGE_SCALE = 0.8  # a grade badge's label, relative to the body (the PDF's badge_size)
+TABLE_CELL_MARGIN_PT = 6  # either side of a table cell's text: the PDF's (pdf/tables.py CELL_PADDING, its glance pad)
 
 
 def _glance_table_properties(s: Style) -> tuple[etree._Element, ...]:
@@ -475,10 +476,11 @@ def _glance_table_properties(s: Style) -> tuple[etree._Element, ...]:
                 _ordered("w:rPr", [*bold(), colour(s.cover.text_colour)], _RPR_ORDER),
                 el("w:trPr", {}, el("w:tblHeader")),
                 el("w:tcPr", {}, fill(s.colours.primary)))
+    margin = str(round(TABLE_CELL_MARGIN_PT * 20))
     return (el("w:tblPr", {}, borders, el("w:tblCellMar", {}, el("w:top", {"w:w": "40", "w:type": "dxa"}),
-                                          el("w:left", {"w:w": "108", "w:type": "dxa"}),
+                                          el("w:left", {"w:w": margin, "w:type": "dxa"}),
                                           el("w:bottom", {"w:w": "40", "w:type": "dxa"}),
-                                          el("w:right", {"w:w": "108", "w:type": "dxa"}))),
+                                          el("w:right", {"w:w": margin, "w:type": "dxa"}))),
             header)
 
 

@@ -17,14 +17,17 @@ from ...style.metrics import advances
 from ...style.types import Style
 from .blocks import keep_with_next
 from .ooxml import bookmark_around, bookmark_name, el, field_runs, paragraph_properties
-from .styles import TABLE_TEXT_SCALE, text_width_mm
+from .styles import TABLE_CELL_MARGIN_PT, TABLE_TEXT_SCALE, text_width_mm
 
 if TYPE_CHECKING:
     from .document import DocxBuilder, _Target
 
 WORD_ALIGN = {"left": "left", "right": "right", "center": "center"}
 PT_PER_MM = 72 / 25.4
-CELL_MARGIN_PT = 5.4  # the Data Table style's left and right cell margins (108 twentieths of a point)
+CELL_MARGIN_PT = TABLE_CELL_MARGIN_PT  # the Data Table style's left and right cell margins: the PDF's padding
+# Above and below a cell's text, the PDF's 4 pt (pdf/tables.py, VERTICAL_PADDING): the style's 2 pt
+# cell margin and the cell text's own 2 pt space (the Table Text and Table Header styles)
+VERTICAL_PADDING_PT, TEXT_SPACE_PT = 4, 2
 
 
 def add_data_table(builder: "DocxBuilder", block: DataTable, target: "_Target") -> None:
@@ -38,11 +41,12 @@ def add_data_table(builder: "DocxBuilder", block: DataTable, target: "_Target") 
     header_style, text_style = (_cell_style(builder, name, fit.scale) for name in ("Table Header", "Table Text"))
     if fit.broken:
         builder.diagnostics.warning(block.span, broken_table_message(len(block.header)))
-    if fit.scale != 1.0:  # a wide table: smaller text, and margins to match
+    if fit.scale != 1.0:  # a wide table: smaller text, and margins to match (the PDF scales its padding)
         margin = str(round(fit.padding(CELL_MARGIN_PT) * 20))
+        vertical = str(round(max(VERTICAL_PADDING_PT * fit.scale - TEXT_SPACE_PT, 0) * 20))
         table.find(qn("w:tblPr")).find(qn("w:tblLook")).addprevious(  # (the schema's order)
-            el("w:tblCellMar", {}, el("w:left", {"w:w": margin, "w:type": "dxa"}),
-               el("w:right", {"w:w": margin, "w:type": "dxa"})))
+            el("w:tblCellMar", {}, *(el(f"w:{side}", {"w:w": value, "w:type": "dxa"}) for side, value in
+                                     (("top", vertical), ("left", margin), ("bottom", vertical), ("right", margin)))))
     # As wide as its columns, as in the PDF: a table of a few short columns does not span the page.
     table.find(qn("w:tblPr")).find(qn("w:tblW")).attrib.update(
         {qn("w:w"): str(round(sum(widths) * PT_PER_MM * 20)), qn("w:type"): "dxa"})
