@@ -483,3 +483,23 @@ def test_a_short_table_is_never_split_across_pages(tmp_path):
         assert "Row 4 check" in texts[caption], lines
         placements.add(caption)
     assert len(placements) == 2  # it did reach the foot of a page, and moved on
+
+
+def test_the_docx_keeps_the_short_tables_the_pdf_keeps_and_spaces_their_lines_as_the_pdf(tmp_path):
+    """A short table the PDF keeps on one page is kept whole in Word too (every paragraph of it
+    but the last kept with the next); table text lines are the PDF's 1.3 of their size apart
+    (Word's single spacing made rows shorter and the DOCX paginate differently)."""
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "short.yaml").write_text(_short_table_report(3), encoding="utf-8")
+    result = run_reportc("build", "--out", str(tmp_path / "out"), "--format", "pdf,docx", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "short.docx") as package:
+        body = package.read("word/document.xml").decode()
+        styles = package.read("word/styles.xml").decode()
+    [table] = [found for found in re.findall(r"<w:tbl>.*?</w:tbl>", body, re.S) if 'w:val="DataTable"' in found]
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", table, re.S)
+    assert len(paragraphs) == 10 and all("<w:keepNext/>" in p or 'w:pStyle w:val="TableHeader"' in p
+                                         for p in paragraphs[:-1]) and "<w:keepNext/>" not in paragraphs[-1]
+    text_style = re.search(r'<w:style [^>]*w:styleId="TableText".*?</w:style>', styles, re.S).group(0)
+    line = int(re.search(r'w:line="(\d+)"', text_style).group(1))
+    assert 'w:lineRule="atLeast"' in text_style and line == round(12 * 0.92 * 1.3 * 20)

@@ -213,9 +213,9 @@ class StyleSheet:
                                                          *outline),
                                   rpr=(*size(body * 1.02), colour(self.style.colours.text))))
 
-    def sized(self, name: str, size_pt: float) -> str:
-        """Paragraph style `name` at another size: a wide table's smaller cells."""
-        return self._add(StyleDef("paragraph", f"{name} {size_pt:g} pt", based_on=name, rpr=(*size(size_pt),)))
+    def sized(self, name: str, size_pt: float, ppr: tuple = ()) -> str:
+        """Paragraph style `name` at another size: a wide table's smaller cells (`ppr`: their spacing)."""
+        return self._add(StyleDef("paragraph", f"{name} {size_pt:g} pt", based_on=name, ppr=ppr, rpr=(*size(size_pt),)))
 
     def grade(self, label: str, fill_value: str, text_colour: str) -> str:
         """A character style per grade: shading and contrast colour chosen by layout."""
@@ -410,7 +410,8 @@ def base_styles(s: Style) -> list[StyleDef]:
         StyleDef("character", "Grade Badge Text", "Default Paragraph Font", rpr=(*bold(), *size(size_pt * BADGE_SCALE)),
                  primary=False),
         # A data table's cells at the PDF's size for them (0.92 of the body's).
-        StyleDef("paragraph", "Table Header", "Normal", ppr=(flag("keepNext"), spacing(2, 2, 1.0)),
+        StyleDef("paragraph", "Table Header", "Normal",
+                 ppr=(flag("keepNext"), spacing(2, 2, leading_pt=size_pt * TABLE_TEXT_SCALE * TABLE_LEADING)),
                  rpr=(*bold(), colour(cover.text_colour), *size(size_pt * TABLE_TEXT_SCALE))),
         # The PDF's glance rows: 5 pt above and below the text (2 pt cell margin, 3 pt here).
         StyleDef("paragraph", "Glance Pillar", "Normal", ppr=(spacing(3, 3, leading_pt=size_pt * 0.95 * 1.3),),
@@ -430,7 +431,8 @@ def base_styles(s: Style) -> list[StyleDef]:
         # A report's data tables: the glance table's header and rules, with the PDF's stripes.
         StyleDef("table", "Data Table", "Normal Table", extra=(*_glance_table_properties(s), el(
             "w:tblStylePr", {"w:type": "band2Horz"}, el("w:tcPr", {}, fill(s.colours.table_stripe))))),
-        StyleDef("paragraph", "Table Text", "Normal", ppr=(spacing(2, 2, 1.0),), rpr=(*size(size_pt * TABLE_TEXT_SCALE),)),
+        StyleDef("paragraph", "Table Text", "Normal", ppr=(spacing(2, 2, leading_pt=size_pt * TABLE_TEXT_SCALE * TABLE_LEADING),),
+                 rpr=(*size(size_pt * TABLE_TEXT_SCALE),)),
         StyleDef("paragraph", "Caption", "Normal", ppr=(flag("keepNext"), spacing(8, 4)),
                  rpr=(*bold(), colour(c.primary))),
         # Word's own Quote style (block text's `> ` quotations), in a box as the PDF's (render/pdf/
@@ -464,6 +466,7 @@ def base_styles(s: Style) -> list[StyleDef]:
 LIST_INDENT_MM = 7.5
 RUNNING_SCALE = 0.75  # running header and footer size, relative to the body (the PDF's)
 TABLE_TEXT_SCALE = 0.92  # a data table's cells, relative to the body (the PDF's glance-2 and glance-header)
+TABLE_LEADING = 1.3  # their lines' distance, relative to their size (the PDF's; Word's single is ~1.15)
 BADGE_SCALE = 0.8  # a grade badge's label, relative to the body (the PDF's badge_size)
 TABLE_CELL_MARGIN_PT = 6  # either side of a table cell's text: the PDF's (pdf/tables.py CELL_PADDING, its glance pad)
 

@@ -16,8 +16,9 @@ from ...model import Inlines, Text, plain_text
 from ...style.metrics import advances
 from ...style.types import Style
 from .blocks import keep_with_next
+from .callout import keep_box_together
 from .ooxml import bookmark_around, bookmark_name, el, field_runs, paragraph_properties
-from .styles import TABLE_CELL_MARGIN_PT, TABLE_TEXT_SCALE, text_width_mm
+from .styles import TABLE_CELL_MARGIN_PT, TABLE_LEADING, TABLE_TEXT_SCALE, spacing, text_width_mm
 
 if TYPE_CHECKING:
     from .document import DocxBuilder, _Target
@@ -55,13 +56,15 @@ def add_data_table(builder: "DocxBuilder", block: DataTable, target: "_Target") 
               block.header_spans or block.span)
     style = builder.document.style
     half_page = style.page.text_height_mm * PT_PER_MM / 2
-    measure, line_pt = _measure(style), style.fonts.size * TABLE_TEXT_SCALE * fit.scale * 1.2  # single spacing
+    measure, line_pt = _measure(style), style.fonts.size * TABLE_TEXT_SCALE * fit.scale * TABLE_LEADING
     for row, spans in zip(block.rows, block.body_cell_spans()):
         # Each row is kept whole, so the table breaks between rows, as in the PDF; but a row
         # that may be taller than half a page splits inside (Word would cut a whole row taller
         # than the page off at the margin).
         splits = _row_height(row, fit, measure, line_pt) > half_page
         _fill_row(builder, builder.new_row(table, header=False, splits=splits), row, block.align, text_style, spans)
+    if ("table", block.span) in builder.options.kept_boxes:  # a short table the PDF kept on one page
+        keep_box_together([table])
     builder.emit_table(table, target)
     if block.source:
         add_source_line(builder, block.source, block.source_span or block.span, target)
@@ -107,7 +110,10 @@ def _cell_style(builder: "DocxBuilder", name: str, scale: float) -> str:
     if scale == 1.0:
         return builder.styles.id(name)
     # Word sizes text in half points: down to one, so the text is never wider than it was fitted
-    return builder.styles.sized(name, math.floor(builder.document.style.fonts.size * TABLE_TEXT_SCALE * scale * 2) / 2)
+    size_pt = math.floor(builder.document.style.fonts.size * TABLE_TEXT_SCALE * scale * 2) / 2
+    leading = spacing(TEXT_SPACE_PT, TEXT_SPACE_PT, leading_pt=builder.document.style.fonts.size * TABLE_TEXT_SCALE
+                      * scale * TABLE_LEADING)  # the PDF's, scaled with the text
+    return builder.styles.sized(name, size_pt, ppr=(leading,))
 
 
 def _fill_row(builder: "DocxBuilder", cells, contents: tuple[Inlines, ...], align: tuple[str, ...],
