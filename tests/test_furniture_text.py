@@ -130,7 +130,7 @@ def test_html_nests_lists_orders_headings_and_quotes_with_a_caption(out):
                      r"<li>Second outer</li></ul>", flat)
     levels = [int(level) for level in re.findall(r"<h(\d)", page)]
     assert all(b <= a + 1 for a, b in zip(levels, levels[1:]))  # no skipped level
-    calls = re.search(r'<h(\d)[^>]*class="subheading">Calls</h\d><h(\d)[^>]*class="subheading">Emergency calls', flat)
+    calls = re.search(r'<h(\d)[^>]*class="subheading">Calls</h\d><h(\d)[^>]*class="subheading-2">Emergency calls', flat)
     assert calls and int(calls.group(2)) == int(calls.group(1)) + 1
     assert re.search(r'<figure class="quotation"><blockquote class="quote"><p>Residents told us they felt safe.</p>'
                      r"<p>They trusted the neighbourhood team.</p></blockquote>"
@@ -161,8 +161,9 @@ def test_docx_uses_numbering_levels_subheading_levels_and_the_quote_style(out):
     assert by_text["Inner number one"]._p.pPr.numPr is not None  # a real numbered list
     calls, emergency = by_text["Calls"].style, by_text["Emergency calls"].style
     # Subheading N+1 is based on Heading N+1: one outline level lower in Word's navigation pane
-    assert (calls.name, emergency.name) == ("Subheading 3", "Subheading 4")
-    assert emergency.base_style.name == "Heading 4"
+    assert (calls.name, emergency.name) == ("Subheading 3", "Minor Subheading 4")  # a step below, in italic
+    assert emergency.base_style.name == "Subheading 4" and emergency.base_style.base_style.name == "Heading 4"
+    assert emergency.font.italic and not calls.font.italic
     assert by_text["Residents told us they felt safe."].style.name == "Quote"
     assert by_text["\u2014 Jane Smith, chief constable"].style.name == "Quote"
 

@@ -38,7 +38,8 @@ class Badge:
 @dataclass(frozen=True)
 class Heading:
     level: int  # 1 pillar / section, 2 question, 3 sub-section, 4 sub-heading in text
-    role: str  # "pillar-heading", "question-heading", "section-heading", "subsection-heading", "subheading"
+    role: str  # "pillar-heading", "question-heading", "section-heading", "subsection-heading", "subheading",
+    # "subheading-2" (a `####` under a `###`)
     number: str | None  # "2" for question 2, shown before the text
     content: Inlines
     badge: Badge | None

@@ -86,8 +86,10 @@ class Composer:
                 # `#### ` is one level below `### `; with no `### ` before it in this text, at
                 # the level a `### ` would have: no level is skipped.
                 under_three = under_three or block.level == 1
-                out.append(Heading(level + (block.level - 1 if under_three else 0), "subheading", None,
-                                   block.content, None, None, False, block.span))
+                minor = under_three and block.level == 2  # set a step below a `### `, as well as a level
+                out.append(Heading(level + (block.level - 1 if under_three else 0),
+                                   "subheading-2" if minor else "subheading", None, block.content, None, None,
+                                   False, block.span))
             elif isinstance(block, (BulletList, NumberedList)):
                 out.append(_list_block(block))
             elif isinstance(block, Quotation):

@@ -11,6 +11,7 @@ HEADING_SCALES: dict[str, float] = {
     "question-heading": 1.35,
     "subsection-heading": 1.12,  # "Areas for improvement", "Cause of concern"
     "subheading": 1.02,  # `###` in running text
+    "subheading-2": 1.0,  # `####` under a `###`: body size, in bold italic
     "callout-heading": 1.05,  # a box's title
 }
 

@@ -158,8 +158,8 @@ class DocxBuilder:
 
     def heading_style(self, block: Heading) -> str:
         level = min(max(block.level, 1), 4)
-        if block.role == "subheading":  # at layout's level (6 in a box in an area's detail), to Word's deepest, 9
-            return self.styles.subheading(min(max(block.level, 1), 9))
+        if block.role in ("subheading", "subheading-2"):  # at layout's level, to Word's deepest, 9
+            return self.styles.subheading(min(max(block.level, 1), 9), minor=block.role == "subheading-2")
         if block.role == "callout-heading":  # a box's title: out of the contents, one level under its heading
             return self.styles.id("Callout Heading")
         if block.in_outline or level > 2:

@@ -199,11 +199,18 @@ class StyleSheet:
                                                          value("outlineLvl", str(level - 1))),
                                   rpr=tuple(size(self.style.fonts.size * scale)) if scale else ()))
 
-    def subheading(self, level: int) -> str:
+    def subheading(self, level: int, minor: bool = False) -> str:
         """A `###` in running text: bold, at body size, in the text colour, as the PDF and the HTML
         set it. It keeps a heading's keep-with-next and outline level (out of the contents all the
         same: contents.TOC_INSTRUCTION), but not Heading 2's hanging indent, which is there for
-        question numbers."""
+        question numbers. `minor`: a `####` under a `###`, a step below it in bold italic."""
+        if minor:
+            body = self.style.fonts.size
+            self.subheading(level)  # its outline level, keep-with-next and colour
+            return self._add(StyleDef("paragraph", f"Minor Subheading {level}", based_on=f"Subheading {level}",
+                                      next="Body Text", ppr=(spacing(space_before(body * 0.6, body * 0.65), body * 0.25,
+                                                                     leading_pt=body * HEADING_SCALES["subheading-2"] * 1.22),),
+                                      rpr=(*italic(), *size(body * HEADING_SCALES["subheading-2"]))))
         outline = (value("outlineLvl", str(min(level, 9) - 1)),) if level < 3 or level > 4 else ()
         body = self.style.fonts.size  # the PDF's subheading: 1.02 of it, its spacing (pdf/styles.py)
         return self._add(StyleDef("paragraph", f"Subheading {level}", based_on=f"Heading {min(max(level, 3), 4)}",

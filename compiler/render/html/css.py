@@ -86,6 +86,7 @@ h2{{font-size:{scales["section-heading"]:g}em}} h3{{font-size:{scales["question-
 h4{{font-size:{scales["subsection-heading"]:g}em}} h5,h6{{font-size:1em}}
 h3.section-heading{{font-size:{scales["section-heading-2"]:g}em}}
 .subheading,.callout .subheading,.callout.areas-for-improvement .subheading{{color:inherit;font-size:1em;margin:1.2em 0 .3em}}
+.subheading-2,.callout .subheading-2,.callout.areas-for-improvement .subheading-2{{color:inherit;font-size:1em;font-style:italic;margin:1em 0 .3em}}
 .number{{font-variant-numeric:tabular-nums}}
 figure.quotation{{margin:1.2em 0}} blockquote.quote{{margin:1.2em 0 1.2em 1em;padding-left:1em;border-left:4px solid {c.callout_rule}}}
 figure.quotation blockquote.quote{{margin-bottom:.3em}} .attribution{{margin-left:2em}}

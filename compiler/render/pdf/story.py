@@ -144,7 +144,7 @@ class StoryBuilder:
     # ---- text blocks -----------------------------------------------------------------------
 
     def heading(self, heading: blocks.Heading, parent: Element | None) -> HeadingBlock:
-        self._check(heading.content, heading.span, bold=HEADING_ROLES_BOLD)
+        self._check(heading.content, heading.span, bold=HEADING_ROLES_BOLD, italic=heading.role == "subheading-2")
         if parent is None:
             parent = self._open_section(heading)
         element = self.structure.add(f"H{min(heading.level, 6)}", parent)
@@ -353,8 +353,8 @@ class StoryBuilder:
         text = plain_text(heading.content)
         return OutlineEntry(f"{heading.number_text} {text}" if heading.number else text, level)
 
-    def _check(self, content: Inlines, span: Span, bold: bool = False) -> None:
-        for text, strong, emph in text_runs(content, bold):
+    def _check(self, content: Inlines, span: Span, bold: bool = False, italic: bool = False) -> None:
+        for text, strong, emph in text_runs(content, bold, italic):
             self.glyphs.check(text, span, strong, emph)
 
     def _document_span(self) -> Span:

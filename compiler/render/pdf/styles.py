@@ -75,6 +75,10 @@ def build_typography(style: Style, fonts: FontSet) -> Typography:
         "question-heading": heading("question-heading", size * 1.3, size * 0.6),
         "subsection-heading": heading("subsection-heading", size * 0.9, size * 0.35),
         "subheading": heading("subheading", size * 0.7, size * 0.25, colour=text),
+        # `####` under a `###`: a step below it, in bold italic at body size
+        "subheading-2": derive("subheading-2", fontName=fonts.bold_italic, fontSize=size * HEADING_SCALES["subheading-2"],
+                               leading=size * HEADING_SCALES["subheading-2"] * 1.22, textColor=text,
+                               spaceBefore=size * 0.6, spaceAfter=size * 0.25),
         # "Table 1: ..." and "Figure 1: ...": in the brand colour, as the DOCX's Caption style and
         # the HTML's caption set them; kept with what they caption
         "caption": heading("caption", size * 0.7, size * 0.25, scale=1.02, keepWithNext=1),
