@@ -576,3 +576,26 @@ def test_libreoffice_shows_every_name_of_a_docx_bar_chart(tmp_path):
         text = " ".join(" ".join((page.extract_text() or "") for page in pdf.pages).split())
     for name in BAR_CATEGORIES:
         assert name in text, name
+
+
+WELSH_COUNTIES = ["Carmarthenshire", "Ceredigion", "Pembrokeshire", "Powys (north)", "Powys (south)",
+                  "Llanelli and the Gwendraeth Valley"]
+
+
+def test_category_names_are_set_smaller_before_they_are_cut():
+    """A column chart's category names that do not fit their column at the label size are set
+    smaller (to 0.8 of it) and take up to three lines, whole, before any is cut: "Carmarthe…"
+    left the reader unable to tell which county a column was."""
+    from compiler.layout.chartdrawing import SMALLEST_CATEGORY_SCALE
+
+    values = {"2023": [120, 80, 95, 60, 40, 150], "2024": [130, 85, 90, 65, 45, 140]}
+    drawing, measure = _drawn("column", WELSH_COUNTIES, values, "")
+    values_size = max(label.size for label in drawing.labels() if label.text.isdigit())
+    names = [label for label in drawing.labels() if not label.text.isdigit() and label.text not in values]
+    assert "\u2026" not in "".join(label.text for label in names)
+    assert " ".join(label.text for label in names).split() == " ".join(WELSH_COUNTIES).split()
+    assert {label.size for label in names} == {names[0].size}
+    assert values_size * SMALLEST_CATEGORY_SCALE <= names[0].size < values_size
+    _assert_labels_apart_and_inside(drawing, measure)
+    short, _ = _drawn("column", ["2019", "2020", "2021"], {"A": [1, 2, 3]}, "")
+    assert {label.size for label in short.labels()} == {values_size}  # names that fit keep the size

@@ -112,7 +112,11 @@ def _columns_or_lines(shapes: list[Shape], kind: str, categories: tuple[str, ...
     right = frame.width - size * 0.5
     band = (right - left) / max(len(categories), 1)
     every = _every(size * 3, band)  # too many categories to name each: every n-th one
-    category_lines = [wrapped(c, frame.width_of, band * every - size * 0.4) if index % every == 0 else ()
+    room = band * every - size * 0.4
+    named = categories[::every]
+    category_size = _category_size(named, frame, room)
+    category_lines = [wrapped(c, lambda text: frame.width_of(text, category_size), room, max_lines=3)
+                      if index % every == 0 else ()
                       for index, c in enumerate(categories)]
     lines_under = max((len(lines) for lines in category_lines), default=1) or 1
     height = max(frame.width * COLUMN_HEIGHT_RATIO, top + size * 12)
@@ -120,7 +124,7 @@ def _columns_or_lines(shapes: list[Shape], kind: str, categories: tuple[str, ...
     # lowest (a negative column's, or a line's lower series), then the category labels.
     above = size * (1.6 if kind == "line" else 1.4)
     below = size * (1.9 if kind == "line" else 1.4) if kind == "line" or min(values) < 0 else 0.0
-    under = lines_under * size * 1.2 + size * 0.8
+    under = lines_under * category_size * 1.2 + size * 0.8
     labelling = chartlabels.ColumnLabels(None, False)
     if kind == "column":
         texts = [t for entry in series for t in entry.value_texts]
@@ -146,11 +150,23 @@ def _columns_or_lines(shapes: list[Shape], kind: str, categories: tuple[str, ...
     for index, lines in enumerate(category_lines):
         centre = left + band * (index + 0.5)
         for row, text in enumerate(lines):
-            shapes.append(Label(round(centre, 2), round(plot_bottom + below + size * (1.2 + 1.2 * row), 2), text, "middle",
-                                size, frame.text))
+            shapes.append(Label(round(centre, 2), round(plot_bottom + below + size * 1.2 + category_size * 1.2 * row, 2),
+                                text, "middle", category_size, frame.text))
     shapes.append(Line(((left, round(scale(0.0 if kind == "column" else ticks[0]), 2)), (right, round(
         scale(0.0 if kind == "column" else ticks[0]), 2))), frame.text, 1.0))
     return height, sides
+
+
+SMALLEST_CATEGORY_SCALE = 0.8  # category names set down to this share of the label size, then cut
+
+
+def _category_size(named: tuple[str, ...], frame: Frame, room: float) -> float:
+    """The size the category names are set at: the labels' own, or smaller (to a bound) so that
+    each word of each name fits its column's room, where "Carmarthenshire" was cut "Carmarthe…"."""
+    widest = max((frame.width_of(word) for name in named for word in name.split()), default=0.0)
+    if widest <= room or widest <= 0:
+        return frame.size
+    return max(frame.size * SMALLEST_CATEGORY_SCALE, math.floor(frame.size * room / widest * 10) / 10)
 
 
 class _Scale:
