@@ -8,7 +8,8 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from .ooxml import el
-from .styles import _PPR_ORDER, StyleSheet
+from .properties import _PPR_ORDER
+from .styles import StyleSheet
 
 
 def add_space_before(p: etree._Element, sheet: StyleSheet, extra_pt: float) -> None:

@@ -18,7 +18,8 @@ from ...style.types import Style
 from .blocks import keep_with_next
 from .callout import keep_box_together
 from .ooxml import bookmark_around, bookmark_name, el, field_runs, paragraph_properties
-from .styles import TABLE_CELL_MARGIN_PT, TABLE_LEADING, TABLE_TEXT_SCALE, spacing, text_width_mm
+from .properties import spacing
+from .styles import TABLE_CELL_MARGIN_PT, TABLE_LEADING, TABLE_TEXT_SCALE, text_width_mm
 
 if TYPE_CHECKING:
     from .document import DocxBuilder, _Target
