@@ -8,7 +8,7 @@ import pytest
 
 from .conftest import run_reportc
 from .htmlpage import parse
-from .test_html import EPOCH, HEADINGS, pages
+from .test_html import EPOCH, HEADINGS, html_build, pages  # noqa: F401  (html_build: a fixture)
 
 SOURCE = """\
 title: T
@@ -68,14 +68,6 @@ def outline(tmp_path_factory) -> list[tuple[int, str]]:
     return [(int(node.tag[1]), node.text()) for node in main.iter() if node.tag in HEADINGS]
 
 
-@pytest.fixture(scope="module")
-def samples(tmp_path_factory):
-    out = tmp_path_factory.mktemp("html-samples")
-    result = run_reportc("build", "sources", "--format", "html", "--out", str(out), env=EPOCH)
-    assert result.returncode == 0, result.stderr
-    return out
-
-
 def test_a_sub_heading_in_a_callout_is_below_the_callouts_heading(outline):
     section = outline.index((2, "Context"))
     assert outline[section:section + 5] == [(2, "Context"), (3, "Note: Section box"), (4, "Inside the section box"),
@@ -89,8 +81,8 @@ def test_what_follows_the_areas_for_improvement_is_the_questions_not_the_boxs(ou
                                   (5, "Inside the question box"), (4, "After the question box")]
 
 
-def test_in_every_sample_a_boxs_headings_are_below_its_own_and_end_with_it(samples):
-    for name, html in pages(samples).items():
+def test_in_every_sample_a_boxs_headings_are_below_its_own_and_end_with_it(html_build):
+    for name, html in pages(html_build).items():
         root, _ = parse(html)
         main = next(root.iter("main"))
         order = [node for node in main.iter() if node.tag in HEADINGS]
