@@ -599,3 +599,22 @@ def test_category_names_are_set_smaller_before_they_are_cut():
     _assert_labels_apart_and_inside(drawing, measure)
     short, _ = _drawn("column", ["2019", "2020", "2021"], {"A": [1, 2, 3]}, "")
     assert {label.size for label in short.labels()} == {values_size}  # names that fit keep the size
+
+
+def test_a_line_chart_value_label_a_line_runs_through_sits_on_white():
+    """Labels over and under their points are not moved, but where another point's line would
+    strike through the letters ("-1.00 beds" across series A's line) the label is set on white."""
+    from compiler.layout.chartlabels import crossed, label_box
+
+    values = {"A": [-2, -5.5, 0, 3, 1.25], "B": [1, -1, -3, 2, 4]}
+    drawing, measure = _drawn("line", ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"], values, " beds")
+    lines = [shape for shape in drawing.shapes if isinstance(shape, chartshapes.Line) and len(shape.points) == 5]
+    segments = [(a, b) for line in lines for a, b in zip(line.points, line.points[1:])]
+    whites = [shape for shape in drawing.shapes if isinstance(shape, chartshapes.Rect) and shape.fill == "#FFFFFF"]
+    values_drawn = [label for label in drawing.labels() if label.text.endswith(" beds") and "." in label.text]
+    struck = [label for label in values_drawn if crossed(label_box(label, measure), segments)]
+    assert len(lines) == 2 and struck
+    for label in struck:
+        left, top, right, bottom = label_box(label, measure)
+        assert any(abs(white.x - left) < 0.02 and abs(white.y - top) < 0.02 and abs(white.x + white.width - right) < 0.02
+                   for white in whites), label

@@ -88,10 +88,12 @@ def line_labels(points: Sequence[Sequence[tuple[float, float]]], texts: Sequence
     would then cover another series' marker, another label or leave `bounds` is set beside its
     point instead, centred on it (to the right; to the left at the last category, or where the
     right is taken), on white so the lines it sits on do not cross its letters; where neither
-    side is free either, it keeps its place under its point. Returns the shapes, and each label's
+    side is free either, it keeps its place under its point. A label above or under its point
+    that a series' line runs through is set on white too. Returns the shapes, and each label's
     side of its point by series and category ("above", "below", "right", "left") for formats that
     place labels themselves."""
     markers = [(x, y) for row in points for x, y in row]
+    segments = [(a, b) for row in points for a, b in zip(row, row[1:])]
     reach = size * MARKER_REACH
     placed: list[Box] = []
     labels: list[Shape] = []
@@ -120,12 +122,35 @@ def line_labels(points: Sequence[Sequence[tuple[float, float]]], texts: Sequence
                 "right" if chosen is right else "left")
             if chosen is stacked:
                 previous = baseline
-            else:
+            if chosen is not stacked or crossed(box, segments):  # on white: no line through its letters
                 labels.append(Rect(*(round(v, 2) for v in (box[0], box[1], box[2] - box[0], box[3] - box[1])),
                                    "#FFFFFF"))
             placed.append(box)
             labels.append(chosen)
     return labels, tuple(tuple(row) for row in sides)
+
+
+def crossed(box: Box, segments: Sequence[tuple[tuple[float, float], tuple[float, float]]]) -> bool:
+    """Whether a line segment of a series runs through `box` (Liang-Barsky clipping)."""
+    return any(_clips((x0, y0), (x1, y1), box) for (x0, y0), (x1, y1) in segments)
+
+
+def _clips(start: tuple[float, float], end: tuple[float, float], box: Box) -> bool:
+    (x0, y0), (dx, dy) = start, (end[0] - start[0], end[1] - start[1])
+    low, high = 0.0, 1.0
+    for step, distance in ((-dx, x0 - box[0]), (dx, box[2] - x0), (-dy, y0 - box[1]), (dy, box[3] - y0)):
+        if step == 0:
+            if distance < 0:
+                return False
+            continue
+        ratio = distance / step
+        if step < 0:
+            low = max(low, ratio)
+        else:
+            high = min(high, ratio)
+        if low > high:
+            return False
+    return True
 
 
 def _marker_boxes(markers, own: tuple[float, float], reach: float) -> list[Box]:
