@@ -72,3 +72,20 @@ def test_the_html_row_links_once_and_the_heading_keeps_its_links(tmp_path):
     assert "https://example.org/data" not in glance and "cross-ref" not in glance
     assert glance.count("<a ") == 3  # the pillar and its two questions
     assert 'href="https://example.org/data"' in page and 'class="cross-ref"' in page
+
+
+def test_the_docx_glance_grade_column_is_as_wide_as_the_pdfs(built_samples, documents):
+    """One grade column width in both formats (layout.design.glance_grade_column_pt), so a
+    question wraps, and a page breaks, alike: the DOCX's fixed 28% made its questions narrower."""
+    import pdfplumber
+
+    for report_id in ("northshire-peel-2021", "city-of-london-peel-2018"):
+        style = documents[report_id].style
+        with pdfplumber.open(built_samples / f"{report_id}.pdf") as pdf:
+            header = next(word for page in pdf.pages for word in page.extract_words() if word["text"] == "Judgment")
+        with zipfile.ZipFile(built_samples / f"{report_id}.docx") as package:
+            body = package.read("word/document.xml").decode()
+        [glance] = [table for table in re.findall(r"<w:tbl>.*?</w:tbl>", body, re.S) if "JudgmentsTable" in table]
+        question_pt = int(re.findall(r'<w:gridCol w:w="(\d+)"', glance)[0]) / 20
+        margin_pt = style.page.margin_left_mm * 72 / 25.4
+        assert abs(margin_pt + question_pt + 6 - header["x0"]) < 1.0, report_id

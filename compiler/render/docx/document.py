@@ -38,17 +38,18 @@ from .contents import add_contents
 from .footnotes import Footnotes
 from ...layout.tracked import BadgeChange, Change, Tracked, current
 from .numbering import LEVELS, Numbering
-from .ooxml import (HyperlinkTargets, bookmark_around, bookmark_name, el, external_link, hex_colour,
-                         field_runs, font_runs, internal_link, paragraph, paragraph_properties, shading,
+from .ooxml import (HyperlinkTargets, bookmark_around, bookmark_name, el, external_link,
+                         field_runs, font_runs, internal_link, paragraph, paragraph_properties,
                          sub, tab_run, text_run, twips, watermark_run)
 from .package import finish_package
 from .redline import Tracker, each
 from .sourcemap import SourceMap
 from .spacing import set_outline_level
 from .running import running_texts
-from .styles import BADGE_SCALE, TABLE_CELL_MARGIN_PT, StyleSheet, text_width_mm
+from .styles import TABLE_CELL_MARGIN_PT, StyleSheet, text_width_mm
 from .figures import add_figure, callout_style
 from .tables import add_data_table
+from .glance import add_glance_row, glance_grade_column_mm
 from ...records import dataclass
 
 _PT_PER_MM = 72 / 25.4
@@ -222,51 +223,16 @@ class DocxBuilder:
 
     def add_glance_table(self, block: GlanceTable, target: _Target) -> None:
         width = text_width_mm(self.document.style)
-        table = self.new_table(self.styles.id("Judgments Table"), (width * 0.72, width * 0.28),
+        grade = glance_grade_column_mm(self.document.style, block, width)
+        table = self.new_table(self.styles.id("Judgments Table"), (width - grade, grade),
                                caption=block.title, header_row=True, cell_margin_pt=GLANCE_CELL_MARGIN_PT)
         header_cells = self.new_row(table, header=True)
         for text in block.header:
             p = self.new_paragraph(self.styles.id("Table Header"))
             p.append(text_run(text))
             next(header_cells).append(p)
-        each(self, block.rows, _Target(lambda tr: None), lambda row, to: to.append(self.add_glance_row(table, row)))
+        each(self, block.rows, _Target(lambda tr: None), lambda row, to: to.append(add_glance_row(self, table, row)))
         self.emit_table(table, target)
-
-    def add_glance_row(self, table: etree._Element, row) -> etree._Element:
-        question, grade = self.new_row(table, header=False)
-        style = "Glance Pillar" if row.level == 1 else "Glance Question"
-        p = self.new_paragraph(self.styles.id(style))
-        runs = [text_run(row.number_text), tab_run()] if row.number else []
-        runs += self.inline_runs(row.content, False, False, False)
-        if row.anchor in self._anchors:
-            p.append(internal_link(self._anchors[row.anchor], runs))
-        else:
-            p.extend(runs)
-        # (the overall judgment's row has no heading to point at: it points at its `grade:`)
-        self.trace(p, self._anchor_spans.get(row.anchor) or getattr(row.badge, "span", None), "glance row")
-        question.append(p)
-        if isinstance(row.badge, BadgeChange):
-            self.tracker.glance_grade(grade, row.badge, self.glance_grade)
-        elif row.badge:
-            self.glance_grade(grade, row.badge)
-        else:
-            # No grade: an empty cell, unmarked (a bookmark in an empty paragraph drifts in LibreOffice)
-            grade.append(self.new_paragraph(self.styles.id("Glance Grade")))
-            return table.findall(qn("w:tr"))[-1]
-        self.trace(grade.find(qn("w:p")), row.badge.span or self._anchor_spans.get(row.anchor), "glance grade")
-        return table.findall(qn("w:tr"))[-1]
-
-    def glance_grade(self, cell: etree._Element, badge: Badge) -> None:
-        cell.find(qn("w:tcPr")).append(shading(badge.fill))  # a cell's fill cannot come from a style per grade
-        p = self.new_paragraph(self.styles.id("Glance Grade"))
-        run = text_run(badge.label, (self.styles.grade(badge.label, badge.fill, badge.text_colour), False, False))
-        # The style's colour and size again, direct: LibreOffice sets a table cell's text in the
-        # table style's over a character style's (white on a dark grade printed black)
-        half_points = str(round(self.document.style.fonts.size * BADGE_SCALE * 2))
-        run.find(qn("w:rPr")).extend([el("w:color", {"w:val": hex_colour(badge.text_colour)}),
-                                      el("w:sz", {"w:val": half_points}), el("w:szCs", {"w:val": half_points})])
-        p.append(run)
-        cell.append(p)
 
     # ---- inline content ----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paragraph import _nbspCount
 
 from ...layout import blocks
+from ...layout.design import BADGE_PADDING_EM
 from .canvas import DeferredText
 from .linebreak import simple_lines
 from .markup import LinkTarget
@@ -135,7 +136,7 @@ class BadgeLook:
 
     @property
     def padding(self) -> float:
-        return self.size * 0.75
+        return self.size * BADGE_PADDING_EM
 
     @property
     def leading(self) -> float:

@@ -21,6 +21,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Table, TableStyle
 from ...diagnostics import Diagnostics, Span
 from ...model import Inlines, Text, plain_text
 from ...layout import blocks
+from ...layout.design import GLANCE_PAD_PT, glance_grade_column_pt
 from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, LinkedParagraph, OutlineEntry, Shaded,
                         TaggedParagraph)
 from .keeping import KeptTogether, WithPrevious, is_heading, keep_headings_with_next, kept_share
@@ -35,7 +36,6 @@ from .tagging import Element, Structure
 from ...records import dataclass
 
 HEADING_ROLES_BOLD = True  # every heading style is set in the bold face
-GLANCE_BADGE_SHARE = 0.35  # of the frame width, at most, for the glance table's grade column
 # Space after a hanging number or bullet: reportlab pushes the text right whenever the bullet
 # ends less than 0.6 em before the text indent, so anything narrower misaligns long numbers.
 BULLET_GAP_EM = 0.65
@@ -274,13 +274,11 @@ class StoryBuilder:
         head_row = self.structure.add("TR", self.structure.add("THead", table_element))
         body = self.structure.add("TBody", table_element)
         look = self.badge_look
-        pad = 6
-        # As wide as the widest label, but no wider than a share of the page: a longer label
-        # wraps inside its badge (see Badge) and the question column keeps its room.
-        badge_width = min(max([look.width(grade.label) for grade in self.style.grades]
-                              + [look.width(row.badge.label) for row in table.rows if row.badge]),
-                          self.frame.width * GLANCE_BADGE_SHARE - 2 * pad)
-        badge_column = badge_width + 2 * pad
+        pad = GLANCE_PAD_PT
+        labels = [grade.label for grade in self.style.grades] + [row.badge.label for row in table.rows if row.badge]
+        badge_column = glance_grade_column_pt(labels, lambda label: stringWidth(label, look.face, look.size),
+                                              look.size, self.frame.width)
+        badge_width = badge_column - 2 * pad
         # Header cells are drawn again on every page the table spans; only the first counts.
         column_header = {"O": "Table", "Scope": "Column"}
         header = [TaggedParagraph(text_markup(text, self.fonts), self.typography["glance-header"],
