@@ -152,3 +152,11 @@ def test_hostile_text_parses_in_linear_time(text):
     nodes, _ = inline(text)
     assert time.perf_counter() - started < 10  # the patterns replaced took minutes to hours here
     assert len(plain_text(nodes)) <= len(text)
+
+
+def test_quote_marks_with_nothing_after_them_print_as_written():
+    """A `>` line quotes nothing: it was dropped, and a paragraph of just ">" vanished."""
+    for text, expected in ((">", [">"]), (">\n>", ["> >"]), ("a\n>\nb", ["a", ">", "b"])):
+        blocks = parse_blocks(text, lambda i: Span("r.yaml", 1 + i, 1), Diagnostics())
+        assert [type(b) for b in blocks] == [Paragraph] * len(expected)
+        assert [plain_text(b.content) for b in blocks] == expected

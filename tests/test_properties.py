@@ -208,7 +208,7 @@ def literal_text(draw, max_words: int) -> str:
     word = st.one_of(st.text(st.sampled_from(alphabet), min_size=1, max_size=8), st.sampled_from(ENTITY_LIKE))
     words = draw(st.lists(word, min_size=1, max_size=max_words))
     text = " ".join(words)
-    return "X " + text if text.lstrip()[:1] in "-#0123456789" else text  # not a list or heading line
+    return "X " + text if text.lstrip()[:1] in "-#>0123456789" else text  # not a list, heading or quotation line
 
 
 def pdf_text(path: Path) -> str:

@@ -242,6 +242,7 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
     blocks: list[Block] = []
     paragraph: list[tuple[int, int, str]] = []  # (line index, offset in text, stripped line)
     quoted: list[tuple[int, int, str]] = []  # the content of the `> ` lines of an open quotation
+    quote_lines: list[tuple[int, int, str]] = []  # those lines as written
 
     def span_of(piece: tuple[int, int, str]) -> Span:
         return locate(piece[1]) if locate else line_span(piece[0])
@@ -258,7 +259,10 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
     def flush_quotation() -> None:
         if any(piece[2] for piece in quoted):
             blocks.append(nesting.quotation(quoted, inline, span_of))
+        elif quoted:  # `>` lines with nothing after them quote nothing: they print as written
+            blocks.append(Paragraph(inline(quote_lines), span_of(quote_lines[0])))
         quoted.clear()
+        quote_lines.clear()
 
     lists = nesting.ListBuilder(inline, diagnostics, blocks.append)
 
@@ -287,6 +291,7 @@ def parse_blocks(text: str, line_span: Callable[[int], Span], diagnostics: Diagn
             if not quoted:
                 flush_all()
             quoted.append(_part(index, offset, line, 1))
+            quote_lines.append((index, offset, line))
             continue
         flush_quotation()
         if not line:
