@@ -28,6 +28,15 @@ def _path(value: str) -> Path:
     return Path(value)
 
 
+def _author(value: str) -> str:
+    """A tracked change's author: a name Word's XML can hold (what a source may hold too)."""
+    from .source.characters import forbidden_in
+
+    if problem := forbidden_in(value):
+        raise argparse.ArgumentTypeError(f"{problem}; write the name as tracked changes should show it")
+    return value
+
+
 def _formats(value: str) -> tuple[str, ...]:
     chosen = tuple(dict.fromkeys(part.strip().lower() for part in value.split(",") if part.strip()))  # PDF is pdf
     unknown = [f for f in chosen if f not in FORMATS]
@@ -89,7 +98,7 @@ def make_parser(command: str | None = None) -> argparse.ArgumentParser:
     build.add_argument("--json", action="store_true", help="print a JSON summary of the build on stdout")
     build.add_argument("--redline-from", type=_path, default=None, metavar="OLD",
                        help="show the differences from OLD (a source or a folder) as tracked changes in the DOCX")
-    build.add_argument("--redline-author", default=None, help="their author (default: the brand name)")
+    build.add_argument("--redline-author", type=_author, default=None, help="their author (default: the brand name)")
     from .build.single import add_output_option
 
     add_output_option(build)  # last: it records the other options' defaults
@@ -243,10 +252,9 @@ def _name_problem(path: Path) -> str | None:
 
 def _shown(path: Path) -> str:
     """A path as a message quotes it: shortened, on one line."""
-    from .diagnostics import excerpt
+    from .diagnostics import escape_untrusted, excerpt
 
-    return re.sub(r"[\x00-\x1f\x7f]", lambda match: match.group().encode("unicode_escape").decode(),
-                  excerpt(os.fspath(path), 80))
+    return escape_untrusted(excerpt(os.fspath(path), 80))
 
 
 def _setup(args):

@@ -172,11 +172,13 @@ def peek_id(path: Path) -> str | None:
 
     from ..source.validate import default_id
     from ..source.yamltree import MAX_SOURCE_BYTES
+    from .safefile import read_regular
 
     try:
-        with open(path, "rb") as stream:
-            data = stream.read(MAX_SOURCE_BYTES + 1)  # never more than the loader would read
-        if len(data) > MAX_SOURCE_BYTES:
+        # A regular file only (a FIFO among an old version's sources would block the build for
+        # ever), never more than the loader would read.
+        data = read_regular(path, MAX_SOURCE_BYTES, follow=True)
+        if data is None:
             return None
         return _top_level_id(yaml.parse(data.decode("utf-8-sig"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)),
                              default_id(path))

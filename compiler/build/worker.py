@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..diagnostics import Diagnostic, Span, internal_error
+from ..diagnostics import Diagnostic, Span, escape_untrusted, internal_error
 from ..source.paths import Roots
 from . import cache as buildcache
 from .jobs import BUILT, FAILED, Job, ReportResult
@@ -83,6 +83,9 @@ def _write(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
     try:
         return build_report(loaded, options)
     except OSError as error:
-        loaded.diagnostics.error(Span(loaded.file), f"cannot write the output: {error.strerror or error}")
+        target = error.filename2 or error.filename  # (a rename names its target second)
+        where = f" {escape_untrusted(str(target))}" if target else " the output"
+        loaded.diagnostics.error(Span(loaded.file), f"cannot write{where}: {error.strerror or error}; "
+                                                    "make room for the file there, or build into another --out")
     return []
 

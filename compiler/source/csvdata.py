@@ -9,6 +9,7 @@ import io
 from pathlib import Path
 
 from .richschema import MAX_DATA_FILE_BYTES, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
+from .characters import FORBIDDEN, char_name
 from .yamltree import utf16_byte_order
 from ..diagnostics import Diagnostics, Span, counted
 from ..records import dataclass
@@ -69,11 +70,13 @@ def _text(data: bytes, name: str, diagnostics: Diagnostics) -> str | None:
     if text.count("\x00") * 3 > len(text):  # every other byte zero: UTF-16 saved without its byte order mark
         diagnostics.error(Span(name, 1, 1), "the CSV file is saved as UTF-16; save it as UTF-8 (in Excel: CSV UTF-8)")
         return None
-    bad = next((i for i, char in enumerate(text) if (ord(char) < 32 and char not in "\t\r\n") or char == "\x7f"), None)
-    if bad is not None:
+    found = FORBIDDEN.search(text)  # what a source may not hold either (Word's XML cannot hold it)
+    if found is not None:
+        bad, char = found.start(), found.group()
         line = text.count("\n", 0, bad) + 1
+        kind = "character" if char in "\ufffe\uffff" else "control character"
         diagnostics.error(Span(name, line, bad - text.rfind("\n", 0, bad)),
-                          f"the CSV file holds the control character U+{ord(text[bad]):04X}; remove it")
+                          f"the CSV file holds the {kind} U+{ord(char):04X} ({char_name(char)}); remove it")
         return None
     return text
 

@@ -10,7 +10,8 @@ import os
 import re
 from pathlib import Path
 
-from ..diagnostics import excerpt, nearest
+from ..diagnostics import escape_untrusted, excerpt, nearest
+from .characters import FORBIDDEN
 from ..records import dataclass
 
 SHIPPED_STYLES = (Path(__file__).resolve().parent.parent / "style" / "shipped").resolve()
@@ -46,11 +47,27 @@ def resolve_file(text: str, base: Path, roots: Roots) -> tuple[Path | None, str 
         return None, f"'{text}' cannot be resolved ({detail}); point it at a file"
     if not roots.allows(resolved):
         return None, f"'{text}' is outside the project root {roots.project}; keep files inside the project"
+    problem = _name_problem(resolved, roots)
+    if problem:
+        return None, problem
     if not is_file(resolved):
         if os.path.exists(resolved):  # a folder, a FIFO, a device (os.path: a name too long is "no")
             return None, f"'{text}' is not a regular file ({resolved}); point it at a file"
         return None, f"'{text}' does not exist (looked for {resolved})"
     return resolved, None
+
+
+def _name_problem(path: Path, roots: Roots) -> str | None:
+    """Why a file's name within the project cannot be used: outputs, manifests and a draft's
+    source map write it, and neither JSON nor Word's XML can hold a control character, or bytes
+    that are not UTF-8 (a name from a zip made on another system)."""
+    inside = str(path.relative_to(roots.project)) if path.is_relative_to(roots.project) else path.name
+    found = FORBIDDEN.search(inside)
+    if found is None:
+        return None
+    what = "bytes that are not UTF-8" if "\ud800" <= found.group() <= "\udfff" else (
+        f"the control character U+{ord(found.group()):04X}")
+    return f"'{escape_untrusted(inside)}' has {what} in its name; rename it"
 
 
 def is_file(path: Path) -> bool:

@@ -61,6 +61,10 @@ class RichBlocks:
     def build(self, node: Mapping) -> Block | None:
         kind, (_, value) = next(iter(node.entries.items()))
         builders = {"table": self.table, "figure": self.figure, "chart": self.chart, "callout": self.callout}
+        if kind in builders and isinstance(value, Scalar) and value.is_null:  # (the schema check skips nulls)
+            self.diagnostics.error(value.span, f"`{kind}:` is empty and would print nothing; give its keys "
+                                               f"({_REQUIRED[kind]}) or remove it")
+            return None
         if kind not in builders or not isinstance(value, Mapping):
             return None  # reported by the schema check
         return builders[kind](value)
@@ -77,6 +81,8 @@ class RichBlocks:
         if _given(csv_node):
             if _given(rows):
                 self.diagnostics.error(rows.span, "`rows` come from the CSV file; remove `rows` or `csv`")
+            if not isinstance(csv_node, Scalar):
+                return None  # not a file name: reported by the schema check
             header, body = self.csv_cells(csv_node)
         else:
             header, body = self.cells(columns), self.rows(rows, len(columns.items) if isinstance(columns, Sequence) else 0)
@@ -213,6 +219,10 @@ class RichBlocks:
     def plain(self, node: Node | None) -> str | None:
         """Text printed as written (alt text, names of series and categories, a unit)."""
         return self.builder.free_text(node)
+
+
+_REQUIRED = {"table": "caption, and columns with rows or csv", "figure": "image, alt and caption",
+             "chart": "type, caption, categories and series", "callout": "kind and body"}
 
 
 def _given(node: Node | None) -> bool:

@@ -43,7 +43,9 @@ def _inline(description: str) -> dict[str, Any]:
 
 
 def _title(description: str) -> dict[str, Any]:
-    return {**_inline(description), "maxLength": MAX_TITLE}
+    # (an empty or blank title printed nothing, and a heading of nothing broke the PDF's layout)
+    return {**_inline(description), "maxLength": MAX_TITLE, "pattern": r"\S",
+            "x-hint": "it prints as a title or heading, so write its words"}
 
 
 def _block_text(description: str) -> dict[str, Any]:
@@ -142,7 +144,8 @@ _SECTION = {
 
 _GLOSSARY_ENTRY = {
     "type": "object",
-    "properties": {"term": _title("The term, e.g. ASB (inline markup)."),
+    # (an empty term is refused by backmatter.glossary, which says what a term is for)
+    "properties": {"term": {**_inline("The term, e.g. ASB (inline markup)."), "maxLength": MAX_TITLE},
                    "definition": _inline("What the term means (inline markup).")},
     "required": ["term", "definition"],
     "additionalProperties": False,

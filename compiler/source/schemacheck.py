@@ -227,7 +227,8 @@ def _string_problem(text: str, schema: dict[str, Any]) -> str | None:
         return f"is {len(text)} characters long; at most {schema['maxLength']} are allowed"
     if "pattern" in schema and not re.search(schema["pattern"], text):
         if "x-hint" in schema:  # what the pattern means, in words (schema.py)
-            return f"'{excerpt(text)}' is not valid; {schema['x-hint']}"
+            shown = "this is empty" if not text.strip() else f"'{excerpt(text)}' is not valid"
+            return f"{shown}; {schema['x-hint']}"
         return f"'{excerpt(text)}' does not match the pattern {schema['pattern']}"
     return None
 

@@ -138,6 +138,8 @@ def _unaligned_key(error: YamlProblem) -> str | None:
     text = error.line(error.at[0])
     if text[:error.at[1] - 1].strip():  # mid-line: `key: [a] b`, text after a finished value
         return f"nothing can follow the value before it on this line; quote the whole value, e.g. {_quoted(text)}"
+    if text[error.at[1] - 1:].startswith(":"):  # `: value`: the key is missing, not misplaced
+        return "this line has no key before its ':'; write the key's name, e.g. `title: ...`"
     return (f"this line starts in column {error.at[1]}, but the keys of the mapping it is in start in column "
             f"{error.opened[1]} (line {error.opened[0]}); line it up with them")
 

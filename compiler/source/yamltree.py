@@ -13,7 +13,6 @@ from __future__ import annotations
 import bisect
 import os
 import re
-import unicodedata
 from dataclasses import field
 from itertools import accumulate
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Union
 import yaml
 
 from . import textpositions
+from .characters import FORBIDDEN, char_name
 from ..diagnostics import Diagnostics, Span, excerpt
 from . import yamlhints
 from ..records import dataclass
@@ -162,10 +162,7 @@ def _decode(data: bytes, file: str, diagnostics: Diagnostics) -> str | None:
         return None
 
 
-# Unicode categories Cc (controls) and Cs (surrogates), except tab, newline and carriage return,
-# and the noncharacters U+FFFE and U+FFFF, which libyaml refuses without a position.
-# One regex pass instead of a per-character loop: a 2 MB source is scanned in milliseconds.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
 
 
 class _Lines:
@@ -199,23 +196,18 @@ _COMMENT_AFTER = re.compile(r"[ \t]+#[^\s#]")  # what yamlhints.comment_problem 
 
 def _blank_control_characters(text: str, file: str, diagnostics: Diagnostics) -> str:
     """Report control characters and surrogates, and blank them so parsing can go on."""
-    matches = list(_FORBIDDEN.finditer(text))
+    matches = list(FORBIDDEN.finditer(text))
     lines = _Lines(text) if matches else None
     for match in matches[:MAX_REPORTED_CHARACTERS]:
         index, char = match.start(), match.group()
         line, col = lines.position(index)
         kind = "character" if char in "\ufffe\uffff" else "control character"
-        diagnostics.error(Span(file, line, col), f"{kind} U+{ord(char):04X} ({_char_name(char)}) "
+        diagnostics.error(Span(file, line, col), f"{kind} U+{ord(char):04X} ({char_name(char)}) "
                                                  "is not allowed; delete it (only tab and newline may appear)")
     if len(matches) > MAX_REPORTED_CHARACTERS:
         diagnostics.error(Span(file, 1, 1), f"and {len(matches) - MAX_REPORTED_CHARACTERS} more control characters")
     # "_" is printable and structure-neutral, so parsing can go on and find the other problems
-    return _FORBIDDEN.sub("_", text) if matches else text
-
-
-def _char_name(char: str) -> str:
-    kinds = {"Cc": "control", "Cs": "surrogate"}
-    return unicodedata.name(char, kinds.get(unicodedata.category(char), "noncharacter"))
+    return FORBIDDEN.sub("_", text) if matches else text
 
 
 def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
@@ -368,10 +360,10 @@ class _TreeBuilder:
 
     def scalar(self, event) -> Scalar:
         scalar = self.new_scalar(event)
-        bad = sorted(set(_FORBIDDEN.findall(event.value)))
+        bad = sorted(set(FORBIDDEN.findall(event.value)))
         if bad:  # written as escapes such as "\a" or "\x00" in a quoted scalar: point at the first
             names = ", ".join(f"U+{ord(char):04X}" for char in bad)
-            at = scalar.position(_FORBIDDEN.search(event.value).start())
+            at = scalar.position(FORBIDDEN.search(event.value).start())
             self.diagnostics.error(at, f"control character {names} in this text is not allowed; "
                                        "remove the escape sequence")
         return scalar

@@ -359,8 +359,9 @@ class ContentsLine(LinkedParagraph):
         canvas, style = self.canv, self.paragraph.style
         self.paragraph.drawOn(canvas, 0, 0)
         lines = self.paragraph.blPara.lines
-        baseline = self.height - style.fontSize - (len(lines) - 1) * style.leading
-        last_width = self.paragraph.width - style.rightIndent - _extra_space(lines[-1])
+        baseline = self.height - style.fontSize - max(len(lines) - 1, 0) * style.leading
+        # (an entry whose heading prints no words, only a note mark, has no line: leaders from the start)
+        last_width = self.paragraph.width - style.rightIndent - _extra_space(lines[-1]) if lines else 0.0
         start = last_width + self.LEADER_GAP
         end = self.width - self.number_width - self.LEADER_GAP
         if end > start:
