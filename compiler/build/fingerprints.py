@@ -9,7 +9,6 @@ the current folder) is not recorded. Computed when the layout document is compos
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from ..source.paths import SHIPPED_STYLES
@@ -37,15 +36,14 @@ def located(name: str, base: Path) -> Path | None:
 
 
 def sha256_of(path: Path | None) -> str | None:
-    """The file's SHA-256 in hex; None when it cannot be read (or is too large to be an input)."""
+    """The file's SHA-256 in hex; None when it cannot be read, is not a regular file (a FIFO
+    would block the read forever, a device never ends) or is too large to be an input. A
+    recorded name comes from a returned draft, so anything may be planted under it."""
+    from .safefile import sha256_regular
+
     if path is None:
         return None
-    try:
-        with open(path, "rb") as stream:
-            data = stream.read(_MAX_BYTES + 1)
-    except OSError:
-        return None
-    return hashlib.sha256(data).hexdigest() if len(data) <= _MAX_BYTES else None
+    return sha256_regular(path, _MAX_BYTES, follow=True)  # `located` resolved it: no link is left
 
 
 def build_inputs(source: str, style_files: tuple[Path, ...], base: Path) -> list[tuple[str, str]]:

@@ -11,7 +11,7 @@ import stat
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, Span, escape_untrusted
-from ..source.paths import SHIPPED_STYLES, Roots, is_dir, resolve_style
+from ..source.paths import SHIPPED_STYLES, Roots, is_dir, resolve_file, resolve_style
 from ..records import dataclass
 
 PROJECT, SHIPPED = "project", "shipped"
@@ -84,29 +84,47 @@ def _entry(path: Path, origin: str, project_names: dict[str, Path], loader, root
     if problem:
         diagnostics.error(Span(file), f"style file {problem}; a style is a YAML file: replace or remove it")
         return StyleEntry(path.stem, origin, file, "", (f"not loaded: it {problem}",))
+    # As a build resolves a style: a symbolic link out of the project (or a name no output can
+    # hold) is refused, and nothing of the file it leads to is read, not even its `extends`.
+    resolved, refused = resolve_file(path.name, path.parent, roots)
+    if resolved is None:
+        link = "; it is a symbolic link: copy the style into styles/ instead" if path.is_symlink() else ""
+        diagnostics.error(Span(file), f"style file {refused}{link}")
+        return StyleEntry(path.stem, origin, file, "", (f"refused: {_first_clause(refused)}",))
     own = Diagnostics()
-    style = loader.load(str(path.resolve()), path.parent, Span(file), own)
+    style = loader.load(str(resolved), path.parent, Span(file), own)
     diagnostics.extend(own)
     notes = []
     shadowing = project_names.get(path.stem)
     if origin == SHIPPED and shadowing is not None:
         notes.append(f"hidden by {display_name(shadowing, roots)}: `style: {path.stem}` names the project's")
-    if origin == PROJECT and (SHIPPED_STYLES / path.name).is_file() and path.resolve() != (SHIPPED_STYLES / path.name).resolve():
+    if origin == PROJECT and (SHIPPED_STYLES / path.name).is_file() and resolved != (SHIPPED_STYLES / path.name).resolve():
         notes.append(f"hides the shipped style '{path.stem}'")
-    resolved, _ = resolve_style(path.stem, roots.project, roots)
-    if resolved is None or resolved != path.resolve():
+    named, _ = resolve_style(path.stem, roots.project, roots)
+    if named is None or named != resolved:
         if origin == PROJECT:
             notes.append("not a name a source can give: name it by its path")
     if style is None:
         notes.append(f"invalid: {own.error_count} error(s), listed below")
-    return StyleEntry(path.stem, origin, file, _extends(path, roots), tuple(notes))
+    return StyleEntry(path.stem, origin, file, _extends(path, resolved, roots), tuple(notes))
 
 
-def _extends(path: Path, roots: Roots) -> str:
-    """`extends:` as written, with where it resolves: "hmicfrs (shipped)"."""
-    from ..source.yamltree import Mapping, Scalar, load_file
+def _first_clause(problem: str) -> str:
+    return problem.split(";")[0]
 
-    tree = load_file(path, str(path), Diagnostics())  # its problems are the loader's to report
+
+def _extends(path: Path, resolved: Path, roots: Roots) -> str:
+    """`extends:` as written, with where it resolves: "hmicfrs (shipped)". `resolved` is the
+    file as resolve_file allowed it; it is read only while still a regular file."""
+    from ..build.safefile import read_regular
+    from ..source.yamltree import MAX_SOURCE_BYTES, Mapping, Scalar, load_bytes
+
+    try:
+        data = read_regular(resolved, MAX_SOURCE_BYTES, follow=True)
+    except (OSError, ValueError):
+        return ""
+    # its problems are the loader's to report
+    tree = load_bytes(data, str(path), Diagnostics()) if data is not None else None
     node = tree.get("extends") if isinstance(tree, Mapping) else None
     if not isinstance(node, Scalar) or node.is_null:
         return ""

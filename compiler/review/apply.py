@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 GRADE_KINDS = ("grade", "glance grade")
 _GENERATED_KINDS = ("contents entry",)
 _DATA_SUFFIXES = (".csv",)  # a table's `csv:` file: its cells are marked at the CSV's own line
-_PATH_PART = re.compile(r"\[([0-9]+)\]|\.?([^.\[\]]+)")
+# A field path's parts: `[2]` or `.key`. An index has at most 9 ASCII digits, as reportc writes
+# it: a path comes from a returned draft, and int() refuses a 5,000-digit one with a ValueError.
+_PATH_PART = re.compile(r"\[([0-9]{1,9})\]|\.?([^.\[\]]+)")
 
 
 @dataclass
@@ -222,16 +224,18 @@ def _is_scalar(node) -> bool:
 def _at_path(tree: "Node", path: str) -> "Node | None":
     from ..source.yamltree import Mapping, Sequence
 
-    node = tree
+    node, end = tree, 0
     for match in _PATH_PART.finditer(path or ""):
-        index, key = match.groups()
+        if match.start() != end:  # something no part matches (`[x]`, a 10-digit index): no such field
+            return None
+        index, key, end = *match.groups(), match.end()
         if index is not None and isinstance(node, Sequence) and int(index) < len(node.items):
             node = node.items[int(index)]
         elif key is not None and isinstance(node, Mapping) and key in node.entries:
             node = node.entries[key][1]
         else:
             return None
-    return node if path else None
+    return node if path and end == len(path) else None
 
 
 def _candidates(source: SourceFile, span: Span) -> list["Scalar"]:

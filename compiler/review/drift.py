@@ -58,10 +58,8 @@ def _paragraph_texts(package: Package) -> dict[str, str]:
 
 def _remap(file: str, root: Path, marks: dict, texts: dict[str, str]) -> tuple[dict, int]:
     from .apply import _scalars  # the value scalars of a tree, in source order
-    from ..source.yamltree import load_file
 
-    path = located(file, root)
-    tree = load_file(path, file, Diagnostics()) if path is not None else None
+    tree = _current_tree(located(file, root), file)
     mine = {name: mark for name, mark in marks.items() if mark.span.file == file}
     if tree is None:
         return {}, len(mine)
@@ -74,6 +72,19 @@ def _remap(file: str, root: Path, marks: dict, texts: dict[str, str]) -> tuple[d
         else:
             moved[name] = replace(mark, span=span)
     return moved, lost
+
+
+def _current_tree(path: Path | None, file: str):
+    """The file a draft names, parsed as it is now; None when it is missing, too large or not a
+    regular file (a FIFO planted under a recorded name would block the read forever)."""
+    from ..build.safefile import read_regular
+    from ..source.yamltree import MAX_SOURCE_BYTES, load_bytes
+
+    try:
+        data = read_regular(path, MAX_SOURCE_BYTES, follow=True) if path is not None else None
+    except (OSError, ValueError):
+        return None
+    return load_bytes(data, file, Diagnostics()) if data is not None else None
 
 
 def _by_path(tree, recorded: Span) -> Span | None:

@@ -49,10 +49,16 @@ MAX_DIRECTORY_BYTES = 1 * 2**20
 
 # What zipfile raises on a damaged or unsupported entry: RuntimeError for an encrypted one,
 # NotImplementedError for an unknown compression method, zlib.error / EOFError / struct.error
-# for corrupt or cut-short data, UnicodeDecodeError for a name that is not valid UTF-8, ValueError
-# ("negative seek value") for a directory whose offsets point before the start of the file.
+# for corrupt or cut-short data (deflate), OSError and ValueError for a corrupt bzip2 part,
+# LZMAError for a corrupt LZMA part or its properties (not an OSError: it was a traceback),
+# UnicodeDecodeError for a name that is not valid UTF-8, ValueError ("negative seek value") for a
+# directory whose offsets point before the start of the file.
+try:
+    from lzma import LZMAError
+except ImportError:  # a Python built without lzma: zipfile then refuses LZMA parts as unsupported
+    LZMAError = zlib.error
 ZIP_ERRORS = (OSError, EOFError, RuntimeError, NotImplementedError, UnicodeDecodeError, ValueError, struct.error,
-              zlib.error, zipfile.BadZipFile, zipfile.LargeZipFile)
+              zlib.error, LZMAError, zipfile.BadZipFile, zipfile.LargeZipFile)
 
 
 class ReviewError(Exception):
@@ -73,6 +79,8 @@ def reason_of(error: BaseException) -> str:
         return "a part is encrypted; save it again without a password"
     if isinstance(error, NotImplementedError):
         return "a part uses a compression method Word does not write"
+    if isinstance(error, LZMAError):
+        return f"its LZMA-compressed data is corrupt: {error}"
     return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 

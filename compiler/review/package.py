@@ -214,7 +214,8 @@ def shown_text(node: "etree._Element") -> str:
 def find_source_map(reader: PartReader, names: set[str], document: "etree._Element",
                     notes: "etree._Element | None" = None) -> "LoadedMap":
     """The draft's source map: the custom XML part, else the bookmark names and the custom property."""
-    from ..render.docx.sourcemap import SOURCE_PROPERTY, LoadedMap, is_mark_name, map_from_tree, mark_from_name
+    from ..render.docx.sourcemap import (SOURCE_PROPERTY, LoadedMap, from_property, is_mark_name, map_from_tree,
+                                         mark_from_name)
 
     for name in sorted(n for n in names if n.startswith("customXml/") and n.count("/") == 1):
         try:
@@ -225,6 +226,7 @@ def find_source_map(reader: PartReader, names: set[str], document: "etree._Eleme
             return loaded
     # The custom XML part can be lost by an editor; the bookmarks still say line and column.
     source = _custom_property(reader, names, SOURCE_PROPERTY)
+    source = from_property(source) if source else source  # a name XML cannot hold is written quoted
     marks, skipped = {}, []
     starts = [start for root in (document, notes) if root is not None for start in root.iter(w("bookmarkStart"))]
     for start in starts:

@@ -53,7 +53,8 @@ class SourceMap:
 
     def __init__(self, document: "Document"):
         self.report_id = document.id
-        self.source = document.source
+        self._source = document.source
+        self.source = property_text(document.source)  # the custom property's text (package.py)
         self.marks: list[Mark] = []
         self.inputs = document.inputs  # (file, sha256): what a review checks is unchanged
         self.redline: tuple[str, str] | None = None  # (author, date) of the redline's own tracked changes
@@ -69,18 +70,20 @@ class SourceMap:
     def xml(self) -> bytes:
         root = etree.Element(f"{{{NAMESPACE}}}sourcemap", nsmap={None: NAMESPACE})
         root.set("id", self.report_id)
-        root.set("source", self.source)
+        set_name(root, "source", self._source)
         for mark in self.marks:
             node = etree.SubElement(root, f"{{{NAMESPACE}}}mark")
             node.set("name", mark.name)
-            node.set("file", mark.span.file)
+            set_name(node, "file", mark.span.file)
             node.set("line", str(mark.span.line))
             node.set("col", str(mark.span.col))
             node.set("kind", mark.kind)
             if mark.span.path:
                 node.set("path", mark.span.path)
         for name, digest in self.inputs:
-            etree.SubElement(root, f"{{{NAMESPACE}}}input", file=name, sha256=digest)
+            node = etree.SubElement(root, f"{{{NAMESPACE}}}input")
+            set_name(node, "file", name)
+            node.set("sha256", digest)
         if self.redline is not None:
             etree.SubElement(root, f"{{{NAMESPACE}}}redline", author=self.redline[0], date=self.redline[1])
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
@@ -131,11 +134,11 @@ def map_from_tree(root: etree._Element) -> LoadedMap | None:
         if line is None or col is None:
             skipped.append(name)
             continue
-        marks[name] = Mark(name, Span(node.get("file", ""), line, col, node.get("path", "")), node.get("kind", ""))
-    inputs = tuple((node.get("file", ""), node.get("sha256", "")) for node in root.iter(f"{{{NAMESPACE}}}input"))
+        marks[name] = Mark(name, Span(get_name(node, "file"), line, col, node.get("path", "")), node.get("kind", ""))
+    inputs = tuple((get_name(node, "file"), node.get("sha256", "")) for node in root.iter(f"{{{NAMESPACE}}}input"))
     redline = root.find(f"{{{NAMESPACE}}}redline")
     identity = (redline.get("author", ""), redline.get("date", "")) if redline is not None else None
-    return LoadedMap(root.get("id", ""), root.get("source", ""), marks, tuple(skipped), inputs[:1_000], identity)
+    return LoadedMap(root.get("id", ""), get_name(root, "source"), marks, tuple(skipped), inputs[:1_000], identity)
 
 
 def mark_from_name(name: str, source: str) -> Mark | None:
@@ -156,3 +159,57 @@ def is_mark_name(name: str) -> bool:
 
 def _number(text: str) -> int | None:
     return int(text) if _NUMBER.fullmatch(text) else None
+
+
+# ---- file names XML cannot hold --------------------------------------------------------------
+# A file name may hold any character but NUL and '/': a control character, or a lone surrogate
+# standing for a byte that is not UTF-8. XML 1.0 cannot hold those (lxml refuses to write them),
+# so such a name is written percent-encoded (its UTF-8 bytes, the original bytes for a surrogate)
+# in an attribute of its own, `file-quoted` beside where `file` would be, and decoded on reading.
+# A name XML can hold is written as it is: a draft of ordinary names is byte for byte as before.
+QUOTED = "-quoted"
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def quote_name(name: str) -> str:
+    from urllib.parse import quote
+
+    try:
+        data = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file system name decodes to
+        data = name.encode("utf-8", "replace")
+    return quote(data, safe="/")
+
+
+def unquote_name(text: str) -> str:
+    """A quoted name as it was; the quoted text itself when it would hold NUL (no file is named
+    so: it came from a crafted draft, and a path with NUL cannot even be asked about)."""
+    from urllib.parse import unquote_to_bytes
+
+    name = unquote_to_bytes(text).decode("utf-8", "surrogateescape")
+    return text if "\x00" in name else name
+
+
+def set_name(node: etree._Element, attribute: str, name: str) -> None:
+    if _NOT_XML.search(name):
+        node.set(attribute + QUOTED, quote_name(name))
+    else:
+        node.set(attribute, name)
+
+
+def get_name(node: etree._Element, attribute: str) -> str:
+    quoted = node.get(attribute + QUOTED)
+    return unquote_name(quoted) if quoted is not None else node.get(attribute, "")
+
+
+def property_text(name: str) -> str:
+    """A name as the `reportc.source` custom property holds it: quoted when XML cannot hold it."""
+    return quote_name(name) if _NOT_XML.search(name) else name
+
+
+def from_property(text: str) -> str:
+    """The inverse of property_text: text whose decoding XML could not hold was quoted by it."""
+    if "%" not in text:
+        return text
+    name = unquote_name(text)
+    return name if _NOT_XML.search(name) else text
