@@ -38,3 +38,28 @@ def test_report_after_report_the_objects_in_memory_stay_as_many():
     counts = [int(count) for count in result.stdout.strip().splitlines()[-1].strip("[]").split(",")]
     # One render's garbage at most is ever waiting: the counts level off instead of climbing.
     assert max(counts[2:]) <= counts[1] * 1.05, counts
+
+
+def test_loading_pauses_the_collector_and_gives_it_back_as_it_was():
+    """Loading builds a long-lived tree the collector would rescan for nothing (issue 18): it is
+    paused while a source loads, and left as it was found afterwards, even when loading fails."""
+    import gc
+
+    import pytest
+
+    from compiler.build.worker import _collector_paused
+
+    assert gc.isenabled()
+    with _collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(ValueError), _collector_paused():
+        raise ValueError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with _collector_paused():
+            pass
+        assert not gc.isenabled()  # a caller that had it off keeps it off
+    finally:
+        gc.enable()

@@ -1,10 +1,12 @@
 """In a worker process: one job -> its source loaded, built and written -> a ReportResult."""
 from __future__ import annotations
 
+import gc
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 from ..diagnostics import Diagnostic, Span, escape_untrusted, internal_error
 from ..source.paths import Roots
@@ -54,7 +56,8 @@ def _build_job(job: Job) -> ReportResult:
         init_worker(options.roots, options.formats)
     # Hashed before loading: a source edited while it builds is rebuilt next time.
     source_sha256 = buildcache.sha256_input(job.path) or ""
-    loaded = load_report(job.path, options.roots, _styles, options.strict)
+    with _collector_paused():
+        loaded = load_report(job.path, options.roots, _styles, options.strict)
     if loaded.ok and loaded.report.id != job.expected_id:
         loaded.diagnostics.error(Span(loaded.file), f"the id read before building ({job.expected_id}) is not the "
                                                     f"id '{loaded.report.id}'; please report this")
@@ -71,6 +74,21 @@ def _build_job(job: Job) -> ReportResult:
                                       a.path.stat().st_mtime_ns) for a in artefacts)
     return ReportResult(job.file, BUILT, the_id, outputs=outputs, diagnostics=diagnostics, inputs=inputs,
                         dated_by_source_date=loaded.report.published is None)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Loading builds one long-lived tree (positions on every node, the model): Python's collector
+    would scan it, and everything imported, again and again and free next to nothing. Paused, the
+    large benchmark report loaded in 0.20 s instead of 0.30 s (issue 18, measured in turns); what
+    loading leaves behind is collected as usual once it runs again."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _hashes_of(style: Style, roots: Roots) -> dict:
