@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from pathlib import Path
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -66,3 +67,16 @@ def parse(html: str) -> tuple[Node, str | None]:
     builder.close()
     assert builder.current is builder.root, f"<{builder.current.tag}> is never closed"
     return builder.root, builder.doctype
+
+
+def built_html(folder: Path, name: str, source: str) -> Path:
+    """`source` written as `folder`/sources/`name`.yaml and built, HTML only, by the real command
+    line (SOURCE_DATE_EPOCH set): the page's path, `folder`/out/`name`.html."""
+    from .conftest import run_reportc
+
+    (folder / "sources").mkdir(parents=True, exist_ok=True)
+    (folder / "sources" / f"{name}.yaml").write_text(source, encoding="utf-8")
+    result = run_reportc("build", "--format", "html", "--out", str(folder / "out"), cwd=folder,
+                         env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert result.returncode == 0, result.stderr
+    return folder / "out" / f"{name}.html"

@@ -16,7 +16,7 @@ from compiler.render.html.fonts import FontProblem, woff_from_truetype
 from compiler.render.html.inline import inlines, safe_href
 
 from .conftest import ROOT, SOURCES, run_reportc, sample_sources
-from .htmlpage import parse
+from .htmlpage import built_html, parse
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1700000000"}
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -339,16 +339,13 @@ def test_every_scroll_box_tab_stop_says_what_it_is(html_build):
 def test_a_note_marked_several_times_links_back_to_every_mark(tmp_path):
     """The notes list linked back to a note's first mark only; a second mark, in the same section
     or a later one (after the notes), had no way back."""
-    (tmp_path / "sources").mkdir()
-    (tmp_path / "sources" / "notes.yaml").write_text(
-        "title: T\nsubject: S\nfront_matter:\n  - title: Scope\n    body: |\n"
-        "      What we looked at[^scope] and how[^how], and why[^scope].\n\n"
-        "      [^scope]: The scope of the inspection.\n\n      [^how]: Interviews.\n"
-        "  - title: Method\n    body: |\n      Within the scope again[^scope].\n"
-        "pillars:\n  - title: P\n    grade: good\n", encoding="utf-8")
-    result = run_reportc("build", "--format", "html", "--out", str(tmp_path / "out"), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    root, _ = parse((tmp_path / "out" / "notes.html").read_text(encoding="utf-8"))
+    page = built_html(tmp_path, "notes",
+                      "title: T\nsubject: S\nfront_matter:\n  - title: Scope\n    body: |\n"
+                      "      What we looked at[^scope] and how[^how], and why[^scope].\n\n"
+                      "      [^scope]: The scope of the inspection.\n\n      [^how]: Interviews.\n"
+                      "  - title: Method\n    body: |\n      Within the scope again[^scope].\n"
+                      "pillars:\n  - title: P\n    grade: good\n")
+    root, _ = parse(page.read_text(encoding="utf-8"))
     marks = [a for a in root.iter("a") if a.attrs.get("role") == "doc-noteref"]
     assert [(a.attrs["href"], a.attrs["id"]) for a in marks] == [
         ("#note-1", "note-ref-1"), ("#note-2", "note-ref-2"), ("#note-1", "note-ref-1-2"), ("#note-1", "note-ref-1-3")]

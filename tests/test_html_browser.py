@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import run_reportc, sample_sources
+from .htmlpage import built_html
 from .test_html import EPOCH, HOSTILE
 
 # axe's best practices too: two landmarks of one name (the glance table's region under its
@@ -188,14 +189,12 @@ def test_printing_never_leaves_a_figures_caption_alone_at_a_page_foot(browser, t
 
     (tmp_path / "sources").mkdir()
     Image.new("RGB", (400, 200), (30, 90, 160)).save(tmp_path / "sources" / "map.png")
-    (tmp_path / "sources" / "r.yaml").write_text(
-        "title: T\nsubject: S\nfront_matter:\n  - title: Maps\n    body:\n      - Text above.\n"
-        "      - figure:\n          image: map.png\n          alt: A map of the force area\n"
-        "          caption: The force area\n          source: Force, 2022\n      - Text below.\n"
-        "pillars:\n  - title: P\n    grade: good\n", encoding="utf-8")
-    result = run_reportc("build", "--format", "html", "--out", str(tmp_path / "out"), cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    page = _open(browser, tmp_path / "out" / "r.html", 1280)
+    built = built_html(tmp_path, "r",
+                       "title: T\nsubject: S\nfront_matter:\n  - title: Maps\n    body:\n      - Text above.\n"
+                       "      - figure:\n          image: map.png\n          alt: A map of the force area\n"
+                       "          caption: The force area\n          source: Force, 2022\n      - Text below.\n"
+                       "pillars:\n  - title: P\n    grade: good\n")
+    page = _open(browser, built, 1280)
     page.emulate_media(media="print")
     captions = 0
     for height in range(0, 1000, 100):  # a page's height, in steps shorter than the figure's

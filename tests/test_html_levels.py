@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import run_reportc
-from .htmlpage import parse
-from .test_html import EPOCH, HEADINGS, html_build, pages  # noqa: F401  (html_build: a fixture)
+from .htmlpage import built_html, parse
+from .test_html import HEADINGS, html_build, pages  # noqa: F401  (html_build: a fixture)
 
 SOURCE = """\
 title: T
@@ -58,12 +57,8 @@ pillars:
 
 @pytest.fixture(scope="module")
 def outline(tmp_path_factory) -> list[tuple[int, str]]:
-    folder = tmp_path_factory.mktemp("levels")
-    (folder / "sources").mkdir()
-    (folder / "sources" / "levels.yaml").write_text(SOURCE, encoding="utf-8")
-    result = run_reportc("build", "--format", "html", "--out", str(folder / "out"), cwd=folder, env=EPOCH)
-    assert result.returncode == 0, result.stderr
-    root, _ = parse((folder / "out" / "levels.html").read_text(encoding="utf-8"))
+    page = built_html(tmp_path_factory.mktemp("levels"), "levels", SOURCE)
+    root, _ = parse(page.read_text(encoding="utf-8"))
     main = next(root.iter("main"))
     return [(int(node.tag[1]), node.text()) for node in main.iter() if node.tag in HEADINGS]
 
