@@ -272,6 +272,7 @@ class NoteEntry:
     content: Inlines
     span: Span
     back_label: str  # the name of the link back to the mark (the `note_back` label, its number filled in)
+    marks: tuple[str, ...] = ()  # every mark's `ref_anchor`, in reading order (back_anchor first)
 
 
 @dataclass(frozen=True)

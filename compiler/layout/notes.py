@@ -33,6 +33,11 @@ def note_anchor(number: int) -> str:
     return f"note-{number}"
 
 
+def mark_anchor(number: int, count: int) -> str:
+    """The `count`-th mark of note `number`: "note-ref-3", then "note-ref-3-2"."""
+    return f"note-ref-{number}" + (f"-{count}" if count > 1 else "")
+
+
 def targets(body: list[Block]) -> dict[str, int]:
     """Every named table's and figure's anchor ("tbl-NAME", "fig-NAME") -> its number."""
     return {block.anchor: block.number for block in walk_blocks(body)
@@ -56,7 +61,17 @@ class NoteResolver:
             if isinstance(block, PageBreak):
                 out += self.flush()
             out.append(self.block(block, keep_marks=not isinstance(block, GlanceTable)))
-        return out + self.flush()
+        return [self.with_marks(block) for block in out + self.flush()]
+
+    def with_marks(self, block: Block) -> Block:
+        """A Notes block with each note's marks, a later section's too (known once all is read)."""
+        if not isinstance(block, Notes):
+            return block
+        counts = {self.numbers[name]: count for name, count in self.marks.items()}
+        return dataclasses.replace(block, entries=tuple(
+            dataclasses.replace(entry, marks=tuple(mark_anchor(entry.number, count)
+                                                   for count in range(1, counts.get(entry.number, 1) + 1)))
+            for entry in block.entries))
 
     def flush(self) -> list[Block]:
         """The Notes block of the notes first marked since the last flush (their own marks too)."""
@@ -64,7 +79,7 @@ class NoteResolver:
         while self.pending:
             name = self.pending.pop(0)
             number, definition = self.numbers[name], self.texts[name]
-            entries.append(NoteEntry(number, note_anchor(number), f"note-ref-{number}",
+            entries.append(NoteEntry(number, note_anchor(number), mark_anchor(number, 1),
                                      self.inlines(definition.content, True), definition.span,
                                      self.style.label("note_back", n=number)))
         return [Notes(self.style.label("footnotes"), tuple(entries))] if entries else []
@@ -111,8 +126,7 @@ class NoteResolver:
         number = self.numbers[ref.name]
         self.marks[ref.name] = self.marks.get(ref.name, 0) + 1
         count = self.marks[ref.name]
-        return NoteMark(number, note_anchor(number), f"note-ref-{number}" + (f"-{count}" if count > 1 else ""),
-                        ref.span)
+        return NoteMark(number, note_anchor(number), mark_anchor(number, count), ref.span)
 
     def reference(self, ref: CrossRef) -> Inline:
         anchor = f"{ref.kind}-{ref.name}"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping
 
 from ...layout import blocks
-from ...model import plain_text, walk_nodes
+from ...model import plain_text
 from .ids import CONTENTS_ID, CONTENTS_TITLE_ID
 from .inline import inlines, text
 from .charts import chart_figure
@@ -38,8 +38,6 @@ class BodyWriter:
         self._break_pending = False
         self._previous: blocks.Block | None = None
         self._boxes = 0  # `callout:` boxes so far, for their headings' ids
-        self._body: tuple[blocks.Block, ...] = ()
-        self._marks: dict[int, list[str]] | None = None  # each note's marks' ids, found at its first notes
 
     # ---- entry points ------------------------------------------------------------------------
 
@@ -68,7 +66,6 @@ class BodyWriter:
         return "".join(out)
 
     def main(self, body: Iterable[blocks.Block]) -> str:
-        self._body = body = tuple(body)
         for block in body:
             if not isinstance(block, blocks.Contents):
                 self.block(block)
@@ -108,9 +105,7 @@ class BodyWriter:
         elif isinstance(block, blocks.DefinitionList):
             self.out.append(definitions(block))
         elif isinstance(block, blocks.Notes):
-            if self._marks is None:  # (a later section may mark a note again: all of them, once)
-                self._marks = mark_ids(self._body)
-            self.out.append(notes(block, self._section_title, self._marks))
+            self.out.append(notes(block, self._section_title))
         else:
             raise TypeError(f"unknown block {block!r}")
         self._previous = block
@@ -248,33 +243,23 @@ def quote(block: blocks.Quote) -> str:
             f'<figcaption class="attribution">\u2014 {inlines(block.attribution.content)}</figcaption></figure>')
 
 
-def mark_ids(body: Iterable[blocks.Block]) -> dict[int, list[str]]:
-    """Note number -> the ids of its marks (inline.py writes each mark's `ref_anchor`), in
-    reading order: layout's note entry knows only the first."""
-    marks: dict[int, list[str]] = {}
-    for node in walk_nodes(tuple(body)):
-        if isinstance(node, blocks.NoteMark):
-            marks.setdefault(node.number, []).append(node.ref_anchor)
-    return marks
-
-
-def notes(block: blocks.Notes, section: str | None, marks: Mapping[int, list[str]]) -> str:
+def notes(block: blocks.Notes, section: str | None) -> str:
     """A section's notes: a numbered list, each note linking back to each of its marks. Named by
     the section they end ("Notes: Effectiveness"), as every section's notes are a landmark of their
     own; each link back is named, as "↩" alone says nothing to a screen reader."""
     items = "".join(f'<li id="{text(entry.anchor)}" value="{entry.number}">{inlines(entry.content)} '
-                    f'{back_links(entry, marks.get(entry.number) or [entry.back_anchor])}</li>'
+                    f'{back_links(entry)}</li>'
                     for entry in block.entries)
     name = f"{block.title}: {section}" if section else block.title
     return (f'<section class="notes" role="doc-endnotes" aria-label="{text(name)}">'
             f'<p class="notes-title">{text(block.title)}</p><ol>{items}</ol></section>')
 
 
-def back_links(entry: blocks.NoteEntry, ids: list[str]) -> str:
+def back_links(entry: blocks.NoteEntry) -> str:
     """One link back per mark: "↩", then "↩ 2", "↩ 3" for the later marks, each named by the
     `note_back` label and, after the first, the mark's count ("(2)": the same in every language)."""
     links = []
-    for count, mark in enumerate(ids, 1):
+    for count, mark in enumerate(entry.marks or (entry.back_anchor,), 1):
         shown, name = ("\u21a9", entry.back_label) if count == 1 else (f"\u21a9\u00a0{count}",
                                                                       f"{entry.back_label} ({count})")
         links.append(f'<a class="note-back" href="#{text(mark)}" role="doc-backlink" '
