@@ -21,11 +21,10 @@ from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
 from ...style.types import Style
-from .ooxml import el, hex_colour, shading, sub, twips
+from .ooxml import PT_PER_MM, el, hex_colour, shading, sub, twips
 from .spacing import set_space_before
 
 BAND_PADDING_MM = 14  # the PDF's BAND_PADDING under the band's last text
-_PT_PER_MM = 72 / 25.4
 
 
 def space_under_band(band: etree._Element) -> None:
@@ -92,7 +91,7 @@ def band_top_run(style: Style) -> etree._Element:
                   ' xmlns:o="urn:schemas-microsoft-com:office:office"'
                   ' xmlns:w10="urn:schemas-microsoft-com:office:word"')
     height_mm = max(page.margin_top_mm, style.cover.band_height_mm)
-    return parse_xml(_STRIP % (namespaces, page.width_mm * _PT_PER_MM, height_mm * _PT_PER_MM,
+    return parse_xml(_STRIP % (namespaces, page.width_mm * PT_PER_MM, height_mm * PT_PER_MM,
                                hex_colour(style.cover.band_colour)))
 
 

@@ -38,7 +38,7 @@ from .contents import add_contents
 from .footnotes import Footnotes
 from ...layout.tracked import BadgeChange, Change, Tracked, current
 from .numbering import LEVELS, Numbering
-from .ooxml import (HyperlinkTargets, bookmark_around, bookmark_name, el, external_link,
+from .ooxml import (PT_PER_MM, HyperlinkTargets, bookmark_around, bookmark_name, el, external_link,
                          field_runs, font_runs, internal_link, paragraph, paragraph_properties,
                          sub, tab_run, text_run, twips, watermark_run)
 from .package import finish_package
@@ -52,7 +52,6 @@ from .tables import add_data_table
 from .glance import add_glance_row, glance_grade_column_mm
 from ...records import dataclass
 
-_PT_PER_MM = 72 / 25.4
 GLANCE_CELL_MARGIN_PT = TABLE_CELL_MARGIN_PT  # the Judgments Table style's left cell margin: the PDF's glance pad
 
 
@@ -449,7 +448,7 @@ class DocxBuilder:
 
     def watermark(self, text: str, number: int) -> etree._Element:
         style = self.document.style
-        width_pt = text_width_mm(style) * _PT_PER_MM * 0.95
+        width_pt = text_width_mm(style) * PT_PER_MM * 0.95
         self._watermarks.append(number)
         return watermark_run(text, style.fonts.family, style.colours.watermark, width_pt, number + 1)
 

@@ -12,13 +12,11 @@ from ...layout.design import glance_grade_column_pt
 from ...layout.tracked import BadgeChange, Tracked
 from ...style.metrics import advances
 from ...style.types import Style
-from .ooxml import el, hex_colour, internal_link, shading, tab_run, text_run
+from .ooxml import PT_PER_MM, el, hex_colour, internal_link, shading, tab_run, text_run
 from .styles import BADGE_SCALE
 
 if TYPE_CHECKING:
     from .document import DocxBuilder
-
-_PT_PER_MM = 72 / 25.4
 
 
 def glance_grade_column_mm(style: Style, block: GlanceTable, width_mm: float) -> float:
@@ -28,7 +26,7 @@ def glance_grade_column_mm(style: Style, block: GlanceTable, width_mm: float) ->
         return width_mm * 0.28
     labels = [grade.label for grade in style.grades] + _badge_labels(block.rows)
     return glance_grade_column_pt(labels, lambda label: bold.width_pt(label, badge_pt), badge_pt,
-                                  width_mm * _PT_PER_MM) / _PT_PER_MM
+                                  width_mm * PT_PER_MM) / PT_PER_MM
 
 
 def _badge_labels(rows) -> list[str]:

@@ -36,6 +36,7 @@ W_VAL = qn("w:val")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
 TWIPS_PER_MM = 1440 / 25.4
+PT_PER_MM = 72 / 25.4
 
 
 def twips(mm: float) -> str:

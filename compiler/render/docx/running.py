@@ -13,8 +13,7 @@ from ...layout.ellipsis import fitted_running
 from ...style.metrics import advances
 from ...style.types import Style
 from .styles import RUNNING_SCALE, text_width_mm
-
-_PT_PER_MM = 72 / 25.4
+from .ooxml import PT_PER_MM
 
 
 def running_texts(running: Running, style: Style) -> tuple[str, str, str]:
@@ -25,4 +24,4 @@ def running_texts(running: Running, style: Style) -> tuple[str, str, str]:
     def width(text: str) -> float:
         return len(text) * size * 0.5 if font is None else font.width_pt(text, size)
 
-    return fitted_running(running, width, text_width_mm(style) * _PT_PER_MM)
+    return fitted_running(running, width, text_width_mm(style) * PT_PER_MM)

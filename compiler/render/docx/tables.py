@@ -17,7 +17,7 @@ from ...style.metrics import advances
 from ...style.types import Style
 from .blocks import keep_with_next
 from .callout import keep_box_together
-from .ooxml import bookmark_around, bookmark_name, el, field_runs, paragraph_properties
+from .ooxml import PT_PER_MM, bookmark_around, bookmark_name, el, field_runs, paragraph_properties
 from .properties import spacing
 from .styles import TABLE_CELL_MARGIN_PT, TABLE_LEADING, TABLE_TEXT_SCALE, text_width_mm
 
@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from .document import DocxBuilder, _Target
 
 WORD_ALIGN = {"left": "left", "right": "right", "center": "center"}
-PT_PER_MM = 72 / 25.4
 CELL_MARGIN_PT = TABLE_CELL_MARGIN_PT  # the Data Table style's left and right cell margins: the PDF's padding
 # Above and below a cell's text, the PDF's 4 pt (pdf/tables.py, VERTICAL_PADDING): the style's 2 pt
 # cell margin and the cell text's own 2 pt space (the Table Text and Table Header styles)
