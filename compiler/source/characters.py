@@ -16,11 +16,13 @@ def char_name(char: str) -> str:
     return unicodedata.name(char, kinds.get(unicodedata.category(char), "noncharacter"))
 
 
+def described(char: str) -> str:
+    """A forbidden character in a message: "control character U+0001 (control)"."""
+    kind = "character" if char in "\ufffe\uffff" else "control character"
+    return f"{kind} U+{ord(char):04X} ({char_name(char)})"
+
+
 def forbidden_in(text: str) -> str | None:
     """What is wrong with `text` for a name Word's XML must hold, in words, or None."""
     found = FORBIDDEN.search(text)
-    if found is None:
-        return None
-    char = found.group()
-    kind = "character" if char in "\ufffe\uffff" else "control character"
-    return f"holds the {kind} U+{ord(char):04X} ({char_name(char)})"
+    return f"holds the {described(found.group())}" if found else None

@@ -9,7 +9,7 @@ import io
 from pathlib import Path
 
 from .richschema import MAX_DATA_FILE_BYTES, MAX_TABLE_COLUMNS, MAX_TABLE_ROWS
-from .characters import FORBIDDEN, char_name
+from .characters import FORBIDDEN, described
 from .yamltree import utf16_byte_order
 from ..diagnostics import Diagnostics, Span, counted
 from ..records import dataclass
@@ -72,11 +72,10 @@ def _text(data: bytes, name: str, diagnostics: Diagnostics) -> str | None:
         return None
     found = FORBIDDEN.search(text)  # what a source may not hold either (Word's XML cannot hold it)
     if found is not None:
-        bad, char = found.start(), found.group()
+        bad = found.start()
         line = text.count("\n", 0, bad) + 1
-        kind = "character" if char in "\ufffe\uffff" else "control character"
         diagnostics.error(Span(name, line, bad - text.rfind("\n", 0, bad)),
-                          f"the CSV file holds the {kind} U+{ord(char):04X} ({char_name(char)}); remove it")
+                          f"the CSV file holds the {described(found.group())}; remove it")
         return None
     return text
 

@@ -21,7 +21,7 @@ from typing import Union
 import yaml
 
 from . import textpositions
-from .characters import FORBIDDEN, char_name
+from .characters import FORBIDDEN, described
 from ..diagnostics import Diagnostics, Span, excerpt
 from . import yamlhints
 from ..records import dataclass
@@ -201,9 +201,8 @@ def _blank_control_characters(text: str, file: str, diagnostics: Diagnostics) ->
     for match in matches[:MAX_REPORTED_CHARACTERS]:
         index, char = match.start(), match.group()
         line, col = lines.position(index)
-        kind = "character" if char in "\ufffe\uffff" else "control character"
-        diagnostics.error(Span(file, line, col), f"{kind} U+{ord(char):04X} ({char_name(char)}) "
-                                                 "is not allowed; delete it (only tab and newline may appear)")
+        diagnostics.error(Span(file, line, col), f"{described(char)} is not allowed; delete it (only tab and "
+                                                 "newline may appear)")
     if len(matches) > MAX_REPORTED_CHARACTERS:
         diagnostics.error(Span(file, 1, 1), f"and {len(matches) - MAX_REPORTED_CHARACTERS} more control characters")
     # "_" is printable and structure-neutral, so parsing can go on and find the other problems
