@@ -59,16 +59,16 @@ def _words(frag) -> list[str] | None:
     """The fragment's words, as reportlab takes them; None for what its fast path cannot hold."""
     if hasattr(frag, "text"):
         text = strip(frag.text)
-        words = split(text) if text else []
-    else:  # the rest of a paragraph split across pages: its words, already split
-        words = list(frag.words)
-        if not any(strip(word) for word in words):
-            words = []
-        if type(frag.words) is not list or any(type(word) is not str for word in words):
-            return None  # bidi lists, split or soft-hyphen words: reportlab's own types
-    if any(_SOFT_HYPHEN in word for word in words):
+        if _SOFT_HYPHEN in text:  # (not whitespace: in the text means in one of its words)
+            return None
+        return split(text) if text else []
+    # the rest of a paragraph split across pages: its words, already split
+    words = list(frag.words)
+    if type(frag.words) is not list or any(type(word) is not str for word in words):
+        return None  # bidi lists, split or soft-hyphen words: reportlab's own types
+    if _SOFT_HYPHEN in "".join(words):
         return None
-    return words
+    return words if any(strip(word) for word in words) else []
 
 
 def _fill(paragraph, words: list[str], font, size: float, max_widths: list[float],
