@@ -29,7 +29,6 @@ from .fonts import FontSet, GlyphCheck
 from .markup import MarkupWriter, text_markup, text_runs
 from .styles import Typography
 from .notes import note_destinations, notes_block
-from .charts import chart
 from .figures import figure
 from .tables import data_table, grid_commands
 from .tagging import Element, Structure
@@ -129,6 +128,8 @@ class StoryBuilder:
         if isinstance(block, blocks.FigureBlock):
             return figure(self, block, container)
         if isinstance(block, blocks.ChartBlock):
+            from .charts import chart  # here: drawing charts (reportlab.graphics) is for reports with charts
+
             return chart(self, block, container)
         if isinstance(block, blocks.Quote):
             return self.quote(block, container)
