@@ -206,7 +206,7 @@ def _top_level_id(events, default: str) -> str | None:
             return default
         if depth == 1 and not at_key and is_id:
             if isinstance(event, yaml.ScalarEvent):
-                return default if event.style is None and event.value in NULL_WORDS else event.value
+                return default if not event.style and event.value in NULL_WORDS else event.value  # plain: "" or None
             return None
         if depth == 1 and at_key:
             is_id = isinstance(event, yaml.ScalarEvent) and event.value == "id"

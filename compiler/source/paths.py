@@ -35,7 +35,7 @@ class Roots:
 def resolve_file(text: str, base: Path, roots: Roots) -> tuple[Path | None, str | None]:
     """(resolved path, None) or (None, why it is refused). Nothing is opened here."""
     if "\x00" in text or not text.strip():
-        return None, "is not a usable path"
+        return None, f"'{excerpt(text)}' is not a usable path; write the path of a file"
     candidate = Path(text)
     if not candidate.is_absolute():
         candidate = base / candidate
@@ -94,8 +94,8 @@ def resolve_style(text: str, base: Path, roots: Roots, key: str = "style") -> tu
     if _BARE_NAME.match(text):
         for folder in (roots.project / "styles", SHIPPED_STYLES):
             candidate = folder / f"{text}.yaml"
-            if is_file(candidate):
-                path, problem = resolve_file(str(candidate), base, roots)
+            if os.path.lexists(candidate):  # a folder or broken link of that name: said, not "not found"
+                path, problem = resolve_file(candidate.name, folder, roots)
                 return path, None if problem is None else f"style {problem}"
         return None, _no_style_named(text, roots)
     path, problem = resolve_file(text, base, roots)
@@ -109,7 +109,8 @@ def _style_folders(roots: Roots) -> tuple[Path, ...]:
 
 
 def _no_style_named(text: str, roots: Roots) -> str:
-    known = sorted({p.stem for folder in _style_folders(roots) if is_dir(folder) for p in folder.glob("*.yaml")})
+    known = sorted({p.stem for folder in _style_folders(roots) if is_dir(folder) for p in folder.glob("*.yaml")
+                 if is_file(p)})
     close = nearest(text, known)
     hint = f"; did you mean '{close}'?" if close else ""
     return (f"style '{excerpt(text)}' not found{hint} (looked for {excerpt(text)}.yaml in "

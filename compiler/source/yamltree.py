@@ -38,6 +38,8 @@ MAX_DEPTH = 32
 MAX_VALUES = 200_000
 MAX_REPORTED_CHARACTERS = 20  # bad characters reported per file before "and N more"
 NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+_EMPTY = {"report": "a report needs at least `title`, `subject` and `pillars`",
+          "style": "a style needs at least a line such as `extends: default`"}
 
 
 @dataclass
@@ -108,7 +110,7 @@ def describe(node: Node) -> str:
     return "nothing" if node.is_null else "text"
 
 
-def load_file(path: Path, file: str, diagnostics: Diagnostics) -> Node | None:
+def load_file(path: Path, file: str, diagnostics: Diagnostics, kind: str = "report") -> Node | None:
     """Read and parse one file. Reads at most one byte over the limit, so a huge file (or one
     that grows while read) costs no more memory than an allowed one."""
     try:
@@ -118,11 +120,13 @@ def load_file(path: Path, file: str, diagnostics: Diagnostics) -> Node | None:
     except OSError as error:
         diagnostics.error(Span(file, 1, 1), f"cannot read the file: {error.strerror or error}")
         return None
-    return load_bytes(data, file, diagnostics, size)
+    return load_bytes(data, file, diagnostics, size, kind)
 
 
-def load_bytes(data: bytes, file: str, diagnostics: Diagnostics, size: int | None = None) -> Node | None:
-    """Parse one YAML document; every problem goes to `diagnostics`. None when unusable."""
+def load_bytes(data: bytes, file: str, diagnostics: Diagnostics, size: int | None = None,
+               kind: str = "report") -> Node | None:
+    """Parse one YAML document, a `kind` ("report" or "style"); every problem goes to `diagnostics`.
+    None when unusable."""
     start = Span(file, 1, 1)
     size = len(data) if size is None else size
     if size > MAX_SOURCE_BYTES:
@@ -133,9 +137,9 @@ def load_bytes(data: bytes, file: str, diagnostics: Diagnostics, size: int | Non
     if text is None:
         return None
     text = _blank_control_characters(text, file, diagnostics)
-    root = _parse(text, file, diagnostics)
+    root = _parse(text, file, diagnostics, kind)
     if root is None and not diagnostics.has_errors:
-        diagnostics.error(start, "file is empty; a report needs at least `title`, `subject` and `pillars`")
+        diagnostics.error(start, f"file is empty; {_EMPTY[kind]}")
     return root
 
 
@@ -209,9 +213,9 @@ def _blank_control_characters(text: str, file: str, diagnostics: Diagnostics) ->
     return FORBIDDEN.sub("_", text) if matches else text
 
 
-def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
+def _parse(text: str, file: str, diagnostics: Diagnostics, kind: str = "report") -> Node | None:
     lines = _Lines(text)
-    builder = _TreeBuilder(file, lines, diagnostics)
+    builder = _TreeBuilder(file, lines, diagnostics, kind)
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if not builder.feed(event):
@@ -223,12 +227,32 @@ def _parse(text: str, file: str, diagnostics: Diagnostics) -> Node | None:
             _report_depth(text[:mark.index], file, lines.position(mark.index), diagnostics)
             return None
         span = Span(file, *lines.position(mark.index)) if mark else Span(file, 1, 1)
+        separator = _stray_separator(text, mark.index if mark else len(text), builder.kept_separators)
+        if separator is not None:  # libyaml's message would be about the line it cut there
+            diagnostics.error(Span(file, *lines.position(separator)), _SEPARATOR.format(ord(text[separator])))
+            return None
         diagnostics.error(span, f"invalid YAML: {_explain(error, problem, span, lines)}")
         return None
     except yaml.YAMLError as error:  # reader errors without a mark; the message may span lines
         diagnostics.error(Span(file, 1, 1), f"invalid YAML: {' '.join(str(error).split())}")
         return None
     return None if builder.refused else builder.root
+
+
+_SEPARATORS = re.compile("[\u2028\u2029]")
+_SEPARATOR = ("U+{:04X} (a line or paragraph separator, often in text pasted from Word or a PDF) ends a line "
+              "for YAML, though an editor shows none; replace it with a space or a line break")
+
+
+def _stray_separator(text: str, before: int, kept: list[tuple[int, int]]) -> int | None:
+    """The first U+2028 or U+2029 before a syntax error that no value kept as its text (libyaml
+    ends a line there, YAML 1.1), or None."""
+    starts = [start for start, _ in kept]  # in file order, not overlapping: a bisect each, never quadratic
+    for match in _SEPARATORS.finditer(text, 0, before + 1):
+        at = bisect.bisect_right(starts, match.start()) - 1
+        if at < 0 or match.start() >= kept[at][1]:
+            return match.start()
+    return None
 
 
 def _explain(error: yaml.MarkedYAMLError, problem: str, span: Span, lines: _Lines) -> str:
@@ -265,8 +289,9 @@ def _set_path(node: Node, path: str) -> None:
 class _TreeBuilder:
     """Turns libyaml events into Scalar / Mapping / Sequence nodes with spans."""
 
-    def __init__(self, file: str, lines: _Lines, diagnostics: Diagnostics) -> None:
+    def __init__(self, file: str, lines: _Lines, diagnostics: Diagnostics, what: str = "report") -> None:
         self.file = file
+        self.what = what  # "report" or "style", for the messages
         self.lines = lines
         self.diagnostics = diagnostics
         self.stack: list[list] = []  # [container, pending_key]
@@ -275,6 +300,7 @@ class _TreeBuilder:
         self.too_deep = False
         self.values = 0
         self.too_many = False
+        self.kept_separators: list[tuple[int, int]] = []  # scalars holding U+2028/U+2029 as text
 
     @property
     def refused(self) -> bool:
@@ -297,7 +323,7 @@ class _TreeBuilder:
             self.documents += 1
             if self.documents > 1:
                 self.diagnostics.error(self.span(event.start_mark),
-                                       "a second YAML document ('---'); a file holds one report")
+                                       f"a second YAML document ('---'); a file holds one {self.what}")
                 return False
         elif kind == "AliasEvent":
             self.diagnostics.error(self.span(event.start_mark),
@@ -359,6 +385,9 @@ class _TreeBuilder:
 
     def scalar(self, event) -> Scalar:
         scalar = self.new_scalar(event)
+        kept = event.value.rstrip("\n\u2028\u2029")  # (a block scalar cut at one ends with it)
+        if "\u2028" in kept or "\u2029" in kept:
+            self.kept_separators.append((event.start_mark.index, event.end_mark.index))
         bad = sorted(set(FORBIDDEN.findall(event.value)))
         if bad:  # written as escapes such as "\a" or "\x00" in a quoted scalar: point at the first
             names = ", ".join(f"U+{ord(char):04X}" for char in bad)

@@ -68,7 +68,7 @@ class StyleLoader:
         a writer sees all of a style's problems in one run (as with sources); the style is only
         refused at the end."""
         file = display_name(path, self.roots)
-        tree = load_file(path, file, diagnostics)
+        tree = load_file(path, file, diagnostics, kind="style")
         if tree is None:
             return None
         errors_before = diagnostics.error_count
