@@ -509,10 +509,40 @@ def test_long_tick_labels_of_a_bar_chart_thin_out_and_stay_in_the_drawing(values
 def test_a_line_chart_keeps_no_empty_band_between_its_axis_and_its_category_names():
     # one series: its labels sit over its points, none under the lowest
     drawing, _ = _drawn("line", ["2019", "2020", "2021"], {"A": [50, 80, 95]}, "")
-    axis = drawing.shapes[-1]  # the value axis's base line, drawn last
+    axis = _axis(drawing)
     names = [label for label in drawing.labels() if label.text in ("2019", "2020", "2021")]
     size = names[0].size
     assert all(label.y - axis.points[0][1] <= size * 1.6 for label in names), (names, axis)
+
+
+def _axis(drawing: chartshapes.ChartDrawing) -> chartshapes.Line:
+    """The category axis's base line: the one solid 1-point horizontal rule."""
+    (axis,) = [shape for shape in drawing.shapes if isinstance(shape, chartshapes.Line) and shape.width == 1.0
+               and len(shape.points) == 2 and shape.points[0][1] == shape.points[1][1]]
+    return axis
+
+
+def test_line_labels_under_points_near_the_axis_are_not_struck_through_by_it():
+    """Three series close together just over the lowest tick (agency staff, 16% to 19%, axis at
+    10%): the labels stacked under their points reach the axis. The axis was drawn last, across
+    "16.6%" and "15.8%"; now it is drawn under them and each label it runs through is on white."""
+    values = {"Pennine Vale": [41, 38, 33, 29, 24, 21, 18, 16], "Neighbours": [19, 19, 18, 18, 17, 17, 16, 16],
+              "England": [17.5, 17.4, 17.1, 16.9, 16.6, 16.3, 16.0, 15.8]}
+    drawing, measure = _drawn("line", [f"Q{i}" for i in range(1, 9)], values, "%")
+    axis = _axis(drawing)
+    y, (x0, x1) = axis.points[0][1], (axis.points[0][0], axis.points[1][0])
+    at = drawing.shapes.index(axis)
+    values_texts = {f"{v:.1f}%" for row in values.values() for v in row}
+    crossing = [(i, label) for i, label in enumerate(drawing.shapes) if isinstance(label, chartshapes.Label)
+                and label.text in values_texts and (box := _box(label, measure))[1] < y < box[3]
+                and box[0] < x1 and x0 < box[2]]
+    assert crossing, "the case: some labels sit on the axis"
+    for index, label in crossing:
+        box = _box(label, measure)
+        white = [shape for shape in drawing.shapes[at + 1:index] if isinstance(shape, chartshapes.Rect)
+                 and shape.fill == "#FFFFFF" and shape.x <= box[0] + 0.5 and box[2] - 0.5 <= shape.x + shape.width
+                 and shape.y <= y <= shape.y + shape.height]
+        assert white, f"{label.text} is struck through by the axis"
 
 
 def test_html_chart_keeps_legible_text_on_a_phone_and_scrolls_in_its_own_box(browser, built):

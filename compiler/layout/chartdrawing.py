@@ -139,8 +139,11 @@ def _columns_or_lines(shapes: list[Shape], kind: str, categories: tuple[str, ...
     if kind == "column":
         _columns(shapes, series, looks, frame, scale, left, band, labelling)
     else:
+        axis = ((left, round(scale(ticks[0]), 2)), (right, round(scale(ticks[0]), 2)))
+        shapes.append(Line(axis, frame.text, 1.0))  # under the labels: those it runs through are on white
         placed = len(shapes)
-        sides = _lines(shapes, series, looks, frame, scale, left, band, (left, top, frame.width, plot_bottom + below))
+        sides = _lines(shapes, series, looks, frame, scale, left, band, (left, top, frame.width, plot_bottom + below),
+                       axis)
         # The room kept under the plot for labels under the lowest points, less what they left
         # unused: no gap between the axis and the category names
         used = max((chartlabels.label_box(shape, frame.width_of)[3] - plot_bottom for shape in shapes[placed:]
@@ -152,8 +155,8 @@ def _columns_or_lines(shapes: list[Shape], kind: str, categories: tuple[str, ...
         for row, text in enumerate(lines):
             shapes.append(Label(round(centre, 2), round(plot_bottom + below + size * 1.2 + category_size * 1.2 * row, 2),
                                 text, "middle", category_size, frame.text))
-    shapes.append(Line(((left, round(scale(0.0 if kind == "column" else ticks[0]), 2)), (right, round(
-        scale(0.0 if kind == "column" else ticks[0]), 2))), frame.text, 1.0))
+    if kind == "column":
+        shapes.append(Line(((left, round(scale(0.0), 2)), (right, round(scale(0.0), 2))), frame.text, 1.0))
     return height, sides
 
 
@@ -251,7 +254,7 @@ def _fitting(text: str, room: float, frame: Frame) -> float:
 
 
 def _lines(shapes, series, looks, frame: Frame, scale: _Scale, left: float, band: float,
-           bounds: chartlabels.Box) -> tuple:
+           bounds: chartlabels.Box, axis: tuple) -> tuple:
     """The series' lines and markers, then their labels (chartlabels.line_labels) within `bounds`
     when the widest fits its category."""
     size = frame.size
@@ -265,7 +268,7 @@ def _lines(shapes, series, looks, frame: Frame, scale: _Scale, left: float, band
     if not series or widest > band:
         return ()
     labels, sides = chartlabels.line_labels(rows, [entry.value_texts for entry in series], size, frame.text,
-                                            frame.width_of, bounds)
+                                            frame.width_of, bounds, axis)
     shapes.extend(labels)
     return sides
 

@@ -82,7 +82,9 @@ def overlap(a: Box, b: Box) -> bool:
 
 
 def line_labels(points: Sequence[Sequence[tuple[float, float]]], texts: Sequence[Sequence[str]], size: float,
-                colour: str, width_of: WidthOf, bounds: Box) -> tuple[list[Shape], tuple[tuple[str, ...], ...]]:
+                colour: str, width_of: WidthOf, bounds: Box,
+                axis: tuple[tuple[float, float], tuple[float, float]] | None = None,
+                ) -> tuple[list[Shape], tuple[tuple[str, ...], ...]]:
     """Each category's labels, its points taken top down: the highest point's label above it,
     the others' under their points, each at least a line under the label before it. A label that
     would then cover another series' marker, another label or leave `bounds` is set beside its
@@ -91,9 +93,11 @@ def line_labels(points: Sequence[Sequence[tuple[float, float]]], texts: Sequence
     side is free either, it keeps its place under its point. A label above or under its point
     that a series' line runs through is set on white too. Returns the shapes, and each label's
     side of its point by series and category ("above", "below", "right", "left") for formats that
-    place labels themselves."""
+    place labels themselves. The category `axis` (its ends) counts as a line no label may cover,
+    and as one it runs through (on white): its rule struck the labels under the lowest points."""
     markers = [(x, y) for row in points for x, y in row]
     segments = [(a, b) for row in points for a, b in zip(row, row[1:])]
+    rules = [(axis[0][0], axis[0][1], axis[1][0], axis[1][1])] if axis else []
     reach = size * MARKER_REACH
     placed: list[Box] = []
     labels: list[Shape] = []
@@ -114,7 +118,7 @@ def line_labels(points: Sequence[Sequence[tuple[float, float]]], texts: Sequence
             left = Label(round(x - reach - size * 0.3, 2), right.y, text, "end", size, colour)
             stacked = Label(x, round(baseline, 2), text, "middle", size, colour)
             candidates = (stacked, left, right) if c_index == last else (stacked, right, left)
-            others = _marker_boxes(markers, (x, y), reach)
+            others = _marker_boxes(markers, (x, y), reach) + rules
             chosen = next((label for label in candidates
                            if _free(label_box(label, width_of), bounds, placed + others)), stacked)
             box = label_box(chosen, width_of)
@@ -122,7 +126,7 @@ def line_labels(points: Sequence[Sequence[tuple[float, float]]], texts: Sequence
                 "right" if chosen is right else "left")
             if chosen is stacked:
                 previous = baseline
-            if chosen is not stacked or crossed(box, segments):  # on white: no line through its letters
+            if chosen is not stacked or crossed(box, segments + ([axis] if axis else [])):  # on white: no line through its letters
                 labels.append(Rect(*(round(v, 2) for v in (box[0], box[1], box[2] - box[0], box[3] - box[1])),
                                    "#FFFFFF"))
             placed.append(box)
