@@ -196,3 +196,22 @@ def test_a_bug_met_while_checking_a_source_is_an_error_of_that_source(tmp_path, 
     [error] = [d.format() for d in first.diagnostics]
     assert "internal error while checking (ValueError: a bug); please report it" in error
     assert second.ok
+
+
+def test_a_row_split_by_an_unquoted_comma_in_brackets_says_to_quote_the_cell(tmp_path):
+    """`[Care leavers in education, employment or training, 48%]` is three cells in YAML: the row
+    error says why (a comma ends a cell in `[...]`); a row of `- ` lines, or one too short, does not."""
+    from tests.conftest import run_reportc
+
+    (tmp_path / "r.yaml").write_text(
+        "title: T\nsubject: S\npillars:\n  - title: P\n    findings:\n      - table:\n          caption: C\n"
+        "          columns: [Measure, '2025']\n          rows:\n"
+        "            - [Care leavers in education, employment or training, 55%]\n"
+        "            - [Dental checks]\n", encoding="utf-8")
+    result = run_reportc("validate", "r.yaml", cwd=tmp_path)
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert result.returncode == 1 and len(errors) == 2, result.stderr
+    assert errors[0] == ('r.yaml:10:15: error: row 1 has 3 cells, but the table has 2 columns; give every row one '
+                         'cell per column (an empty cell is ""); in `[...]` a comma ends a cell: quote a cell that '
+                         'holds one ("a, b")')
+    assert errors[1].startswith("r.yaml:11:15: error: row 2 has 1 cell,") and "comma" not in errors[1]

@@ -93,6 +93,25 @@ def test_a_ragged_row_is_an_error_at_its_own_line_and_column():
     assert isinstance(blocks[0], Table) and len(blocks[0].rows) == 3  # all rows kept, each two cells
 
 
+def test_a_caption_line_in_the_writers_language_is_an_error_saying_to_write_table():
+    """A Welsh writer writes `Tabl: ... {#tbl-x}` under a table: it was a paragraph printing
+    `{#tbl-x}`, and every @tbl-x "refers to no table"; now one error at that line says what to
+    write, and the table keeps its caption and name (no second error at the references)."""
+    blocks, diagnostics = parse("| Mesur | 2025 |\n|---|--:|\n| Asesiadau | 84% |\n"
+                                "Tabl: Perfformiad allweddol {#tbl-perfformiad}\nMae'n dda.")
+    (error,) = diagnostics.errors
+    assert (error.span.line, error.span.col) == (4, 1)
+    assert "starts with `Table:` in every language, not `Tabl:`" in error.message
+    assert "write `Table: Perfformiad allweddol {#tbl-perfformiad}`" in error.message
+    table = blocks[0]
+    assert isinstance(table, Table) and table.name == "perfformiad"
+    assert table.caption == (Text("Perfformiad allweddol"),)
+    assert [type(b) for b in blocks] == [Table, Paragraph]
+    # a line of text after a table that names no table is still just a paragraph
+    blocks, diagnostics = parse("| a | b |\n|---|---|\n| 1 | 2 |\nNote: figures are rounded.")
+    assert not list(diagnostics) and [type(b) for b in blocks] == [Table, Paragraph]
+
+
 def test_text_with_bars_but_no_delimiter_row_stays_a_paragraph():
     blocks, diagnostics = parse("Either a | b or c.\nNothing more.")
     assert not list(diagnostics) and [type(b) for b in blocks] == [Paragraph]

@@ -105,9 +105,12 @@ class RichBlocks:
         for number, row in enumerate(node.items, 1):
             cells = self.cells(row)
             if isinstance(row, Sequence) and len(cells) != width:
+                # in `[a, b]` an unquoted comma ends a cell: "training, employment" became two
+                comma = "; in `[...]` a comma ends a cell: quote a cell that holds one (\"a, b\")" if (
+                    row.flow and len(cells) > width) else ""
                 self.diagnostics.error(row.span, f"row {number} has {counted(len(cells), 'cell')}, but the table "
                                                  f"has {counted(width, 'column')}; give every row one cell per "
-                                                 "column (an empty cell is \"\")")
+                                                 f"column (an empty cell is \"\"){comma}")
             out.append(cells[:width] + tuple(TableCell((), row.span) for _ in range(width - len(cells))))
         return tuple(out)
 

@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from ..diagnostics import Diagnostics, Span
+from ..diagnostics import Diagnostics, Span, excerpt
 from ..model import Inlines, Table, TableCell
 from ..records import dataclass
 
 from .richschema import MAX_TABLE_COLUMNS, MAX_TABLE_ROWS  # one limit for every kind of table
 _DELIMITER_CELL = re.compile(r":?-+:?\Z")
-_CAPTION = re.compile(r"Table:\s*(.*)\Z", re.S)
+_CAPTION = re.compile(r"Table:\s*(?P<caption>.*)\Z", re.S)
 _NAME = re.compile(r"\s*\{#tbl-([A-Za-z0-9_-]+)\}\Z")
+# a caption line in the writer's own language ("Tabl: ... {#tbl-x}"): its name shows what it is
+_OTHER_CAPTION = re.compile(r"(?P<word>[^\s:|]{1,20}):\s*(?P<caption>.*\{#tbl-[A-Za-z0-9_-]+\})\Z", re.S)
 
 # (text, offset in the block text, span of its line) -> inline content; the offset lets a
 # problem inside the cell be reported at its own LINE:COL
@@ -71,7 +73,7 @@ def parse_table(lines: Lines, index: int, inline: InlineParser,
             rows.append(row)
         end += 1
     caption_span = lines.span_at(end, lines.stripped(end)[0]) if end < len(lines.texts) else None
-    caption, name, end = _caption(lines, end, inline)
+    caption, name, end = _caption(lines, end, inline, diagnostics)
     return Table(caption, name, header, align, tuple(rows), header_span,
                  caption_span=caption_span if caption else None), end
 
@@ -96,19 +98,26 @@ def _row(lines: Lines, index: int, width: int, header_count: int, inline: Inline
     return tuple(made)
 
 
-def _caption(lines: Lines, index: int, inline: InlineParser) -> tuple[Inlines | None, str | None, int]:
+def _caption(lines: Lines, index: int, inline: InlineParser,
+             diagnostics: Diagnostics) -> tuple[Inlines | None, str | None, int]:
     if index >= len(lines.texts):
         return None, None, index
     offset, line = lines.stripped(index)
     match = _CAPTION.match(line)
     if not match:
-        return None, None, index
-    text = match.group(1).strip()
+        match = _OTHER_CAPTION.match(line)
+        if not match:
+            return None, None, index
+        diagnostics.error(lines.span_at(index, offset),
+                          f"a table's caption line starts with `Table:` in every language, not `{match.group('word')}:` "
+                          "(the style's `table_caption` label prints it in the report's language); write "
+                          f"`Table: {excerpt(match.group('caption'))}`")
+    text = match.group("caption").strip()
     named = _NAME.search(text)
     name = named.group(1) if named else None
     if named:
         text = text[:named.start()].rstrip()
-    start = offset + match.start(1) + len(match.group(1)) - len(match.group(1).lstrip())
+    start = offset + match.start("caption") + len(match.group("caption")) - len(match.group("caption").lstrip())
     return inline(text, start, lines.span_at(index, offset)) or None, name, index + 1
 
 
