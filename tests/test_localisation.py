@@ -70,3 +70,24 @@ def test_a_welsh_report_on_an_english_style_takes_the_welsh_grade_labels_it_prin
     assert result.returncode == 1
     assert ("sources/report.yaml:7:12: error: unknown grade 'Dda'; did you mean 'Da'? the style 'hmicfrs' has: "
             "Rhagorol, Da, Digonol, Angen gwella, Annigonol") in result.stderr
+
+
+def test_a_welsh_report_is_warned_of_the_grades_and_callouts_its_english_style_has_no_welsh_for(tmp_path):
+    """A prisons style's own scale ("Reasonably good", "Poor") and callout kinds have no shipped
+    Welsh: a report in Welsh would print them in English, so a warning names them (and none
+    for the shipped scales, whose labels reportc translates)."""
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "prisons.yaml").write_text(
+        "language: en-GB\ngrades:\n  good: {label: Good, colour: '#00703C'}\n"
+        "  reasonably-good: {label: Reasonably good, colour: '#85994B'}\n"
+        "  poor: {label: Poor, colour: '#D4351C'}\n"
+        "callouts:\n  good-practice: {label: Notable positive practice, colour: '#EAF4EC'}\n", encoding="utf-8")
+    source = "title: Arolygiad\nsubject: CEF Berwyn\nstyle: {style}\nlanguage: cy\npillars:\n  - title: Diogelwch\n"
+    (tmp_path / "prison.yaml").write_text(source.format(style="prisons"), encoding="utf-8")
+    (tmp_path / "police.yaml").write_text(source.format(style="hmicfrs"), encoding="utf-8")
+    result = run_reportc("validate", "prison.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert ("prison.yaml:4:11: warning: the style 'prisons' is written in en-GB and reportc ships no 'cy' "
+            "wording for its grades Reasonably good, Poor; callouts Notable positive practice") in result.stderr
+    result = run_reportc("validate", "police.yaml", cwd=tmp_path)
+    assert result.returncode == 0 and "warning" not in result.stderr, result.stderr

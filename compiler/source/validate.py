@@ -18,8 +18,8 @@ from .rich import RichBlocks, SourceFiles
 from ..diagnostics import Diagnostics, Span, excerpt, nearest
 from ..model import (UNGRADED, AreaForImprovement, BlockText, CauseOfConcern, InlineText, Pillar,
                     Question, Report, Section, SubHeading, plain_text, text_parts)
-from .schema import ID_PATTERN, MAX_TITLE, QUESTION_NUMBER
-from ..style.labels import localised
+from .schema import ID_PATTERN, LANGUAGE, MAX_TITLE, QUESTION_NUMBER
+from ..style.labels import localised, untranslated
 from ..style.types import Grade, Style
 from .yamltree import Mapping, Node, Scalar, Sequence
 
@@ -172,10 +172,19 @@ class ReportBuilder:
         self.grades.update({normalise_grade(g.label): g.key for g in style.grades})
         self.scale: tuple[Grade, ...] = style.grades  # the labels messages name
 
-    def read_in(self, language: str) -> None:
+    def read_in(self, language: str, node: Node | None = None) -> None:
         """A report in another language than its style's prints that language's grade labels
-        (`style.labels.localised`): a writer may use them, and messages name them."""
+        (`style.labels.localised`): a writer may use them, and messages name them. Those reportc
+        does not ship (a style's own grades and callout kinds) print in the style's language: a
+        warning names them."""
         self.scale = localised(self.style, language).grades
+        left = untranslated(self.style, language)
+        if left and node is not None and re.match(LANGUAGE["pattern"], language):  # (else: an error already)
+            self.diagnostics.warning(node.span, f"the style '{self.style.name}' is written in {self.style.language} "
+                                                f"and reportc ships no '{language}' wording for its "
+                                                f"{'; '.join(left)}, so they print in {self.style.language}; "
+                                                f"give them in a style with `language: {language}` that "
+                                                f"extends '{self.style.name}'")
         for grade in self.scale:
             self.grades.setdefault(normalise_grade(grade.label), grade.key)
 
@@ -405,7 +414,7 @@ class ReportBuilder:
             return None
         status = self.text(root.get("status")) or "final"
         language = self.text(root.get("language")) or self.style.language
-        self.read_in(language)
+        self.read_in(language, root.get("language"))
         report = Report(
             id=report_id,
             title=self.inline(root.get("title")),

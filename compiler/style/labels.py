@@ -99,6 +99,18 @@ def same_language(one: str, other: str) -> bool:
     return primary(one) == primary(other)
 
 
+def untranslated(style: Style, language: str) -> list[str]:
+    """The grade and callout labels a report in `language` prints as its style wrote them, in the
+    style's language: those reportc ships no `language` label for (a style's own grades and kinds)."""
+    if same_language(style.language, language):
+        return []
+    if shipped_labels(language) is None:
+        return ["labels"]
+    grades = [grade.label for grade in style.grades if grade_label(language, grade.key) is None]
+    kinds = [kind.label for key, kind in style.callouts.items() if callout_label(language, key) is None]
+    return ([f"grades {', '.join(grades)}"] if grades else []) + ([f"callouts {', '.join(kinds)}"] if kinds else [])
+
+
 def localised(style: Style, language: str) -> Style:
     """The style as a report in `language` prints it: a report that sets another language than
     its style's has the shipped labels and grade labels of its language (the style's own were
