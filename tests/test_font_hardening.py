@@ -13,6 +13,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from compiler.diagnostics import Diagnostics
 from compiler.style.fontcheck import font_problem
 from compiler.style.types import Fonts
@@ -175,6 +177,25 @@ def test_a_valid_font_named_by_a_style_still_builds(tmp_path):
     assert (tmp_path / "out").glob("*.pdf")
     [pdf] = (tmp_path / "out").glob("*.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
+
+
+def with_tag(font: bytes, tag: str, replacement: bytes) -> bytes:
+    index, _, _ = table_records(font)[tag]
+    changed = bytearray(font)
+    changed[12 + 16 * index:12 + 16 * index + 4] = replacement
+    return bytes(changed)
+
+
+def test_a_table_tag_that_is_no_text_is_refused_as_reportlab_cannot_read_it(tmp_path):
+    """Found by the font fuzz target: fontcheck read tags as Latin-1, reportlab as UTF-8, and
+    failed on a tag byte 0xFF of a font fontcheck had passed."""
+    from reportlab.pdfbase.ttfonts import TTFError, TTFont
+
+    font = tmp_path / "tag.ttf"
+    font.write_bytes(with_tag(LIBERATION, "post", b"p\xffst"))
+    with pytest.raises(TTFError):
+        TTFont("TagFuzz", str(font))
+    assert "names a table with bytes that are no tag" in font_problem(font)
 
 
 def test_the_shipped_fonts_pass_in_milliseconds():
