@@ -141,7 +141,7 @@ def test_the_contents_field_is_built_from_heading_1_and_2_not_outline_levels(lev
 
 
 LO_SCRIPT = '''
-import json, sys, time, uno
+import json, os, sys, time, uno
 from com.sun.star.beans import PropertyValue
 
 pipe, path = sys.argv[1], sys.argv[2]
@@ -177,6 +177,8 @@ index.update()
 updated = index.getAnchor().getString().splitlines()
 document.close(True)
 print(json.dumps({"outline": outline, "cached": cached, "updated": updated}))
+sys.stdout.flush()
+os._exit(0)  # the UNO bridge's own teardown at exit sometimes crashes this client (SIGSEGV), its work done
 '''
 
 

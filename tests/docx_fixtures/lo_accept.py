@@ -6,6 +6,7 @@ Run by the system Python that ships LibreOffice's `uno` module (not the project'
     python3 lo_accept.py PIPE_NAME FILE.docx accept|reject|none [FILE.docx MODE ...]
 """
 import json
+import os
 import sys
 
 import uno
@@ -36,3 +37,5 @@ def main(pipe, *files_and_modes):
 
 if __name__ == "__main__":
     main(*sys.argv[1:])
+    sys.stdout.flush()
+    os._exit(0)  # the UNO bridge's own teardown at exit sometimes crashes the client (SIGSEGV), its work done

@@ -7,6 +7,7 @@ where ACTIONS_JSON is a list of ["comment", text, note] and ["replace", old, new
 first body paragraph holding the text.
 """
 import json
+import os
 import sys
 import time
 
@@ -91,3 +92,5 @@ def main(pipe, source, target, author, actions):
 
 if __name__ == "__main__":
     main(*sys.argv[1:6])
+    sys.stdout.flush()
+    os._exit(0)  # the UNO bridge's own teardown at exit sometimes crashes the client (SIGSEGV), its work done
