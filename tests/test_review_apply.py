@@ -276,6 +276,38 @@ def test_changes_to_generated_text_are_warnings_at_their_position(project):
     assert any("contents entry" in line for line in warnings)
 
 
+def test_a_change_in_the_styles_imprint_text_is_refused_as_style_text(project):
+    """The imprint's wording comes from the style file: a change in it was refused as "the source
+    '<style>' is not valid now; fix it first", pointing the writer at a file that is valid."""
+    with_imprint = SOURCE + "imprint:\n  reference: HC 1234\n"
+    (project / "sources" / "r.yaml").write_text(with_imprint, encoding="utf-8")
+    built = run_reportc("build", "--format", "docx", "--out", "build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    reviewed(project, (None, "First published", "its publisher", "the inspectorate"))
+    result = apply(project)
+    assert result.returncode == 0, result.stderr
+    assert source(project) == with_imprint
+    warning = next(line for line in result.stderr.splitlines() if ": warning: not applied:" in line)
+    assert "default.yaml:" in warning.split(": warning:")[0], warning
+    assert "from the style file" in warning and "not valid" not in warning, warning
+
+
+def test_a_change_in_the_styles_lead_in_is_refused_as_generated_text(project):
+    """A cause of concern without `lead_in:` prints the style's; a change in it was refused as
+    "not in the source (was the source edited since the draft?)"."""
+    cause = ("        causes_of_concern:\n          - text: The harbour lacks a plan.\n"
+             "            recommendations:\n              - write one.\n")
+    with_cause = SOURCE.replace("        grade: requires-improvement\n", "        grade: requires-improvement\n" + cause)
+    (project / "sources" / "r.yaml").write_text(with_cause, encoding="utf-8")
+    assert run_reportc("build", "--format", "docx", "--out", "build", cwd=project).returncode == 0
+    lead_in = next(p for p in paragraphs(docx.Document(str(project / "build" / "r.docx"))) if p.style.name == "Lead In")
+    reviewed(project, ("Lead In", lead_in.text[:10], lead_in.text[-7:], "must:"))
+    result = apply(project)
+    assert result.returncode == 0, result.stderr
+    assert source(project) == with_cause
+    assert "generates (lead-in)" in result.stderr and "edited since" not in result.stderr, result.stderr
+
+
 def test_text_changed_in_the_source_since_the_draft_is_a_warning(project):
     (project / "sources" / "r.yaml").write_text(SOURCE.replace("a lot.", "a great deal."), encoding="utf-8")
     reviewed(project, ("Body Text", "Plain text that", "a lot", "greatly"))

@@ -223,3 +223,34 @@ def test_apply_writes_a_change_in_a_callouts_note_back_to_its_line(project):
     assert result.returncode == 0, result.stderr
     assert (project / "sources" / "r.yaml").read_text(encoding="utf-8") == SOURCE.replace(
         "[^drones]: Two drones since 2024.", "[^drones]: Two drones since 2023.")
+
+
+# ---- a change in a quotation (`> ` lines) -------------------------------------------------------
+
+QUOTED = ("As one victim told us:\n\n> The officer was kind.\n> But after that I heard nothing for six weeks, "
+          "and I had to ring them to find out\n> that the case had been closed.\n> -- A victim\n")
+QUOTE = ("The officer was kind. But after that I heard nothing for six weeks, and I had to ring them to find out "
+         "that the case had been closed.")
+
+
+def quote_edited(old: str, new: str) -> str:
+    from compiler.review.edits import Edit
+    from compiler.review.locate import locate
+    from compiler.review.splice import edited_value
+
+    start = QUOTE.index(old)
+    return edited_value(QUOTED, locate(QUOTE, [Edit(start, start + len(old), new, AUTHOR)], QUOTED, lambda at: 0))
+
+
+def test_a_change_in_a_quotation_written_over_several_lines_is_applied():
+    """The `>` starting each line of the quotation was taken for text: the draft's paragraph was
+    "not in the source" and the change was refused."""
+    assert quote_edited("six weeks", "seven weeks") == QUOTED.replace("six weeks", "seven weeks")
+
+
+def test_a_change_across_two_lines_of_a_quotation_keeps_them_quoted():
+    """Replacing "find out that" (over a line break and the next line's `>`) wrote
+    "to learn that>  the case": the `>` ended up inside the text."""
+    wanted = QUOTED.replace("find out\n> that the", "learn that the")
+    assert quote_edited("find out that", "learn that") == wanted
+    assert quote_edited("kind. But", "kind, but") == QUOTED.replace("kind.\n> But", "kind, but")

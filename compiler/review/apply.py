@@ -58,13 +58,14 @@ def plan_changes(package: "Package", root: Path) -> Plan:
     plan = Plan()
     for paragraph in paragraph_edits(package):
         span = paragraph.mark.span if paragraph.mark is not None else Span(package.map.source, 1, 1)
-        problem = _plan_paragraph(plan, paragraph, span, root)
+        problem = _plan_paragraph(plan, paragraph, span, root, package.map.source)
         if problem:
             plan.warnings.append(Diagnostic("warning", span, f"not applied: {problem}"))
     return plan
 
 
-def _plan_paragraph(plan: Plan, paragraph: ParagraphEdits, span: Span, root: Path) -> str | None:
+def _plan_paragraph(plan: Plan, paragraph: ParagraphEdits, span: Span, root: Path,
+                    report: str | None = None) -> str | None:
     for problem in paragraph.problems:
         plan.warnings.append(Diagnostic("warning", span, f"not applied: {problem}"))
     if not paragraph.edits or paragraph.problems:
@@ -72,17 +73,25 @@ def _plan_paragraph(plan: Plan, paragraph: ParagraphEdits, span: Span, root: Pat
     described = _describe(paragraph)
     if paragraph.mark is None:
         return f"{described} is on text that carries no source position (pasted, moved or untracked text)"
-    if paragraph.mark.kind in _GENERATED_KINDS:
+    if paragraph.mark.kind in _GENERATED_KINDS or _style_lead_in(paragraph.mark):
         return f"{described} is on text the draft generates ({paragraph.mark.kind}), not on source text"
     if Path(span.file).suffix.lower() in _DATA_SUFFIXES:
         return (f"{described} is in a table cell read from the data file '{span.file}'; --apply does not "
                 f"write data files back: edit the cell in that file by hand")
+    if report is not None and span.file != report:  # wording the style prints (an imprint), not the report
+        return (f"{described} is in text from the style file '{span.file}', which every report in that style "
+                f"prints; --apply does not write styles back: edit that file by hand")
     source = _source(plan, span.file, root)
     if source is None:
         return f"{described}: {plan.broken[span.file]}"
     if paragraph.mark.kind in GRADE_KINDS:
         return _plan_grade(source, paragraph, span, described)
     return _plan_text(plan, source, paragraph, span, described)
+
+
+def _style_lead_in(mark) -> bool:
+    """A cause of concern without `lead_in:` prints the style's lead-in, marked at the cause's text."""
+    return mark.kind == "lead-in" and bool(mark.span.path) and not mark.span.path.endswith("lead_in")
 
 
 def _describe(paragraph: ParagraphEdits) -> str:

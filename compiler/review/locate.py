@@ -13,6 +13,7 @@ controls, soft hyphens) dropped, as a word processor may add or drop them.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Callable, Iterable
 
 from ..diagnostics import Diagnostics, Span
@@ -26,6 +27,9 @@ _IGNORED = frozenset("\u00ad\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u20
 # not found whole in its value is not searched piece by piece.
 _MAX_PAIRS = 20_000_000
 _MAX_OCCURRENCES = 1_000
+# The `>` that starts each line of a quotation (markup.py): not text the draft shows, so a quoted
+# paragraph written over several lines reads as one
+_QUOTE_MARKER = re.compile(r"^([ \t]*)>(?= |$)", re.MULTILINE)
 
 
 _GENERATED = "the change is on text the draft generates (a number, a label, a heading's numbering)"
@@ -73,7 +77,8 @@ def rendered(value: str) -> tuple[str, list[int]]:
         chars.append(leaf)
         offsets.extend(range(at, at + len(leaf)))
         cursor = at + len(leaf)
-    return normalized("".join(chars), offsets)
+    shown = _QUOTE_MARKER.sub(lambda marker: marker.group(1) + " ", "".join(chars))  # same length
+    return normalized(shown, offsets)
 
 
 def differs_beyond_changes(before: str, value: str) -> bool:
@@ -148,7 +153,7 @@ def _value_edits(first: int, last: int, inserted: str, value: str, offsets: list
     for index in range(first, last):
         start = offsets[index]
         end = _after(index, value, offsets)
-        if runs and value[runs[-1][1]:start].strip() == "" and runs[-1][1] <= start:
+        if runs and _blank(value[runs[-1][1]:start]) and runs[-1][1] <= start:
             runs[-1][1] = end
         else:
             runs.append([start, end])
@@ -156,6 +161,11 @@ def _value_edits(first: int, last: int, inserted: str, value: str, offsets: list
     if whole is not None:
         return [whole]
     return [(start, end, inserted if number == 0 else "") for number, (start, end) in enumerate(runs)]
+
+
+def _blank(gap: str) -> bool:
+    """Whether only white space, and the `>` of a quotation's next line, lie between two runs."""
+    return _QUOTE_MARKER.sub(" ", gap).strip() == ""
 
 
 _EMPHASIS = "*_"
