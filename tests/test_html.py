@@ -359,3 +359,23 @@ def test_a_note_marked_several_times_links_back_to_every_mark(tmp_path):
     assert [a.text() for a in first.iter("a")] == ["\u21a9", "\u21a9 2", "\u21a9 3"]  # (text() splits at the no-break space)
     assert [a.attrs["aria-label"] for a in first.iter("a")] == [
         "Back to where note 1 is marked", "Back to where note 1 is marked (2)", "Back to where note 1 is marked (3)"]
+
+
+def test_a_chart_caption_with_a_note_mark_and_a_link_gives_every_id_once(tmp_path):
+    """A chart's data table repeated its caption, markup and all, as its hidden caption: a note
+    mark there gave two elements the id `note-ref-1`, and its link was a tab stop no one could see."""
+    page = built_html(tmp_path, "chart",
+                      "title: T\nsubject: S\nfront_matter:\n  - title: Calls\n    body:\n"
+                      "      - |\n        Calls rose.\n\n        [^calls]: Force data.\n"
+                      "      - chart:\n          type: bar\n"
+                      "          caption: Calls answered[^calls], see [the data](https://example.org/d)\n"
+                      "          categories: [A, B]\n          series:\n            - {name: S, values: [1, 2]}\n"
+                      "pillars:\n  - title: P\n    grade: good\n")
+    html = page.read_text(encoding="utf-8")
+    ids = re.findall(r'\sid="([^"]*)"', html)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    root, _ = parse(html)
+    [figure] = [node for node in root.iter("figure") if "chart" in node.attrs.get("class", "")]
+    [caption] = figure.iter("caption")
+    assert caption.text() == "Figure 1: Calls answered, see the data" and not list(caption.iter("a"))
+    assert [a.attrs["href"] for a in figure.iter("a")] == ["#note-1", "https://example.org/d"]  # the visible caption's

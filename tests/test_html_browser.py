@@ -254,3 +254,64 @@ def test_printing_puts_the_marking_on_every_page_and_leaves_navigation_out(brows
         assert "OFFICIAL-SENSITIVE" in words and "DRAFT" in words, number
         assert f"Page {number} of {len(reader.pages)}" in words, number
     page.close()
+
+
+def test_a_focused_scroll_box_has_an_outline_not_the_yellow_highlight(browser, html_pages):
+    """A table's or chart's scroll box, focused from the keyboard, matched the yellow highlight for
+    links (more specific than its own rule): the whole table turned yellow, its links #1D70B8 on
+    yellow (3.9:1), and its outline was transparent. It takes a dark outline and keeps its colours."""
+    boxes = 0
+    page = _open(browser, html_pages["northshire-peel-2021"], 1280)
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("""() => { const e = document.activeElement, s = getComputedStyle(e);
+            return {box: e.matches('.table-scroll, .chart-scroll'), cls: e.className, bg: s.backgroundColor,
+                    outline: [s.outlineStyle, s.outlineColor], colour: s.color,
+                    body: getComputedStyle(document.body).color}; }""")
+        if focused["cls"] == "skip-link" and boxes:
+            break  # round the page once
+        if focused["box"]:
+            boxes += 1
+            assert focused["bg"] == "rgba(0, 0, 0, 0)", focused
+            assert focused["outline"] == ["solid", "rgb(11, 12, 12)"], focused
+            assert focused["colour"] == focused["body"], focused
+    assert boxes >= 3  # tables, a chart and its data table
+    page.close()
+
+
+def test_printing_never_splits_a_heading_or_leaves_it_and_its_grade_at_a_page_foot(browser, html_pages):
+    """A question's heading printed "... fires and other" at one page's foot and "risks?" at the
+    next page's head; another, with its grade badge, was the last thing on its page, its areas for
+    improvement on the next. Each heading prints whole, on the page of what follows its badge."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    page = _open(browser, html_pages["eastmoor-fire-2026-draft"], 1280)
+    page.emulate_media(media="print")
+    headings = page.evaluate("""[...document.querySelectorAll('main h3')].map(h => {
+        let next = h.nextElementSibling;
+        if (next && next.matches('.judgment')) next = next.nextElementSibling;
+        return [h.textContent, next ? next.innerText.trim().slice(0, 30) : '']; })""")
+    pages = [" ".join(pdf_page.extract_text().split()) for pdf_page in PdfReader(BytesIO(page.pdf())).pages]
+    page.close()
+    assert len(headings) > 5
+    for heading, following in headings:
+        heading, following = " ".join(heading.split()), " ".join(following.split())
+        # (the glance table's page holds the heading's words too, but not what follows it)
+        assert any(heading in words and following in words for words in pages), (heading, following)
+
+
+def test_printing_keeps_the_covers_words_inset_and_leaves_the_chart_data_control_out(browser, html_pages):
+    """Printed, the cover's title and logo touched the edge of its coloured band (the page's side
+    padding is dropped for paper), and every chart printed "▶ Data for Figure 1", a control that
+    opens nothing on paper."""
+    page = _open(browser, html_pages["northshire-peel-2021"], 1280)
+    page.emulate_media(media="print")
+    inset = page.evaluate("""() => { const band = document.querySelector('.cover').getBoundingClientRect();
+        return ['h1', '.logo', '.subject'].map(s => document.querySelector('.cover ' + s).getBoundingClientRect().left - band.left); }""")
+    assert all(left >= 16 for left in inset), inset  # 6 mm
+    assert page.locator("figure.chart").count() and page.locator("figure.chart details").first.is_hidden()
+    page.emulate_media(media="screen")
+    assert page.locator("figure.chart details").first.is_visible()
+    page.close()

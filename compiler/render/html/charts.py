@@ -57,10 +57,12 @@ def _shape(shape: chartshapes.Shape) -> str:
 
 
 def data_table(block: blocks.ChartBlock) -> str:
-    """Categories down, series across: the numbers as printed, with their unit."""
+    """Categories down, series across: the numbers as printed, with their unit. Its hidden
+    caption is the figure's in plain text: a note mark or a link in it again gave two elements
+    one id and put a link no one could see in the tab order."""
     head = "".join(f'<th scope="col">{text(entry.name)}</th>' for entry in block.series)
     rows = "".join(f'<tr><th scope="row">{text(category)}</th>'
                    + "".join(f'<td class="right">{text(entry.value_texts[index])}</td>' for entry in block.series)
                    + "</tr>" for index, category in enumerate(block.categories))
-    return (f'<table class="data"><caption class="visually-hidden">{inlines(block.caption)}</caption>'
+    return (f'<table class="data"><caption class="visually-hidden">{text(plain_text(block.caption))}</caption>'
             f"<thead><tr><td></td>{head}</tr></thead><tbody>{rows}</tbody></table>")

@@ -50,7 +50,9 @@ def _screen(style: Style, family: str) -> str:
     size = 1.125 * style.fonts.size / BASE_FONT_PT
     scales = HEADING_SCALES  # the PDF's and the DOCX's (layout/design.py)
     # The yellow focus highlight is for what a keyboard user moves to; the skip link's target
-    # (`main`, tabindex -1) is focused for them, and in yellow its links fell to 3.8:1.
+    # (`main`, tabindex -1) is focused for them, and in yellow its links fell to 3.8:1. A scroll
+    # box takes an outline instead: its rule must match as specifically as the highlight's, or the
+    # whole table turned yellow (its links at 3.9:1) with a transparent outline.
     return f"""
 *,*::before,*::after{{box-sizing:border-box}}
 html{{-webkit-text-size-adjust:100%;text-size-adjust:100%}}
@@ -62,7 +64,8 @@ a:hover{{text-decoration-thickness:.15em}}
 a:focus-visible,[tabindex]:not([tabindex="-1"]):focus-visible{{outline:3px solid transparent;color:{FOCUS_TEXT};
 background:{FOCUS};box-shadow:0 -2px {FOCUS},0 4px {FOCUS_TEXT};text-decoration:none}}
 [tabindex="-1"]:focus{{outline:none;background:none;box-shadow:none}}
-.table-scroll:focus-visible{{background:none;box-shadow:none;outline:3px solid {FOCUS_TEXT};outline-offset:2px}}
+.table-scroll[tabindex]:focus-visible,.chart-scroll[tabindex]:focus-visible{{color:inherit;background:none;box-shadow:none;
+outline:3px solid {FOCUS_TEXT};outline-offset:2px}}
 .skip-link{{position:absolute;left:-9999px;top:0;padding:.5rem 1rem;z-index:10}}
 .skip-link:focus{{position:static;display:inline-block;left:auto}}
 .visually-hidden{{position:absolute!important;width:1px!important;height:1px!important;margin:0!important;
@@ -142,7 +145,6 @@ figure.figure img{{display:block;max-width:100%;height:auto}}
 figure.chart{{margin:1.5em 0}} figure.chart figcaption{{font-weight:700;color:{primary};padding:.3rem 0}}
 svg.chart{{display:block;width:100%;min-width:26rem;max-width:48rem;height:auto;font-family:inherit}}
 .chart-scroll{{overflow-x:auto}}
-.chart-scroll:focus-visible{{background:none;box-shadow:none;outline:3px solid {FOCUS_TEXT};outline-offset:2px}}
 figure.chart .source{{margin:.3em 0;font-size:.9em}} figure.chart details{{margin:.5em 0}}
 figure.chart summary{{cursor:pointer;color:{primary}}}
 footer{{margin-top:3rem;color:{muted};font-size:.9em}}
@@ -190,7 +192,10 @@ def _print(document: blocks.Document, family: str) -> str:
     """Printing: no navigation chrome, the marking at the top and bottom of every page, page
     numbers in the style's words, each pillar and section on a new page. Browsers print without
     backgrounds by default: what has light text on a fill (badges, table header rows) keeps its
-    fill. A figure is not split from its caption ("Figure 2" alone at a page's foot)."""
+    fill. A figure is not split from its caption ("Figure 2" alone at a page's foot), nor a heading
+    across two pages, nor from its grade badge and what follows them. The cover's words keep an
+    inset in its band; a chart's "Data for Figure 1", a control that opens nothing on paper, is
+    left out (the drawing prints its values, as the PDF's does)."""
     running = document.running
     face = f"font-family:{family},{FALLBACK_FAMILIES};font-size:9pt"
     boxes = []
@@ -206,18 +211,18 @@ def _print(document: blocks.Document, family: str) -> str:
 @media print{{
 body{{font-size:{document.style.fonts.size:g}pt;overflow-wrap:break-word}}
 .skip-link,nav.contents,.marking{{display:none}}
-.page{{max-width:none;padding:0}}
+.page{{max-width:none;padding:0}} .cover .page{{padding:0 6mm}}
 .cover{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 .badge,.glance thead th,.data thead th,.glance tr.pillar,.callout{{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
 section.new-page{{break-before:page;border-top:0;margin-top:0}}
-h2,h3,h4,h5,h6{{break-after:avoid}}
+h2,h3,h4,h5,h6,.judgment{{break-after:avoid}} h2,h3,h4,h5,h6{{break-inside:avoid}}
 tr,li,.judgment,figure.figure,figure.chart{{break-inside:avoid}}
 figure>figcaption:first-child{{break-after:avoid}}
 h2+.judgment,h3+.judgment,h4+.judgment,.keep-with-previous{{break-before:avoid}}
 p{{orphans:3;widows:3}}
 .table-scroll{{overflow:visible}}
 .data-scroll{{width:auto;container-type:normal}}
-.chart-scroll{{overflow:visible}}
+.chart-scroll{{overflow:visible}} figure.chart details{{display:none}}
 a{{color:inherit}}
 }}
 """
