@@ -109,3 +109,20 @@ def test_an_unclosed_override_in_marking_ends_with_the_marking_in_the_docx_heade
     assert shown, texts
     for text in shown:  # every override is closed before anything else on its line
         assert "\u202eSENSITIVE\u202c" in text and text.count("\u202e") == text.count("\u202c")
+
+
+# ---- the working folder ------------------------------------------------------------------
+
+def test_a_draft_built_with_root_from_another_folder_has_the_same_bytes_and_records_its_inputs(tmp_path):
+    """A draft's source map names its inputs relative to the project root (--root), not to the
+    folder reportc was started in: the DOCX must not depend on where CI runs the command."""
+    root = project(tmp_path, "extends: default\n")
+    (root / "elsewhere").mkdir()
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    here = run_reportc("build", "sources", "--out", "a", "--format", "docx", cwd=root, env=env)
+    there = run_reportc("build", "--root", "..", "../sources", "--out", "../b", "--format", "docx",
+                        cwd=root / "elsewhere", env=env)
+    assert here.returncode == there.returncode == 0, here.stderr + there.stderr
+    source_map = zipfile.ZipFile(root / "b" / "r.docx").read("customXml/item1.xml").decode()
+    assert '<input file="sources/r.yaml"' in source_map and '<input file="styles/s.yaml"' in source_map
+    assert (root / "a" / "r.docx").read_bytes() == (root / "b" / "r.docx").read_bytes()

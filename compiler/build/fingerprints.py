@@ -1,10 +1,10 @@
 """The SHA-256 of every file a draft was built from (its source and its style chain), recorded in
 the draft's source map and checked again by `reportc review`.
 
-Files are named as diagnostics name them: relative to the current folder (the project root a
-build runs from by default); shipped styles as `<shipped>/NAME`, so a draft never carries a
+Files are named as diagnostics name them: relative to the project root (`--root`, by default
+the current folder); shipped styles as `<shipped>/NAME`, so a draft never carries a
 machine's absolute paths and rebuilding gives the same bytes. A file named otherwise (outside
-the current folder) is not recorded. Computed when the layout document is composed
+the project) is not recorded. Computed when the layout document is composed
 (build/report.py); the DOCX renderer only writes them.
 """
 from __future__ import annotations

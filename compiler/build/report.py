@@ -41,7 +41,9 @@ class Artefact:
     sha256: str = ""
 
 
-def compose_document(loaded: Loaded, source_date: date | None):
+def compose_document(loaded: Loaded, source_date: date | None, root: Path | None = None):
+    """The layout document; a draft records its inputs named relative to `root`, the project
+    root (default: the current folder), as its diagnostics name them."""
     from dataclasses import replace
     from pathlib import Path
 
@@ -50,14 +52,14 @@ def compose_document(loaded: Loaded, source_date: date | None):
 
     document = compose(loaded.report, loaded.style, source_date, CREATOR)
     files = (*loaded.style.files, *loaded.report.data_files)  # a draft records its CSV files and images too
-    return replace(document, inputs=tuple(build_inputs(document.source, files, Path.cwd())))
+    return replace(document, inputs=tuple(build_inputs(document.source, files, root or Path.cwd())))
 
 
 def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
     """Render every format in memory first, then write them all: an invalid source writes nothing."""
     from ..render import RenderOptions, renderer_for
 
-    document = compose_document(loaded, options.source_date)
+    document = compose_document(loaded, options.source_date, options.roots.project)
     rendered = {}
     anchor_pages: dict[str, int] = {}
     kept_boxes: frozenset = frozenset()

@@ -130,7 +130,8 @@ def build_to_file(source: Path, output: Path, roots: "Roots", source_date: "date
     if not loaded.ok:
         return result
     fmt = format_of(output)
-    rendered = _render(loaded, fmt, source_date, print_marks or loaded.style.print.crop_marks, allow_missing_glyphs)
+    rendered = _render(loaded, fmt, source_date, print_marks or loaded.style.print.crop_marks, allow_missing_glyphs,
+                       roots.project)
     if strict:
         loaded.diagnostics.promote_warnings()
     if not loaded.diagnostics.has_errors:
@@ -138,13 +139,14 @@ def build_to_file(source: Path, output: Path, roots: "Roots", source_date: "date
     return result
 
 
-def _render(loaded, fmt: str, source_date, print_marks: bool, allow_missing_glyphs: bool = False):
+def _render(loaded, fmt: str, source_date, print_marks: bool, allow_missing_glyphs: bool = False,
+            root: Path | None = None):
     """The rendered format; the paginating format first when another one is asked for, so its
     contents page carries the same page numbers as in a full build."""
     from ..render import RENDERERS, RenderOptions, renderer_for
     from .report import compose_document
 
-    document = compose_document(loaded, source_date)
+    document = compose_document(loaded, source_date, root)
     anchor_pages, kept_boxes = {}, frozenset()
     if fmt != PAGINATING_FORMAT and PAGINATING_FORMAT in RENDERERS:
         pages = renderer_for(PAGINATING_FORMAT)(document, RenderOptions(print_marks, {}), Diagnostics())
