@@ -476,3 +476,38 @@ def test_ctrl_c_stops_cleanly_and_records_what_was_built(tmp_path, build):
     recorded = len(json.loads((out / "manifest.json").read_text())["artefacts"]) // 2
     code, summary = build(project)
     assert code == 0 and summary["skipped"] == recorded and summary["built"] == 10 - recorded
+
+
+def test_sigterm_stops_like_ctrl_c_records_what_was_built_and_leaves_no_worker(tmp_path, build):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    # A cancelled CI job, `timeout` and `docker stop` send SIGTERM to reportc alone. Killed at once,
+    # it recorded nothing and left its idle workers running for good.
+    project = make_project(tmp_path, sources(10))
+    out = project / "build"
+    child = subprocess.Popen([sys.executable, "-m", "compiler", "build", "--jobs", "2", "-q"], cwd=project,
+                             env={**os.environ, "SOURCE_DATE_EPOCH": "1700000000"}, start_new_session=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not list(out.glob("r*.*")) and time.monotonic() < deadline and child.poll() is None:
+        time.sleep(0.002)
+    child.send_signal(signal.SIGTERM)  # the main process only
+    try:
+        _, stderr = child.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # orphaned workers hold its pipes open
+        os.killpg(child.pid, signal.SIGKILL)
+        raise
+    time.sleep(0.5)
+    try:
+        os.killpg(child.pid, signal.SIGKILL)  # succeeds only if a worker of its group lives on
+        left = True
+    except ProcessLookupError:
+        left = False
+    assert not left and child.returncode == 130 and "Traceback" not in stderr, stderr
+    assert not list(out.glob(".*.tmp")) and main(["verify", str(out)]) == 0
+    recorded = len(json.loads((out / "manifest.json").read_text())["artefacts"]) // 2
+    code, summary = build(project)
+    assert code == 0 and summary["skipped"] == recorded and summary["built"] == 10 - recorded

@@ -8,6 +8,7 @@ The stage order of one report is in `worker` (load, then `report`: compose, rend
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import field, replace
 from pathlib import Path
 from typing import Callable
@@ -64,11 +65,34 @@ def build_batch(paths: list[str], options: BatchOptions,
     folder = _locked(build.out_dir, result.diagnostics)
     if folder is not None:
         try:  # cleanup, plan, write and record: one build at a time per folder
-            _locked_build(sources, names, options, result, on_report, folder)
+            with _sigterm_as_interrupt():
+                _locked_build(sources, names, options, result, on_report, folder)
         finally:
             folder.release()
     result.seconds = time.perf_counter() - started
     return result
+
+
+@contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (a cancelled CI job, `timeout`, `docker stop`) stops a build as Ctrl-C does: the
+    running reports finish, the others are cancelled, what was built is recorded, and no worker
+    is left behind (killed at once, the main process would orphan its idle workers for good)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)  # None: set outside Python
 
 
 def _locked(out_dir: Path, diagnostics: Diagnostics) -> FolderLock | None:

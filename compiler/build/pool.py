@@ -99,4 +99,5 @@ def _worker_init(initializer: Callable[..., None], initargs: tuple) -> None:
     # Ctrl-C reaches every process of the terminal's group: the main process handles it (cancels
     # what has not started, waits for what has), so workers finish their current report.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the main process's handler (batch.py): TERM ends a worker
     initializer(*initargs)
