@@ -46,6 +46,15 @@ def test_o_writes_the_same_bytes_as_a_batch_build(project, batch, fmt):
     assert everything_in(project) == ["out", f"out/report.{fmt}", "sources", "sources/harbour.yaml"]
 
 
+def test_a_docx_built_alone_has_the_contents_page_numbers_of_a_full_build(project, batch):
+    """`build --format docx` wrote a contents without page numbers (the PDF that gives them was
+    not rendered), where `-o x.docx` and a full build have them: the same DOCX in all three."""
+    result = run_reportc("build", "--format", "docx", "--out", "alone", cwd=project, env=EPOCH)
+    assert result.returncode == 0, result.stderr
+    assert (project / "alone" / "harbour.docx").read_bytes() == (batch / "harbour.docx").read_bytes()
+    assert not (project / "alone" / "harbour.pdf").exists()
+
+
 def test_the_extension_picks_the_format_in_any_case(project):
     result = run_reportc("build", "sources/harbour.yaml", "-o", "Report.PDF", cwd=project, env=EPOCH)
     assert result.returncode == 0, result.stderr

@@ -174,6 +174,14 @@ def styled_texts(root: etree._Element) -> list[tuple[str | None, str]]:
     return list(zip([style.get(f"{W}val") if style is not None else None for style in styles], texts(root)))
 
 
+def unpaginated(styled: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
+    """`styled_texts` with the contents' page numbers left out. A redline's contents carries the
+    current draft's page numbers (the contents is a field Word updates): rejecting every change
+    gives the old report's words, not its pagination."""
+    return [(style, text.rstrip("0123456789") if style and style.startswith("TOC") else text)
+            for style, text in styled]
+
+
 def changes(root: etree._Element, kind: str) -> list[str]:
     tag = "t" if kind == "ins" else "delText"
     return ["".join(t.text or "" for t in node.iter(f"{W}{tag}")) for node in root.iter(f"{W}{kind}")
@@ -189,7 +197,7 @@ def test_accepting_every_change_gives_the_current_report(versions, name):
 @pytest.mark.parametrize("name", VERSIONS)
 def test_rejecting_every_change_gives_the_old_report(versions, name):
     red = body(versions / "red" / f"{name}.docx")
-    assert styled_texts(rejected(red)) == styled_texts(body(versions / "was" / f"{name}.docx"))
+    assert unpaginated(styled_texts(rejected(red))) == unpaginated(styled_texts(body(versions / "was" / f"{name}.docx")))
 
 
 def contents(root: etree._Element) -> list[tuple[str | None, str]]:
@@ -313,8 +321,11 @@ def test_libreoffice_accept_all_and_reject_all_give_the_new_and_the_old_report(v
         accepted_in_office, rejected_in_office, new, old = next(read), next(read), next(read), next(read)
         assert not accepted_in_office["changes_left"] and not rejected_in_office["changes_left"], name
         assert new["paragraphs"][2] == "Contents" and old["paragraphs"][2] == "Contents"  # the contents is read too
+        assert accepted_in_office["paragraphs"] == new["paragraphs"], name
+        # (the contents' page numbers, after its tabs, are the current draft's: see unpaginated)
+        assert ([text.rsplit("\t", 1)[0] for text in rejected_in_office["paragraphs"]]
+                == [text.rsplit("\t", 1)[0] for text in old["paragraphs"]]), name
         for side, expected in ((accepted_in_office, new), (rejected_in_office, old)):
-            assert side["paragraphs"] == expected["paragraphs"], name
             assert side["styles"] == expected["styles"], name
 
 
@@ -520,7 +531,7 @@ def test_a_redline_against_another_report_accepts_and_rejects_exactly(samples):
     name = "northshire-peel-2021.docx"
     red, new, was = (samples / folder / name for folder in ("red", "new", "was"))
     assert styled_texts(accepted(body(red))) == styled_texts(body(new))
-    assert styled_texts(rejected(body(red))) == styled_texts(body(was))
+    assert unpaginated(styled_texts(rejected(body(red)))) == unpaginated(styled_texts(body(was)))
     assert notes_read(accepted(body(red)), accepted(footnotes(red))) == notes_read(body(new), footnotes(new))
     assert not list(rejected(body(red)).iter(f"{W}footnoteReference"))  # the old report has no notes
 

@@ -57,6 +57,7 @@ def compose_document(loaded: Loaded, source_date: date | None, root: Path | None
 
 def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
     """Render every format in memory first, then write them all: an invalid source writes nothing."""
+    from ..diagnostics import Diagnostics
     from ..render import RenderOptions, renderer_for
 
     document = compose_document(loaded, options.source_date, options.roots.project)
@@ -70,9 +71,15 @@ def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
             render_options = RenderOptions(print_marks, anchor_pages, author, options.allow_missing_glyphs,
                                            kept_boxes)
             result = renderer_for(fmt)(shown, render_options, loaded.diagnostics)
-            anchor_pages = dict(result.anchor_pages) or anchor_pages
-            kept_boxes = result.kept_boxes or kept_boxes
             rendered[fmt] = result
+        elif fmt == "pdf" and "docx" in options.formats:
+            # not written, only paginated: a DOCX built alone gets the contents page numbers and
+            # kept boxes of a full build (as `-o x.docx` does), not an empty contents
+            result = renderer_for(fmt)(document, RenderOptions(print_marks, {}), Diagnostics())
+        else:
+            continue
+        anchor_pages = dict(result.anchor_pages) or anchor_pages
+        kept_boxes = result.kept_boxes or kept_boxes
     if options.strict:
         loaded.diagnostics.promote_warnings()
     if loaded.diagnostics.has_errors:
