@@ -91,3 +91,19 @@ def test_a_welsh_report_is_warned_of_the_grades_and_callouts_its_english_style_h
             "wording for its grades Reasonably good, Poor; callouts Notable positive practice") in result.stderr
     result = run_reportc("validate", "police.yaml", cwd=tmp_path)
     assert result.returncode == 0 and "warning" not in result.stderr, result.stderr
+
+
+def test_the_brand_name_and_logo_of_an_english_style_are_marked_english_on_a_welsh_page(tmp_path):
+    """WCAG 3.1.2, language of parts: the style writes its brand name ("HM Inspectorate of ...")
+    and logo text in English; on a `lang="cy"` page a screen reader would read them as Welsh."""
+    from .htmlpage import built_html, parse
+
+    source = "title: {title}\nsubject: Heddlu\nstyle: hmicfrs\nlanguage: {language}\npillars:\n  - title: P\n"
+    welsh, _ = parse(built_html(tmp_path / "cy", "arolygiad", source.format(title="Arolygiad", language="cy"))
+                     .read_text(encoding="utf-8"))
+    [logo] = [img for img in welsh.iter("img") if "logo" in (img.attrs.get("class") or "")]
+    [brand] = [p for footer in welsh.iter("footer") for p in footer.iter("p") if p.text().startswith("HM Inspectorate")]
+    assert logo.attrs.get("lang") == brand.attrs.get("lang") == "en-GB"  # (hmicfrs is written in en-GB)
+    english, _ = parse(built_html(tmp_path / "en", "inspection", source.format(title="Inspection", language="en-GB"))
+                       .read_text(encoding="utf-8"))
+    assert not [node for node in english.iter() if "lang" in node.attrs and node.tag != "html"]

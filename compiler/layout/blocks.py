@@ -334,6 +334,9 @@ class Running:
     # The end of footer_left that a narrow page never shortens (draft, version, date): only the
     # title before it is cut.
     footer_kept: str = ""
+    # The language the brand name and the logo's text are written in, when it is not the report's
+    # (Style.brand_language): a part in another language.
+    brand_language: str | None = None
 
 
 @dataclass(frozen=True)

@@ -284,6 +284,7 @@ class Composer:
             page_x_of_y=self.style.labels["page_x_of_y"],
             marking=self.marking(),
             watermark=self.label("draft") if report.is_draft else None,
+            brand_language=self.style.brand_language,
         )
 
     def metadata(self, build_date: date, creator: str) -> Metadata:

@@ -117,6 +117,7 @@ def localised(style: Style, language: str) -> Style:
     written in the style's language). A language reportc ships no labels for keeps the style's."""
     if same_language(style.language, language):
         return style
+    style = replace(style, brand_language=style.brand_language or style.language)
     labels = shipped_labels(language)
     if labels is None:
         return replace(style, language=language)

@@ -132,6 +132,9 @@ class Style:
     # the style file); `{year}` is left in the imprint's text for layout to fill in per report
     imprint: tuple = ()
     alternative_formats: tuple = ()
+    # The language brand_name and logo_alt are written in, when a report in another language
+    # prints this style (style.labels.localised): they are the style's own words, not translated.
+    brand_language: str | None = None
 
     def label(self, key: str, **values: object) -> str:
         text = self.labels[key]

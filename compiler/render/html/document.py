@@ -59,6 +59,11 @@ def render_html(document: Document, diagnostics: Diagnostics) -> str:
     ])
 
 
+def _lang(language: str | None) -> str:
+    """The attribute marking a part in another language than the page's (WCAG 3.1.2)."""
+    return f' lang="{text(language)}"' if language else ""
+
+
 def _meta(name: str, content: str) -> str:
     return f'<meta name="{name}" content="{text(content)}">\n'
 
@@ -74,8 +79,8 @@ def _header(cover: Cover, running: Running) -> str:
     parts.append('<div class="cover"><div class="page">')
     if cover.logo:
         data = base64.b64encode(png_of(cover.logo)).decode("ascii")
-        parts.append(f'<img class="logo" src="data:image/png;base64,{data}" alt="{text(cover.logo.alt)}" '
-                     f'width="{cover.logo.width_px}" height="{cover.logo.height_px}">')
+        parts.append(f'<img class="logo" src="data:image/png;base64,{data}" alt="{text(cover.logo.alt)}"'
+                     f'{_lang(running.brand_language)} width="{cover.logo.width_px}" height="{cover.logo.height_px}">')
     parts.append(f"<h1>{text(cover.title)}</h1>")
     parts.append(f'<p class="subject">{text(cover.subject)}</p>')
     if cover.programme:
@@ -93,7 +98,7 @@ def _header(cover: Cover, running: Running) -> str:
 
 def _footer(running: Running, imprint_html: str) -> str:
     parts = ['<footer>', imprint_html, '<div class="page running">', f"<p>{text(running.footer_left)}</p>",
-             f"<p>{text(running.header_left)}</p>", "</div>"]
+             f"<p{_lang(running.brand_language)}>{text(running.header_left)}</p>", "</div>"]
     if running.marking:
         parts.append(f'<p class="marking">{text(running.marking)}</p>')
     parts.append("</footer>")
