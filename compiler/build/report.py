@@ -57,7 +57,6 @@ def compose_document(loaded: Loaded, source_date: date | None, root: Path | None
 
 def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
     """Render every format in memory first, then write them all: an invalid source writes nothing."""
-    from ..diagnostics import Diagnostics
     from ..render import RenderOptions, renderer_for
 
     document = compose_document(loaded, options.source_date, options.roots.project)
@@ -72,10 +71,8 @@ def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
                                            kept_boxes)
             result = renderer_for(fmt)(shown, render_options, loaded.diagnostics)
             rendered[fmt] = result
-        elif fmt == "pdf" and "docx" in options.formats:
-            # not written, only paginated: a DOCX built alone gets the contents page numbers and
-            # kept boxes of a full build (as `-o x.docx` does), not an empty contents
-            result = renderer_for(fmt)(document, RenderOptions(print_marks, {}), Diagnostics())
+        elif fmt == "pdf" and "docx" in options.formats:  # a DOCX built alone, as `-o x.docx`
+            result = pdf_pagination(document, print_marks)
         else:
             continue
         anchor_pages = dict(result.anchor_pages) or anchor_pages
@@ -91,6 +88,15 @@ def build_report(loaded: Loaded, options: BuildOptions) -> list[Artefact]:
         write_atomic(target, result.data)
         artefacts.append(Artefact(target, fmt, len(result.data), result.pages, sha256_bytes(result.data)))
     return artefacts
+
+
+def pdf_pagination(document, print_marks: bool):
+    """The PDF laid out and not written, for a DOCX built without it: the DOCX's contents page
+    numbers and kept boxes are the PDF's (Rendered.anchor_pages, .kept_boxes), never left empty."""
+    from ..diagnostics import Diagnostics
+    from ..render import RenderOptions, renderer_for
+
+    return renderer_for("pdf")(document, RenderOptions(print_marks, {}), Diagnostics())
 
 
 def _redline(loaded: Loaded, document, options: BuildOptions):

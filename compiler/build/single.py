@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # the parser imports this module for every command: keep it l
 
 # Extensions of the files a build writes: an --out folder named like one is a mistake for -o.
 ARTEFACT_EXTENSIONS = (".pdf", ".docx", ".html")
-PAGINATING_FORMAT = "pdf"  # renders first: its page numbers fill the other formats' contents pages
 
 
 def add_output_option(build_parser) -> None:
@@ -141,15 +140,15 @@ def build_to_file(source: Path, output: Path, roots: "Roots", source_date: "date
 
 def _render(loaded, fmt: str, source_date, print_marks: bool, allow_missing_glyphs: bool = False,
             root: Path | None = None):
-    """The rendered format; the paginating format first when another one is asked for, so its
-    contents page carries the same page numbers as in a full build."""
-    from ..render import RENDERERS, RenderOptions, renderer_for
-    from .report import compose_document
+    """The rendered format; a DOCX after the PDF is laid out, so its contents page carries the
+    same page numbers as in a full build (the HTML has none)."""
+    from ..render import RenderOptions, renderer_for
+    from .report import compose_document, pdf_pagination
 
     document = compose_document(loaded, source_date, root)
     anchor_pages, kept_boxes = {}, frozenset()
-    if fmt != PAGINATING_FORMAT and PAGINATING_FORMAT in RENDERERS:
-        pages = renderer_for(PAGINATING_FORMAT)(document, RenderOptions(print_marks, {}), Diagnostics())
+    if fmt == "docx":
+        pages = pdf_pagination(document, print_marks)
         anchor_pages, kept_boxes = dict(pages.anchor_pages), pages.kept_boxes
     options = RenderOptions(print_marks, anchor_pages, allow_missing_glyphs=allow_missing_glyphs,
                             kept_boxes=kept_boxes)
