@@ -289,9 +289,9 @@ def _set_path(node: Node, path: str) -> None:
 class _TreeBuilder:
     """Turns libyaml events into Scalar / Mapping / Sequence nodes with spans."""
 
-    def __init__(self, file: str, lines: _Lines, diagnostics: Diagnostics, what: str = "report") -> None:
+    def __init__(self, file: str, lines: _Lines, diagnostics: Diagnostics, kind: str = "report") -> None:
         self.file = file
-        self.what = what  # "report" or "style", for the messages
+        self.kind = kind  # "report" or "style", for the messages
         self.lines = lines
         self.diagnostics = diagnostics
         self.stack: list[list] = []  # [container, pending_key]
@@ -323,7 +323,7 @@ class _TreeBuilder:
             self.documents += 1
             if self.documents > 1:
                 self.diagnostics.error(self.span(event.start_mark),
-                                       f"a second YAML document ('---'); a file holds one {self.what}")
+                                       f"a second YAML document ('---'); a file holds one {self.kind}")
                 return False
         elif kind == "AliasEvent":
             self.diagnostics.error(self.span(event.start_mark),

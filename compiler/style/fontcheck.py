@@ -97,7 +97,7 @@ def _table_directory(data: bytes) -> dict[str, tuple[int, int]]:
     tables = {}
     for tag, _, offset, length in _TABLE_RECORD.iter_unpack(data[_OFFSET_TABLE.size:end]):
         if not tag.isascii():  # tags are four ASCII letters; reportlab fails on one not UTF-8
-            raise _Refused(_DAMAGED.format("its table directory names a table with bytes that are no tag"))
+            raise _Refused(_DAMAGED.format("its table directory has a table tag that is not ASCII"))
         name = tag.decode("latin-1").strip()
         if offset + length > len(data):
             raise _Refused(_DAMAGED.format(f"its '{name}' table runs past the end of the file"))
