@@ -105,6 +105,62 @@ class WithPrevious(Flowable):
         self.follower.drawOn(canvas, x, y, _sW)
 
 
+class LeadIn(WithPrevious):
+    """A paragraph that introduces a list ("... by:") drawn together with the list's first item,
+    so that it never ends a page with its list overleaf. In a box, the two are its slices
+    (`Shaded`), kept together as they are drawn apart; they abut there, as slices do."""
+
+    def _gap(self) -> float:
+        return self.previous.getSpaceAfter() + self.follower.getSpaceBefore()
+
+    def split(self, available_width, available_height):
+        parts = super().split(available_width, available_height)
+        return [*parts[:-1], type(self)(parts[-1].previous, parts[-1].follower)] if (
+            parts and isinstance(parts[-1], WithPrevious)) else parts
+
+    def start_height(self) -> float:
+        """What a heading above must carry along (`KeepWithNext`): the paragraph's first two lines
+        when it is long enough to split, else all of it with the item."""
+        inner = self.previous.inner if isinstance(self.previous, Shaded) else self.previous
+        lines = getattr(getattr(inner, "blPara", None), "lines", None)
+        if isinstance(inner, Paragraph) and lines and len(lines) > 3:
+            return self.previous_height - (len(lines) - 2) * inner.style.leading
+        return self.height
+
+
+class ListEnd(LeadIn):
+    """A list's last item and what comes before it: a one-line last item never heads a page
+    alone (a widow); a longer one goes its own way, as if not kept."""
+
+    def _widow(self) -> bool:
+        inner = self.follower.inner if isinstance(self.follower, Shaded) else self.follower
+        return isinstance(inner, Paragraph) and len(inner.blPara.lines) == 1
+
+    def start_height(self) -> float:
+        return super().start_height() if self._widow() else min(super().start_height(), self.previous_height)
+
+    def split(self, available_width, available_height):
+        self.wrap(available_width, available_height)
+        if self._widow():
+            return super().split(available_width, available_height)
+        if self.previous_height <= available_height:
+            return [self.previous, self.follower]
+        parts = self.previous.split(available_width, available_height)
+        return [*parts, self.follower] if parts else []
+
+
+def pieces(flowable: Flowable) -> list[Flowable]:
+    """What a LeadIn (or a ListEnd) keeps together, one by one: a box's slices."""
+    return pieces(flowable.previous) + pieces(flowable.follower) if isinstance(flowable, LeadIn) else [flowable]
+
+
+def kept_again(flowable: Flowable, slices) -> Flowable:
+    """`flowable` with its `pieces` the next of `slices`, kept together as before."""
+    if isinstance(flowable, LeadIn):
+        return type(flowable)(kept_again(flowable.previous, slices), kept_again(flowable.follower, slices))
+    return next(slices)
+
+
 # How much of a page a box may fill and still be kept whole. A cause of concern (a concern and
 # the recommendations that answer it, read as one) up to most of a page: the rest is room for its
 # question's heading, which goes along. Other boxes (areas for improvement, a `callout:`) up to

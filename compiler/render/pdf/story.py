@@ -24,7 +24,8 @@ from ...layout import blocks
 from ...layout.design import GLANCE_PAD_PT, glance_grade_column_pt
 from .flowables import (Badge, BadgeLook, ContentsLine, HeadingBlock, LinkedParagraph, OutlineEntry, Shaded,
                         TaggedParagraph)
-from .keeping import KeptTogether, WithPrevious, is_heading, keep_headings_with_next, kept_share
+from .keeping import (KeptTogether, LeadIn, ListEnd, WithPrevious, is_heading, keep_headings_with_next, kept_again,
+                      kept_share, pieces)
 from .fonts import FontSet, GlyphCheck
 from .markup import MarkupWriter, text_markup, text_runs
 from .styles import Typography
@@ -104,6 +105,8 @@ class StoryBuilder:
             if isinstance(block, blocks.Para) and block.keep_with_previous and out and not is_heading(out[-1]):
                 # (after a heading, the heading's keep-with-next already holds it)
                 made = [WithPrevious(out.pop(), made[0]), *made[1:]]
+            elif isinstance(block, blocks.ListBlock) and isinstance(previous, blocks.Para) and out and made:
+                made = [LeadIn(out.pop(), made[0]), *made[1:]]  # a paragraph ending "...by:" goes with its list
             out.extend(made)
             previous = block
         return out
@@ -187,6 +190,8 @@ class StoryBuilder:
             text, frags = self.markup.paragraph_source(item.content, style, body)
             out.append(TaggedParagraph(text, style, bulletText=label, frags=frags, element=body, label=label_element))
             out.extend(self.blocks(item.children, depth + 1, body))
+        if len(block.items) > 1 and not block.items[-1].children:
+            out[-2:] = [ListEnd(out[-2], out[-1])]  # its last line never heads a page alone
         return out
 
     def inset(self, points: float, build: Callable[[], list[Flowable]]) -> list[Flowable]:
@@ -204,11 +209,13 @@ class StoryBuilder:
         fill, rule = panel_colours(callout.role, self.style.colours)
         if callout.fill:  # a `callout:` box in its kind's colour
             fill, rule = callout.fill, callout.rule or rule
-        return [KeptTogether([Shaded(flowable, fill, rule, rule_width=3.5,
-                                     padding=self.style.fonts.size, first=index == 0, last=index == len(inner) - 1,
-                                     margin=self.style.fonts.size)
-                              for index, flowable in enumerate(inner)],
-                             kept_share(callout.role), self.follower_room, (callout.role, callout.span), self.kept_boxes)]
+        # A lead-in and its list's first item (LeadIn), a list's end (ListEnd): slices kept together
+        flat = [piece for flowable in inner for piece in pieces(flowable)]
+        slices = iter([Shaded(flowable, fill, rule, rule_width=3.5, padding=self.style.fonts.size, first=index == 0,
+                              last=index == len(flat) - 1, margin=self.style.fonts.size)
+                       for index, flowable in enumerate(flat)])
+        return [KeptTogether([kept_again(flowable, slices) for flowable in inner], kept_share(callout.role),
+                             self.follower_room, (callout.role, callout.span), self.kept_boxes)]
 
     def quote(self, quote: blocks.Quote, parent: Element) -> list[Flowable]:
         """Indented behind a rule down its left; tagged BlockQuote, with the attribution a P after
