@@ -248,6 +248,7 @@ class NoteMark:
     anchor: str  # "note-N": where the note's text is
     ref_anchor: str  # this mark's own: "note-ref-N", "note-ref-N-2" for a second mark of one note
     span: Span = field(compare=False)
+    label: str = ""  # its name to a screen reader, "Note 3" (the `note_mark` label): a bare "3" says nothing
 
     children = ()  # plain text (contents, bookmarks) leaves the mark out
 

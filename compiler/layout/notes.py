@@ -126,7 +126,8 @@ class NoteResolver:
         number = self.numbers[ref.name]
         self.marks[ref.name] = self.marks.get(ref.name, 0) + 1
         count = self.marks[ref.name]
-        return NoteMark(number, note_anchor(number), mark_anchor(number, count), ref.span)
+        return NoteMark(number, note_anchor(number), mark_anchor(number, count), ref.span,
+                        self.style.label("note_mark", n=number))
 
     def reference(self, ref: CrossRef) -> Inline:
         anchor = f"{ref.kind}-{ref.name}"

@@ -273,6 +273,7 @@ LABEL_DEFAULTS: dict[str, str] = {
     "glossary": "Glossary",
     "footnotes": "Notes",
     "note_back": "Back to where note {n} is marked",  # the HTML edition's link from a note to its mark
+    "note_mark": "Note {n}",  # what a note's mark is called to a screen reader (its link's name)
     "chart_data": "Data for {figure}",  # the HTML edition's disclosure holding a chart's numbers
     "isbn": "ISBN {isbn}",  # (v2) the imprint's ISBN line, each edition its own
 }

@@ -50,6 +50,7 @@ WELSH_LABELS: dict[str, str] = {
     "overall_grade": "Dyfarniad cyffredinol",
     "footnotes": "Nodiadau",
     "note_back": "Yn ôl i le mae nodyn {n} wedi’i nodi",
+    "note_mark": "Nodyn {n}",
     "chart_data": "Data ar gyfer {figure}",
     "isbn": "ISBN {isbn}",
 }

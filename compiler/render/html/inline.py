@@ -51,8 +51,9 @@ def _inline(node: Inline, links: bool) -> str:
         href = safe_href(node.target) if links else None
         return f'<a href="{text(href)}">{inner}</a>' if href else inner
     if isinstance(node, NoteMark):  # the note's text links back to each mark by this id
+        name = f' aria-label="{text(node.label)}"' if node.label else ""
         return (f'<sup class="note-mark"><a href="#{text(node.anchor)}" id="{text(node.ref_anchor)}" '
-                f'role="doc-noteref">{node.number}</a></sup>')
+                f'role="doc-noteref"{name}>{node.number}</a></sup>')
     if isinstance(node, RefLink):
         inner = inlines(node.children, links=False)
         return f'<a class="cross-ref" href="#{text(node.anchor)}">{inner}</a>' if links else inner

@@ -222,7 +222,8 @@ class MarkupWriter:
             return self._bracket(token, element, markup)
         if isinstance(node, NoteMark):  # a Reference holding the Link to the note's text
             reference = self.structure.add("Reference", parent) if parent is not None else None
-            mark = self.internal_link(node.anchor, str(node.number), f"<super>{node.number}</super>", reference)
+            mark = self.internal_link(node.anchor, node.label or str(node.number), f"<super>{node.number}</super>",
+                                      reference)
             return self.anchor(node.ref_anchor) + mark
         if isinstance(node, RefLink):
             label = plain_text(node.children)
