@@ -342,6 +342,10 @@ def yaml_value(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return _number(value)
+    if isinstance(value, dict):  # YAML flow style, so the example can be copied (a str() was a Python repr)
+        return "{" + ", ".join(f"{yaml_value(key)}: {yaml_value(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(yaml_value(item) for item in value) + "]"
     text = str(value)
     plain = re.fullmatch(r"[A-Za-z][A-Za-z0-9 ./-]*", text) and text.lower() not in ("yes", "no", "true", "false", "null")
     return text if plain else json.dumps(text, ensure_ascii=False)

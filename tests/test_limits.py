@@ -119,6 +119,22 @@ def test_a_source_at_the_question_limit_builds_within_seconds_and_memory(tmp_pat
     assert seconds < 3 * MAX_SECONDS and megabytes < MAX_MEGABYTES, (seconds, megabytes)
 
 
+def test_a_real_scale_s_longest_grade_label_is_allowed(tmp_path):
+    """Estyn's lowest grade, "Unsatisfactory and needs urgent improvement", is 43 characters: a
+    limit of 40 refused a real inspectorate's scale."""
+    from compiler.source.paths import Roots
+    from compiler.build.load import load_all
+
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "s.yaml").write_text(
+        "grades:\n  good: {label: Good, colour: '#4C9A2A'}\n"
+        "  unsatisfactory: {label: Unsatisfactory and needs urgent improvement, colour: '#C0392B'}\n")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "r.yaml").write_text("style: s\n" + HEAD + "  - title: Q\n    grade: unsatisfactory\n")
+    [loaded] = load_all([tmp_path / "sources" / "r.yaml"], Roots.at(tmp_path))
+    assert [d.format() for d in loaded.diagnostics] == []
+
+
 def test_style_text_is_limited(tmp_path):
     from compiler.source.paths import Roots
     from compiler.build.load import load_all
@@ -288,12 +304,12 @@ def test_style_numbers_have_ranges_a_layout_survives(tmp_path):
 
     (tmp_path / "styles").mkdir()
     (tmp_path / "styles" / "s.yaml").write_text("fonts: {size: 24}\npage: {margin_left_mm: 200}\n"
-                                                "labels: {glance_area: " + "A" * 41 + "}\n")
+                                                "labels: {glance_area: " + "A" * (MAX_GRADE_LABEL + 1) + "}\n")
     (tmp_path / "sources").mkdir()
     (tmp_path / "sources" / "r.yaml").write_text("style: s\n" + HEAD)
     [loaded] = load_all([tmp_path / "sources" / "r.yaml"], Roots.at(tmp_path))
     assert [d.format() for d in loaded.diagnostics] == [
         "styles/s.yaml:1:15: error: `fonts.size`: 24 is out of range; use 8 to 14",
         "styles/s.yaml:2:24: error: `page.margin_left_mm`: 200 is out of range; use 5 to 40",
-        f"styles/s.yaml:3:23: error: `labels.glance_area`: is 41 characters long; at most {MAX_GRADE_LABEL} are allowed",
+        f"styles/s.yaml:3:23: error: `labels.glance_area`: is {MAX_GRADE_LABEL + 1} characters long; at most {MAX_GRADE_LABEL} are allowed",
     ]

@@ -62,3 +62,27 @@ def test_readme_links_the_reference_and_not_a_spec_outside_the_repository():
     assert "shared/spec" not in readme
     for name in ("source-reference.md", "style-reference.md"):
         assert (DOCS / name).is_file()
+
+
+def test_a_mapping_default_is_shown_as_yaml_a_writer_can_copy():
+    # the `callouts` default was printed as a Python repr in quotes, `callouts: "{'note': ...}"`:
+    # copied into a style, it is a string where a mapping belongs
+    import re
+
+    import yaml
+
+    style = (DOCS / "style-reference.md").read_text()
+    [example] = re.findall(r"^\| `callouts` \|.*?\| `(callouts: .*?)` \|", style, re.MULTILINE)
+    assert yaml.safe_load(example)["callouts"] == STYLE_SCHEMA["properties"]["callouts"]["default"]
+
+
+def test_the_prose_describes_grades_and_dates_as_they_are_printed():
+    # the reference said an absent grade prints Ungraded (version 1) and that month names are
+    # always English, while a Welsh report prints "Mawrth"
+    from compiler.style.dates import NAMES
+
+    source, style = (DOCS / "source-reference.md").read_text(), (DOCS / "style-reference.md").read_text()
+    assert "without `grade:` is printed as Ungraded" not in " ".join(source.split())
+    assert "without `grade:` prints no badge" in " ".join(source.split())
+    assert "day names are English" not in " ".join(style.split())
+    assert all(f"`{language}`" in style.split("## Dates")[1] for language in NAMES)

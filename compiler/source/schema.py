@@ -26,7 +26,7 @@ LANGUAGE = {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$",
 # Titles are headings (which cannot break across pages) and, with the subject, marking, version
 # and the style's labels, are printed in the running header and footer of every page.
 MAX_TITLE = 250
-MAX_GRADE_LABEL = 40  # "Requires improvement" is 20
+MAX_GRADE_LABEL = 60  # "Requires improvement" is 20; Estyn's "Unsatisfactory and needs urgent improvement" 43
 # Every fallback font is read whole and embedded where used: a few cover any script a report uses.
 MAX_FALLBACK_FONTS = 8
 # Labels print as headings (some inside a cause of concern's box, which a heading cannot break
