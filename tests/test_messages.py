@@ -70,6 +70,9 @@ MISTAKES = [
     Mistake("dash indented less than its siblings", HEAD + "pillars:\n  - title: A\n - title: B\n", [syntax(
         5, 2, "this list item's '-' is in column 2, but the one above it (line 4) is in column 3; "
               "the dashes of one list line up")]),
+    Mistake("key of a list item indented short", HEAD + "pillars:\n  - title: A\n   grade: good\n", [syntax(
+        5, 4, "this line starts in column 4, but the keys of the list item it is in start in column 5 (line 4); "
+              "line it up with them, or start a new item with '- '")]),
     Mistake("dash without its space", HEAD + "pillars:\n  -title: A\n  - title: B\n", [syntax(
         5, 3, "line 4 needs a space after its '-' to be a list item: `- title: A`")]),
     Mistake("the only dash without its space", HEAD + "pillars:\n  -title: A\n", [

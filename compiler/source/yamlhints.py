@@ -132,6 +132,29 @@ def _list_dash(error: YamlProblem) -> str | None:
     return "a list ('- ') cannot start here; put it under a key of its own ending in ':', e.g. `pillars:`"
 
 
+def _key_left_of_item(error: YamlProblem) -> str | None:
+    """A key of a list item indented less than the item's first key (`- title: A` then `   grade:`)."""
+    if error.problem != "did not find expected '-' indicator" or error.char in ("-", ""):
+        return None
+    line, col = error.at
+    for above in range(line - 1, 0, -1):
+        text = error.line(above)
+        stripped = text.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(text) - len(stripped)
+        item = _LIST_ITEM.match(text)
+        if item and indent < col - 1:
+            key_col = item.start(2) + 1
+            if col < key_col:
+                return (f"this line starts in column {col}, but the keys of the list item it is in start in "
+                        f"column {key_col} (line {above}); line it up with them, or start a new item with '- '")
+            return None
+        if indent < col - 1:
+            return None
+    return None
+
+
 def _unaligned_key(error: YamlProblem) -> str | None:
     if error.problem != "did not find expected key" or error.opened is None:
         return None
@@ -235,6 +258,6 @@ def comment_problem(text: str, start_col: int, end_col: int, empty: bool) -> str
             f"to keep it{example}")
 
 
-_RULES = [_tab, _reserved_start, _unclosed_quote, _stray_closer, _text_after_quote, _list_dash,
+_RULES = [_tab, _reserved_start, _unclosed_quote, _stray_closer, _text_after_quote, _list_dash, _key_left_of_item,
           _unaligned_key, _unquoted_colon, _missing_colon, _flow_collection, _missing_value,
           _text_after_block_indicator]
