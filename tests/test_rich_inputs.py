@@ -215,3 +215,17 @@ def test_a_row_split_by_an_unquoted_comma_in_brackets_says_to_quote_the_cell(tmp
                          'cell per column (an empty cell is ""); in `[...]` a comma ends a cell: quote a cell that '
                          'holds one ("a, b")')
     assert errors[1].startswith("r.yaml:11:15: error: row 2 has 1 cell,") and "comma" not in errors[1]
+
+
+def test_a_mistyped_csv_path_is_one_error_that_names_the_file_meant(tmp_path, monkeypatch, capsys):
+    # 'data/cals.csv' for data/calls.csv: the message named no file to use, and the table's
+    # `name:` was lost with it, so `@tbl-calls` was a second error telling the writer to name it
+    source = TABLE_SOURCE.format(status="final").replace("csv: data/calls.csv", "name: calls\n          csv: data/cals.csv")
+    source = source.replace("Calls rose again.", "Calls rose again (@tbl-calls).")
+    project = make_project(tmp_path, {"sources/r.yaml": source, "sources/data/calls.csv": CSV})
+    monkeypatch.chdir(project)
+    assert main(["validate", "sources/r.yaml"]) == 1
+    errors = [line for line in capsys.readouterr().err.splitlines() if ": error: " in line]
+    assert len(errors) == 1, errors
+    assert errors[0].startswith("sources/r.yaml:11:16: error: 'data/cals.csv' does not exist")
+    assert errors[0].endswith("; did you mean 'data/calls.csv'?")

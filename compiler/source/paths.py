@@ -53,8 +53,28 @@ def resolve_file(text: str, base: Path, roots: Roots) -> tuple[Path | None, str 
     if not is_file(resolved):
         if os.path.exists(resolved):  # a folder, a FIFO, a device (os.path: a name too long is "no")
             return None, f"'{text}' is not a regular file ({resolved}); point it at a file"
-        return None, f"'{text}' does not exist (looked for {resolved})"
+        return None, f"'{text}' does not exist (looked for {resolved}){_file_hint(text, resolved, roots)}"
     return resolved, None
+
+
+_MAX_LISTED = 1000  # entries of a folder looked through for a "did you mean"
+
+
+def _file_hint(text: str, resolved: Path, roots: Roots) -> str:
+    """"; did you mean 'data/staffing.csv'?" when the folder holds a file named close to the one
+    written (a typo in a CSV or image path)."""
+    folder = resolved.parent
+    if not roots.allows(folder) or not is_dir(folder):
+        return ""
+    try:
+        names = [entry.name for _, entry in zip(range(_MAX_LISTED), os.scandir(folder)) if entry.is_file()]
+    except OSError:
+        return ""
+    close = nearest(resolved.name, names)
+    if close is None:
+        return ""
+    written = Path(text).parent
+    return f"; did you mean '{escape_untrusted(str(written / close) if str(written) != '.' else close)}'?"
 
 
 def _name_problem(path: Path, roots: Roots) -> str | None:

@@ -11,7 +11,9 @@ from ..model import Chart, CrossRef, Figure, FootnoteDefinition, NoteRef, Report
 KIND_WORDS = {"tbl": "table", "fig": "figure or chart"}
 
 
-def check_references(report: Report, diagnostics: Diagnostics) -> None:
+def check_references(report: Report, diagnostics: Diagnostics,
+                     unbuilt: set[tuple[str, str]] | frozenset = frozenset()) -> None:
+    """`unbuilt`: (kind, name) of tables, figures and charts left out for an error of their own."""
     notes: dict[str, Span] = {}
     targets: dict[str, dict[str, Span]] = {"tbl": {}, "fig": {}}
     note_refs: list[NoteRef] = []
@@ -38,7 +40,7 @@ def check_references(report: Report, diagnostics: Diagnostics) -> None:
             diagnostics.warning(span, f"the note [^{name}] is never referred to; mark where it belongs with "
                                       f"[^{name}], or remove it")
     for ref in cross_refs:
-        if ref.name not in targets[ref.kind]:
+        if ref.name not in targets[ref.kind] and (ref.kind, ref.name) not in unbuilt:
             diagnostics.error(ref.span, f"{ref.written} refers to no {KIND_WORDS[ref.kind]} of this report"
                                         f"{_nearest(ref.name, targets[ref.kind])}; name one with "
                                         + ("`{#tbl-NAME}` after its caption or `name:`" if ref.kind == "tbl"

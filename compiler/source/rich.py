@@ -57,9 +57,20 @@ class RichBlocks:
         self.builder = builder
         self.files = files
         self.diagnostics = builder.diagnostics
+        # (kind, name) of named tables, figures and charts that failed with an error of their own: a
+        # cross-reference to one is not a second error ("refers to no table" misled the writer)
+        self.unbuilt: set[tuple[str, str]] = set()
 
     def build(self, node: Mapping) -> Block | None:
         kind, (_, value) = next(iter(node.entries.items()))
+        block = self._build(kind, value)
+        if block is None and kind in _REF_KINDS and isinstance(value, Mapping):
+            name = value.get("name")
+            if isinstance(name, Scalar) and not name.is_null:
+                self.unbuilt.add((_REF_KINDS[kind], self.builder.text(name)))
+        return block
+
+    def _build(self, kind: str, value: Node) -> Block | None:
         builders = {"table": self.table, "figure": self.figure, "chart": self.chart, "callout": self.callout}
         if kind in builders and isinstance(value, Scalar) and value.is_null:  # (the schema check skips nulls)
             self.diagnostics.error(value.span, f"`{kind}:` is empty and would print nothing; give its keys "
@@ -224,6 +235,7 @@ class RichBlocks:
         return self.builder.free_text(node)
 
 
+_REF_KINDS = {"table": "tbl", "figure": "fig", "chart": "fig"}
 _REQUIRED = {"table": "caption, and columns with rows or csv", "figure": "image, alt and caption",
              "chart": "type, caption, categories and series", "callout": "kind and body"}
 

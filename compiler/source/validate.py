@@ -438,7 +438,7 @@ class ReportBuilder:
             imprint=backmatter.imprint(self, root.get("imprint")),
             data_files=tuple(self.files.read) if self.files else (),
         )
-        check_references(report, self.diagnostics)  # (v2) notes and cross-references span the report
+        check_references(report, self.diagnostics, self.rich.unbuilt)  # (v2) notes and cross-references span the report
         return report
 
 
