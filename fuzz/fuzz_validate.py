@@ -98,7 +98,12 @@ def run_hypothesis(target, seconds: float, fail_on_known: bool) -> bool:
             failing.append(data)
             raise
 
-    mutated = st.tuples(st.integers(0, len(seeds) - 1), st.integers(1, 4), st.randoms(use_true_random=False))
+    # The mutations draw from a plain Random seeded by hypothesis, not from st.randoms(): every
+    # draw of those is recorded, and hypothesis 6.170 reported the cache target's mutations
+    # "inconsistent data generation" on replay. Seeded, an input is a pure function of the
+    # three numbers drawn here, which is all hypothesis needs to replay and shrink it.
+    mutated = st.tuples(st.integers(0, len(seeds) - 1), st.integers(1, 4),
+                        st.integers(0, 2**64 - 1).map(random.Random))
 
     @settings(max_examples=100, deadline=None, database=None, suppress_health_check=list(HealthCheck))
     @given(st.one_of(mutated, mutated, mutated, st.binary(max_size=2048)))
