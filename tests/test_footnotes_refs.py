@@ -109,6 +109,21 @@ def test_reference_errors_come_all_in_one_run_at_their_positions(tmp_path):
         assert any(line.startswith(wanted) for line in lines), (wanted, lines)
 
 
+def test_a_note_mark_or_reference_in_text_printed_as_written_is_a_warning_at_it(tmp_path):
+    """A series name, category, unit or alt text prints as written: `[^c]` there printed
+    literally ("S[^c]" in a chart's legend), silently."""
+    source = ("title: T\nsubject: S\npillars:\n  - title: P\n    summary:\n      - |\n        A note[^c].\n\n"
+              "        [^c]: The note.\n      - chart:\n          type: column\n          caption: Calls\n"
+              "          categories: [A, see @tbl-x]\n          series:\n"
+              "            - {name: \"S[^c]\", values: [1, 2]}\n")
+    (tmp_path / "s.yaml").write_text(source, encoding="utf-8")
+    result = run_reportc("validate", "--root", str(tmp_path), str(tmp_path / "s.yaml"))
+    assert result.returncode == 0, result.stderr
+    warned = [line for line in result.stderr.splitlines() if "is not read as a note mark or reference" in line]
+    assert [line.split(": warning: ")[0].rsplit("s.yaml:", 1)[1] for line in warned] == ["13:31", "15:24"], warned
+    assert "'@tbl-x'" in warned[0] and "'[^c]'" in warned[1] and "put it in the caption instead" in warned[1]
+
+
 def test_a_note_marked_in_the_title_or_subject_is_an_error_at_its_mark(tmp_path):
     """The cover texts print where no note can follow: a mark there vanished, note and all."""
     source = FIXTURE.read_text(encoding="utf-8")

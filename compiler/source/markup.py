@@ -28,6 +28,12 @@ _REF_NAME = r"([A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?)"  # a trailing `-` o
 _NOTE_REF = re.compile(r"\[\^" + _REF_NAME + r"\]")
 _NOTE_DEFINITION = re.compile(r"\[\^" + _REF_NAME + r"\]:[ \t]*")
 _CROSS_REF = re.compile(r"@(tbl|fig)-" + _REF_NAME)
+
+
+def reference_in(text: str) -> re.Match | None:
+    """The first note mark (`[^name]`) or cross-reference (`@tbl-name`) written in `text`."""
+    marks = [match for match in (_NOTE_REF.search(text), _CROSS_REF.search(text)) if match]
+    return min(marks, key=lambda match: match.start()) if marks else None
 _STRONG_CLOSER = re.compile(r"(?<=\S)(?=\*\*(?!\*))")  # zero-width, so overlapping ones are all found
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
 _BULLET = re.compile(r"- (.*)\Z", re.S)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import csvdata
+from .markup import reference_in
 from .paths import Roots, resolve_file
 from .yamltree import Mapping, Node, Scalar, Sequence
 from ..diagnostics import Diagnostics, Span, counted, nearest
@@ -231,8 +232,15 @@ class RichBlocks:
         return text.content if text else None
 
     def plain(self, node: Node | None) -> str | None:
-        """Text printed as written (alt text, names of series and categories, a unit)."""
-        return self.builder.free_text(node)
+        """Text printed as written (alt text, names of series and categories, a unit). A note mark
+        or cross-reference written there prints as written too: the writer is told where."""
+        text = self.builder.free_text(node)
+        written = reference_in(node.value) if text is not None and isinstance(node, Scalar) else None
+        if written:
+            self.diagnostics.warning(node.position(written.start()), (
+                f"'{written.group()}' is not read as a note mark or reference here (alt text, series and "
+                "category names and units print as written); put it in the caption instead"))
+        return text
 
 
 _REF_KINDS = {"table": "tbl", "figure": "fig", "chart": "fig"}
