@@ -148,6 +148,18 @@ def test_a_plain_scalar_keeps_its_markup_and_every_other_byte(project):
     assert "applied 1 changed text to sources/r.yaml" in result.stderr
 
 
+def test_a_change_to_the_cover_title_and_subject_is_written_back_to_their_lines(project):
+    """The cover's title and subject carried no source position: a reviewer's change there was
+    listed at FILE:1:1 and not applied."""
+    reviewed(project, ("Title", "A ", "title", "heading"), ("Cover Subject", "Single", "subject", "topic"))
+    listed = run_reportc("review", "reviewed.docx", cwd=project)
+    assert "sources/r.yaml:2:" in listed.stdout and "sources/r.yaml:3:" in listed.stdout, listed.stdout
+    result = apply(project)
+    assert result.returncode == 0, result.stderr
+    assert changed_lines(project) == [('title: "A \\"quoted\\" title"', 'title: "A \\"quoted\\" heading"'),
+                                      ("subject: 'Single ''quoted'' subject'", "subject: 'Single ''quoted'' topic'")]
+
+
 def test_a_replacement_inside_bold_stays_bold(project):
     reviewed(project, ("Body Text", "Plain text that", "matters", "counts"))
     assert apply(project).returncode == 0

@@ -320,6 +320,9 @@ class Cover:
     purpose_text: str | None = None  # drafts only: "Draft for factual accuracy checking"
     grade: Badge | None = None  # (v2) the report's overall judgment, printed with grade_label
     grade_label: str | None = None  # "Overall judgment" from labels, when there is a grade
+    # Where the title and subject were written: a reviewer's change to the cover goes back there.
+    title_span: Span | None = field(default=None, compare=False)
+    subject_span: Span | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -253,6 +253,8 @@ class Composer:
             purpose_text=self.label("draft_purpose") if report.is_draft else None,
             grade=badge_for(report.grade, self.style, report.grade_span),
             grade_label=self.label("overall_grade") if report.grade is not None else None,
+            title_span=report.title.span,
+            subject_span=report.subject.span,
         )
 
     def draft_version(self) -> str | None:

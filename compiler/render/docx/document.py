@@ -353,7 +353,9 @@ class DocxBuilder:
             p.append(self.picture_run(cover.logo, self.document.style.cover.logo_width_mm))
             band.append(p)
         band.append(self.cover_line(self.styles.id("Title"), cover.title, paragraph))
+        self.trace(band[-1], cover.title_span, "heading")  # (the heading every cover line is under)
         band.append(self.cover_line(self.styles.id("Cover Subject"), cover.subject, paragraph))
+        self.trace(band[-1], cover.subject_span, "body")
         if cover.programme:
             band.append(self.cover_line(self.styles.id("Cover Programme"), cover.programme, paragraph))
         band_element = band_table(self.document.style, band)
