@@ -107,3 +107,22 @@ def test_the_brand_name_and_logo_of_an_english_style_are_marked_english_on_a_wel
     english, _ = parse(built_html(tmp_path / "en", "inspection", source.format(title="Inspection", language="en-GB"))
                        .read_text(encoding="utf-8"))
     assert not [node for node in english.iter() if "lang" in node.attrs and node.tag != "html"]
+
+
+def test_the_docx_header_marks_an_english_styles_brand_name_english_in_a_welsh_report(tmp_path):
+    """The running header's brand name is the style's words: Word proofs and reads it as the
+    style's language (w:lang on its run), the rest of the Welsh report as Welsh."""
+    import zipfile
+
+    (tmp_path / "sources").mkdir()
+    source = "title: Arolygiad\nsubject: Heddlu\nstyle: hmicfrs\nlanguage: {language}\npillars:\n  - title: P\n"
+    headers = {}
+    for language in ("cy", "en-GB"):
+        (tmp_path / "sources" / "adroddiad.yaml").write_text(source.format(language=language), encoding="utf-8")
+        result = run_reportc("build", "--format", "docx", "--out", f"out-{language}", cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        with zipfile.ZipFile(tmp_path / f"out-{language}" / "adroddiad.docx") as package:
+            headers[language] = "".join(package.read(name).decode() for name in package.namelist()
+                                        if name.startswith("word/header"))
+    assert '<w:rPr><w:lang w:val="en-GB"/></w:rPr><w:t>HM Inspectorate' in headers["cy"]
+    assert "w:lang" not in headers["en-GB"]

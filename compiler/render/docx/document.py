@@ -418,9 +418,12 @@ class DocxBuilder:
         section.different_first_page_header_footer = True
         marking = [_line(self.styles.id("Marking"), [text_run(running.marking)])] if running.marking else []
         left, right, footer = running_texts(running, self.document.style)  # one line each, as in the PDF
+        brand = text_run(left)
+        if running.brand_language:  # the style's brand name, in the style's language (language of parts)
+            brand.insert(0, el("w:rPr", {}, el("w:lang", {"w:val": running.brand_language})))
         # The cover (first page) shows only the marking and the watermark.
         self.fill_running(section.header, marking + [_line(self.styles.id("Header"),
-                                                           [text_run(left), tab_run(), text_run(right)])])
+                                                           [brand, tab_run(), text_run(right)])])
         self.fill_running(section.first_page_header, marking)
         paint_band_top(section.first_page_header.part.element, self.document.style)
         self.fill_running(section.footer, [_line(self.styles.id("Footer"), [text_run(footer), tab_run(),
