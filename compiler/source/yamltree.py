@@ -166,9 +166,6 @@ def _decode(data: bytes, file: str, diagnostics: Diagnostics) -> str | None:
         return None
 
 
-
-
-
 class _Lines:
     """Positions as editors count them: a line ends at \\n, \\r\\n or \\r, nowhere else. libyaml
     also ends lines at U+2028 and U+2029 (YAML 1.1), which editors show inside a line, so its
